@@ -1,0 +1,150 @@
+//! The engine: configure a selection of rules, then evaluate them over an inventory.
+//!
+//! ```
+//! # use cloudposture_core::*;
+//! # struct Inv;
+//! # impl Inventory for Inv {
+//! #     fn account(&self) -> Option<&str> { Some("123456789012") }
+//! #     fn regions(&self) -> Vec<RegionStatus> { vec![] }
+//! # }
+//! # fn demo(registry: &Registry<Inv>, inventory: &Inv) -> Result<Report, EngineError> {
+//! let plan = Plan::new(registry, &Selection::rules(["VPC"]), &Config::default())?;
+//! // `plan.required_kinds()` tells the collector what to fetch…
+//! let report = plan.evaluate(inventory, ScanSource::Snapshot, jiff::Timestamp::now());
+//! # Ok(report) }
+//! ```
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use thiserror::Error;
+
+use crate::config::{Config, ConfigError, Exception};
+use crate::finding::{Finding, Status};
+use crate::registry::{Registry, Selection, SelectionError};
+use crate::report::{Report, ScanMetadata, ScanSource, Summary, ToolInfo, REPORT_SCHEMA_VERSION};
+use crate::risk::RiskLevel;
+use crate::rule::{Inventory, Rule, RuleContext};
+use crate::settings::Settings;
+
+/// A rule ready to run: its validated settings and effective risk.
+pub struct PlannedRule<'r, I: ?Sized> {
+    /// The rule.
+    pub rule: &'r dyn Rule<I>,
+    /// Validated settings, defaults filled in.
+    pub settings: Settings,
+    /// Effective risk (config override or the rule's own).
+    pub risk: RiskLevel,
+}
+
+/// The selected, configured rules of a scan. Built before collection so that bad
+/// configuration stops the scan before any API call.
+pub struct Plan<'r, I: ?Sized> {
+    rules: Vec<PlannedRule<'r, I>>,
+    exceptions: Vec<Exception>,
+}
+
+impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
+    /// Selects rules from `registry` and applies `config` (settings, risk overrides,
+    /// disabled rules, exceptions), validating all of it.
+    pub fn new(registry: &'r Registry<I>, selection: &Selection, config: &Config) -> Result<Self, EngineError> {
+        for id in config.rules.keys() {
+            if registry.get(id).is_none() {
+                return Err(ConfigError::UnknownRule { id: id.clone() }.into());
+            }
+        }
+        for (index, exception) in config.exceptions.iter().enumerate() {
+            exception.validate(index)?;
+            for selector in exception.rules.iter().flatten() {
+                if !registry.iter().any(|r| crate::selector_matches(selector, r.metadata().id)) {
+                    return Err(ConfigError::ExceptionUnknownRule { index: index + 1, selector: selector.clone() }.into());
+                }
+            }
+        }
+        // Settings of every configured rule are checked, selected or not: a typo in a
+        // rule that is not run today must not wait for the day it is.
+        let mut rules = Vec::new();
+        for rule in registry.iter() {
+            let m = rule.metadata();
+            let rule_config = config.rules.iter().find(|(id, _)| id.eq_ignore_ascii_case(m.id)).map(|(_, c)| c);
+            let settings = match rule_config {
+                Some(c) => Settings::resolve(m.id, m.settings, c.settings.iter().map(|(k, v)| (k.as_str(), v)))
+                    .map_err(ConfigError::from)?,
+                None => Settings::defaults(m.settings),
+            };
+            rule.validate_settings(&settings).map_err(ConfigError::from)?;
+            let risk = rule_config.and_then(|c| c.risk).unwrap_or(m.risk);
+            let enabled = rule_config.and_then(|c| c.enabled).unwrap_or(true);
+            if enabled && selection.matches(m.id, m.service, risk, &m.standards()) {
+                rules.push(PlannedRule { rule, settings, risk });
+            }
+        }
+        // Unknown selectors are an error even when config disabled the rule they name.
+        registry.select(&Selection { rules: selection.rules.clone(), ..Selection::default() })?;
+        if rules.is_empty() {
+            return Err(EngineError::NothingSelected);
+        }
+        Ok(Plan { rules, exceptions: config.exceptions.clone() })
+    }
+
+    /// The planned rules.
+    pub fn rules(&self) -> &[PlannedRule<'r, I>] {
+        &self.rules
+    }
+
+    /// Resource kinds the selected rules need collected.
+    pub fn required_kinds(&self) -> BTreeSet<&'static str> {
+        self.rules.iter().flat_map(|p| p.rule.metadata().requires.iter().copied()).collect()
+    }
+
+    /// Evaluates every planned rule over `inventory`, applies exceptions and builds the report.
+    ///
+    /// `started_at` is when collection (or snapshot loading) began.
+    pub fn evaluate(&self, inventory: &I, source: ScanSource, started_at: Timestamp) -> Report {
+        let mut findings: Vec<Finding> = Vec::new();
+        for planned in &self.rules {
+            let ctx = RuleContext::new(planned.rule.metadata(), &planned.settings, planned.risk);
+            let mut produced = planned.rule.evaluate(inventory, &ctx);
+            if !self.exceptions.is_empty() {
+                for f in &mut produced {
+                    if let Some(e) = self.exceptions.iter().find(|e| e.matches(f)) {
+                        f.status = Status::Muted;
+                        f.muted_reason = Some(e.reason.clone());
+                    }
+                }
+            }
+            findings.append(&mut produced);
+        }
+        let regions = inventory.regions();
+        let api_calls = regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls();
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: ToolInfo::default(),
+            summary: Summary::of(&findings),
+            scan: ScanMetadata {
+                source,
+                started_at,
+                finished_at: Timestamp::now(),
+                account: inventory.account().map(str::to_string),
+                regions,
+                regions_not_scanned: inventory.regions_not_scanned(),
+                api_calls,
+            },
+            findings,
+        }
+    }
+}
+
+/// Why a scan could not be planned.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EngineError {
+    /// The configuration is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The selection names unknown rules.
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    /// Nothing is left to run.
+    #[error("no rule is selected; check `--rules`, `--standard`, `--min-risk` and `enabled` in the config")]
+    NothingSelected,
+}

@@ -1,0 +1,42 @@
+//! The provider-agnostic rule engine of cloudposture.
+//!
+//! Rules ([`Rule`]) carry their knowledge as `'static` [`RuleMetadata`], evaluate a
+//! provider's collected inventory with validated [`Settings`], and return one
+//! [`Finding`] per resource. A [`Registry`] holds rules; a [`Plan`] selects and
+//! configures them ([`Selection`], [`Config`]); [`Plan::evaluate`] turns an inventory
+//! into a [`Report`] with a [`Summary`] by status, risk and compliance control.
+//!
+//! See the [`rule`] module for why rules read typed provider data.
+
+pub mod compliance;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod metadata;
+pub mod registry;
+pub mod render;
+pub mod report;
+pub mod resource;
+pub mod risk;
+pub mod rule;
+pub mod settings;
+
+pub use compliance::{Control, Pillar, Standard};
+pub use config::{Config, ConfigError, Exception, RuleConfig};
+pub use engine::{EngineError, Plan, PlannedRule};
+pub use error::ParseEnumError;
+pub use finding::{Finding, Remediation, Snippet, SnippetKind, Status};
+pub use metadata::{AuditStep, Reference, RuleMetadata};
+pub use registry::{Registry, RegistryError, Selection, SelectionError, selector_matches};
+pub use report::{
+    ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, ScanMetadata,
+    ScanSource, StatusCounts, Summary, ToolInfo,
+};
+pub use resource::{Resource, ResourceRef, Tags};
+pub use risk::RiskLevel;
+pub use rule::{Inventory, Rule, RuleContext};
+pub use settings::{SettingDefault, SettingKind, SettingSpec, SettingValue, Settings, SettingsError};
+
+// Re-exported so rule crates and embedders use the same timestamp type as reports.
+pub use jiff;

@@ -1,0 +1,1 @@
+//! Report renderers: every output format is a small function over [`crate::Report`].

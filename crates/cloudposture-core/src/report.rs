@@ -1,0 +1,229 @@
+//! The report: findings, summary and scan metadata. Every output format renders this.
+//!
+//! JSON field names are stable (documented in the README); `schema_version` changes
+//! when a field is renamed or removed.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::compliance::Standard;
+use crate::finding::{Finding, Status};
+use crate::risk::RiskLevel;
+
+/// Version of the report's JSON layout.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// The result of a scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// [`REPORT_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tool that wrote it.
+    pub tool: ToolInfo,
+    /// Where the data came from and how collection went.
+    pub scan: ScanMetadata,
+    /// Counts.
+    pub summary: Summary,
+    /// One finding per resource per rule.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Whether every resource could be judged and every region read.
+    pub fn is_complete(&self) -> bool {
+        self.summary.error == 0 && self.scan.regions.iter().all(|r| r.status == RegionState::Ok)
+    }
+
+    /// Failing findings (not muted) at or above `risk`.
+    pub fn failures_at_or_above(&self, risk: RiskLevel) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.status == Status::Fail && f.risk >= risk)
+    }
+}
+
+/// Name and version of the tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolInfo {
+    /// `cloudposture`.
+    pub name: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo { name: "cloudposture", version: env!("CARGO_PKG_VERSION") }
+    }
+}
+
+/// Where the data came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanSource {
+    /// Collected from the cloud during this run.
+    Live,
+    /// Loaded from a saved snapshot.
+    Snapshot,
+}
+
+/// Scan metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanMetadata {
+    /// Live or snapshot.
+    pub source: ScanSource,
+    /// When collection (or loading) began.
+    pub started_at: Timestamp,
+    /// When evaluation ended.
+    pub finished_at: Timestamp,
+    /// Account scanned.
+    pub account: Option<String>,
+    /// Regions scanned, with state.
+    pub regions: Vec<RegionStatus>,
+    /// Regions not scanned on purpose, with why.
+    pub regions_not_scanned: Vec<RegionNotScanned>,
+    /// Total API calls (all regions plus global calls).
+    pub api_calls: u64,
+}
+
+/// One scanned region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionStatus {
+    /// Region name.
+    pub name: String,
+    /// Whether everything needed could be read.
+    pub status: RegionState,
+    /// What could not be read, when `status` is `error`.
+    pub error: Option<String>,
+    /// API calls made for this region.
+    pub api_calls: u64,
+}
+
+/// State of a region's collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionState {
+    /// Everything needed was read.
+    Ok,
+    /// Something could not be read.
+    Error,
+}
+
+/// A region left out of the scan on purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionNotScanned {
+    /// Region name.
+    pub name: String,
+    /// Why, e.g. `opt-in region not enabled for the account`.
+    pub reason: String,
+}
+
+/// Counts by status, risk and control. Muted findings count only under `muted`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Findings in all.
+    pub total: u64,
+    /// Passing.
+    pub pass: u64,
+    /// Failing.
+    pub fail: u64,
+    /// Could not be judged.
+    pub error: u64,
+    /// Not applicable.
+    pub skipped: u64,
+    /// Muted by an exception.
+    pub muted: u64,
+    /// Status counts per risk level (only levels that have findings).
+    pub by_risk: BTreeMap<RiskLevel, StatusCounts>,
+    /// Pass and fail counts per compliance control.
+    pub by_control: Vec<ControlSummary>,
+}
+
+/// Counts of findings by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    /// Passing.
+    pub pass: u64,
+    /// Failing.
+    pub fail: u64,
+    /// Could not be judged.
+    pub error: u64,
+    /// Not applicable.
+    pub skipped: u64,
+    /// Muted.
+    pub muted: u64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, status: Status) {
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Muted => self.muted += 1,
+        }
+    }
+}
+
+/// Pass/fail counts of one compliance control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ControlSummary {
+    /// Standard code.
+    pub standard: Standard,
+    /// Standard version.
+    pub version: &'static str,
+    /// Control id, if the standard has one.
+    pub id: Option<&'static str>,
+    /// Passing findings of rules mapped to it.
+    pub pass: u64,
+    /// Failing findings of rules mapped to it.
+    pub fail: u64,
+    /// Findings that could not be judged.
+    pub error: u64,
+}
+
+impl Summary {
+    /// Counts `findings`.
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut totals = StatusCounts::default();
+        let mut by_risk: BTreeMap<RiskLevel, StatusCounts> = BTreeMap::new();
+        // Findings of one rule share one `controls` slice: count per rule first, then
+        // spread to controls, so the cost is per finding, not per finding × control.
+        let mut per_rule: BTreeMap<&'static str, (&'static [crate::Control], StatusCounts)> = BTreeMap::new();
+        for f in findings {
+            totals.add(f.status);
+            by_risk.entry(f.risk).or_default().add(f.status);
+            per_rule.entry(f.rule_id).or_insert((f.controls, StatusCounts::default())).1.add(f.status);
+        }
+        let mut by_control: BTreeMap<crate::Control, StatusCounts> = BTreeMap::new();
+        for (controls, counts) in per_rule.values() {
+            for c in controls.iter() {
+                let e = by_control.entry(*c).or_default();
+                e.pass += counts.pass;
+                e.fail += counts.fail;
+                e.error += counts.error;
+            }
+        }
+        Summary {
+            total: findings.len() as u64,
+            pass: totals.pass,
+            fail: totals.fail,
+            error: totals.error,
+            skipped: totals.skipped,
+            muted: totals.muted,
+            by_risk,
+            by_control: by_control
+                .into_iter()
+                .map(|(c, n)| ControlSummary {
+                    standard: c.standard,
+                    version: c.version,
+                    id: c.id,
+                    pass: n.pass,
+                    fail: n.fail,
+                    error: n.error,
+                })
+                .collect(),
+        }
+    }
+}
