@@ -1,1 +1,29 @@
-//! placeholder
+//! The AWS provider of cloudposture: resource models, mockable collectors, the SDK
+//! adapter, collection into an [`Inventory`], and snapshots.
+//!
+//! Features: `sdk` (default) compiles the `aws-sdk-ec2` adapter; without it, rule
+//! crates get the models and inventory quickly. `mocks` exports mockall mocks of the
+//! collector traits ([`MockAccountApi`], [`MockEc2Api`]).
+
+pub mod collect;
+pub mod collector;
+pub mod error;
+pub mod inventory;
+pub mod model;
+#[cfg(feature = "sdk")]
+pub mod sdk;
+pub mod snapshot;
+
+pub use collect::{
+    CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope, collect, is_valid_region_name,
+};
+#[cfg(feature = "mocks")]
+pub use collector::{MockAccountApi, MockEc2Api};
+pub use collector::{AccountApi, Ec2Api, Listed, RegionList};
+pub use error::{CollectError, ErrorClass};
+pub use inventory::{Collection, Inventory, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion};
+pub use model::{
+    DestinationType, FlowLog, FlowLogResourceType, NetworkInterface, Subnet, TrafficType, Vpc, kinds,
+    partition_of,
+};
+pub use snapshot::SnapshotError;

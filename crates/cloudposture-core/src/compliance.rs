@@ -118,12 +118,20 @@ pub struct Control {
 impl Control {
     /// A control with an id.
     pub const fn new(standard: Standard, version: &'static str, id: &'static str) -> Self {
-        Control { standard, version, id: Some(id) }
+        Control {
+            standard,
+            version,
+            id: Some(id),
+        }
     }
 
     /// A standard the rule serves where no public control id exists.
     pub const fn standard_only(standard: Standard, version: &'static str) -> Self {
-        Control { standard, version, id: None }
+        Control {
+            standard,
+            version,
+            id: None,
+        }
     }
 }
 
@@ -196,7 +204,10 @@ mod tests {
 
     #[test]
     fn control_without_id_prints_standard_and_version() {
-        assert_eq!(Control::standard_only(Standard::Gdpr, "2016/679").to_string(), "GDPR 2016/679");
+        assert_eq!(
+            Control::standard_only(Standard::Gdpr, "2016/679").to_string(),
+            "GDPR 2016/679"
+        );
         assert_eq!(
             Control::new(Standard::CisAwsFoundations, "v1.2.0", "2.9").to_string(),
             "CIS AWS Foundations Benchmark v1.2.0 2.9"

@@ -66,7 +66,10 @@ pub struct Exception {
 impl Exception {
     /// Checks the exception is usable: a reason and at least one criterion.
     pub fn validate(&self, index: usize) -> Result<(), ConfigError> {
-        let invalid = |detail: &str| ConfigError::InvalidException { index: index + 1, detail: detail.to_string() };
+        let invalid = |detail: &str| ConfigError::InvalidException {
+            index: index + 1,
+            detail: detail.to_string(),
+        };
         if self.reason.trim().is_empty() {
             return Err(invalid("`reason` is empty; say why these findings are accepted"));
         }
@@ -77,12 +80,16 @@ impl Exception {
             ));
         }
         if lists.iter().any(|l| l.as_ref().is_some_and(|v| v.is_empty())) {
-            return Err(invalid("a criterion is an empty list, which matches nothing; remove it or fill it"));
+            return Err(invalid(
+                "a criterion is an empty list, which matches nothing; remove it or fill it",
+            ));
         }
         if let Some(tags) = &self.tags
             && let Some(bad) = tags.iter().find(|t| t.trim().is_empty() || t.starts_with("::"))
         {
-            return Err(invalid(&format!("tag `{bad}` has no key; use `Key` or `Key::Value`")));
+            return Err(invalid(&format!(
+                "tag `{bad}` has no key; use `Key` or `Key::Value`"
+            )));
         }
         Ok(())
     }
@@ -90,11 +97,17 @@ impl Exception {
     /// Whether `finding` matches every criterion given.
     pub fn matches(&self, finding: &Finding) -> bool {
         let r = &finding.resource;
-        self.rules.as_ref().is_none_or(|rules| rules.iter().any(|s| selector_matches(s, finding.rule_id)))
+        self.rules
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|s| selector_matches(s, finding.rule_id)))
             && self.resources.as_ref().is_none_or(|ids| {
-                ids.iter().any(|id| *id == r.id || r.arn.as_deref() == Some(id.as_str()))
+                ids.iter()
+                    .any(|id| *id == r.id || r.arn.as_deref() == Some(id.as_str()))
             })
-            && self.tags.as_ref().is_none_or(|tags| tags.iter().any(|t| tag_matches(t, &r.tags)))
+            && self
+                .tags
+                .as_ref()
+                .is_none_or(|tags| tags.iter().any(|t| tag_matches(t, &r.tags)))
             && self
                 .regions
                 .as_ref()

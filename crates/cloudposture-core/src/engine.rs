@@ -22,7 +22,7 @@ use thiserror::Error;
 use crate::config::{Config, ConfigError, Exception};
 use crate::finding::{Finding, Status};
 use crate::registry::{Registry, Selection, SelectionError};
-use crate::report::{Report, ScanMetadata, ScanSource, Summary, ToolInfo, REPORT_SCHEMA_VERSION};
+use crate::report::{REPORT_SCHEMA_VERSION, Report, ScanMetadata, ScanSource, Summary, ToolInfo};
 use crate::risk::RiskLevel;
 use crate::rule::{Inventory, Rule, RuleContext};
 use crate::settings::Settings;
@@ -47,7 +47,11 @@ pub struct Plan<'r, I: ?Sized> {
 impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
     /// Selects rules from `registry` and applies `config` (settings, risk overrides,
     /// disabled rules, exceptions), validating all of it.
-    pub fn new(registry: &'r Registry<I>, selection: &Selection, config: &Config) -> Result<Self, EngineError> {
+    pub fn new(
+        registry: &'r Registry<I>,
+        selection: &Selection,
+        config: &Config,
+    ) -> Result<Self, EngineError> {
         for id in config.rules.keys() {
             if registry.get(id).is_none() {
                 return Err(ConfigError::UnknownRule { id: id.clone() }.into());
@@ -56,8 +60,15 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
         for (index, exception) in config.exceptions.iter().enumerate() {
             exception.validate(index)?;
             for selector in exception.rules.iter().flatten() {
-                if !registry.iter().any(|r| crate::selector_matches(selector, r.metadata().id)) {
-                    return Err(ConfigError::ExceptionUnknownRule { index: index + 1, selector: selector.clone() }.into());
+                if !registry
+                    .iter()
+                    .any(|r| crate::selector_matches(selector, r.metadata().id))
+                {
+                    return Err(ConfigError::ExceptionUnknownRule {
+                        index: index + 1,
+                        selector: selector.clone(),
+                    }
+                    .into());
                 }
             }
         }
@@ -66,10 +77,16 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
         let mut rules = Vec::new();
         for rule in registry.iter() {
             let m = rule.metadata();
-            let rule_config = config.rules.iter().find(|(id, _)| id.eq_ignore_ascii_case(m.id)).map(|(_, c)| c);
+            let rule_config = config
+                .rules
+                .iter()
+                .find(|(id, _)| id.eq_ignore_ascii_case(m.id))
+                .map(|(_, c)| c);
             let settings = match rule_config {
-                Some(c) => Settings::resolve(m.id, m.settings, c.settings.iter().map(|(k, v)| (k.as_str(), v)))
-                    .map_err(ConfigError::from)?,
+                Some(c) => {
+                    Settings::resolve(m.id, m.settings, c.settings.iter().map(|(k, v)| (k.as_str(), v)))
+                        .map_err(ConfigError::from)?
+                }
                 None => Settings::defaults(m.settings),
             };
             rule.validate_settings(&settings).map_err(ConfigError::from)?;
@@ -80,11 +97,17 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
             }
         }
         // Unknown selectors are an error even when config disabled the rule they name.
-        registry.select(&Selection { rules: selection.rules.clone(), ..Selection::default() })?;
+        registry.select(&Selection {
+            rules: selection.rules.clone(),
+            ..Selection::default()
+        })?;
         if rules.is_empty() {
             return Err(EngineError::NothingSelected);
         }
-        Ok(Plan { rules, exceptions: config.exceptions.clone() })
+        Ok(Plan {
+            rules,
+            exceptions: config.exceptions.clone(),
+        })
     }
 
     /// The planned rules.
@@ -94,7 +117,10 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
 
     /// Resource kinds the selected rules need collected.
     pub fn required_kinds(&self) -> BTreeSet<&'static str> {
-        self.rules.iter().flat_map(|p| p.rule.metadata().requires.iter().copied()).collect()
+        self.rules
+            .iter()
+            .flat_map(|p| p.rule.metadata().requires.iter().copied())
+            .collect()
     }
 
     /// Evaluates every planned rule over `inventory`, applies exceptions and builds the report.

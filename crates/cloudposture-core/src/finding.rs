@@ -28,7 +28,13 @@ pub enum Status {
 
 impl Status {
     /// Every status, in report order (failures first).
-    pub const ALL: [Status; 5] = [Status::Fail, Status::Error, Status::Pass, Status::Skipped, Status::Muted];
+    pub const ALL: [Status; 5] = [
+        Status::Fail,
+        Status::Error,
+        Status::Pass,
+        Status::Skipped,
+        Status::Muted,
+    ];
 
     /// Lower-case name used in reports.
     pub fn as_str(self) -> &'static str {

@@ -19,7 +19,9 @@ impl<I: ?Sized> Default for Registry<I> {
 
 impl<I: ?Sized> std::fmt::Debug for Registry<I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.rules.iter().map(|r| r.metadata().id)).finish()
+        f.debug_list()
+            .entries(self.rules.iter().map(|r| r.metadata().id))
+            .finish()
     }
 }
 
@@ -49,7 +51,10 @@ impl<I: ?Sized> Registry<I> {
 
     /// The rule with this exact id (case-insensitive).
     pub fn get(&self, id: &str) -> Option<&dyn Rule<I>> {
-        self.rules.iter().map(|r| r.as_ref()).find(|r| r.metadata().id.eq_ignore_ascii_case(id))
+        self.rules
+            .iter()
+            .map(|r| r.as_ref())
+            .find(|r| r.metadata().id.eq_ignore_ascii_case(id))
     }
 
     /// All rules, in registration order.
@@ -75,7 +80,9 @@ impl<I: ?Sized> Registry<I> {
     pub fn select(&self, selection: &Selection) -> Result<Vec<&dyn Rule<I>>, SelectionError> {
         for selector in &selection.rules {
             if !self.iter().any(|r| selector_matches(selector, r.metadata().id)) {
-                return Err(SelectionError::UnknownRule { selector: selector.clone() });
+                return Err(SelectionError::UnknownRule {
+                    selector: selector.clone(),
+                });
             }
         }
         Ok(self
@@ -125,7 +132,10 @@ impl Selection {
 
     /// Rules by id or prefix.
     pub fn rules<S: Into<String>>(ids: impl IntoIterator<Item = S>) -> Self {
-        Selection { rules: ids.into_iter().map(Into::into).collect(), ..Self::default() }
+        Selection {
+            rules: ids.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
     }
 
     /// Whether a rule with these properties is selected.

@@ -38,7 +38,9 @@ impl Report {
 
     /// Failing findings (not muted) at or above `risk`.
     pub fn failures_at_or_above(&self, risk: RiskLevel) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(move |f| f.status == Status::Fail && f.risk >= risk)
+        self.findings
+            .iter()
+            .filter(move |f| f.status == Status::Fail && f.risk >= risk)
     }
 }
 
@@ -53,7 +55,10 @@ pub struct ToolInfo {
 
 impl Default for ToolInfo {
     fn default() -> Self {
-        ToolInfo { name: "cloudposture", version: env!("CARGO_PKG_VERSION") }
+        ToolInfo {
+            name: "cloudposture",
+            version: env!("CARGO_PKG_VERSION"),
+        }
     }
 }
 
@@ -194,7 +199,11 @@ impl Summary {
         for f in findings {
             totals.add(f.status);
             by_risk.entry(f.risk).or_default().add(f.status);
-            per_rule.entry(f.rule_id).or_insert((f.controls, StatusCounts::default())).1.add(f.status);
+            per_rule
+                .entry(f.rule_id)
+                .or_insert((f.controls, StatusCounts::default()))
+                .1
+                .add(f.status);
         }
         let mut by_control: BTreeMap<crate::Control, StatusCounts> = BTreeMap::new();
         for (controls, counts) in per_rule.values() {

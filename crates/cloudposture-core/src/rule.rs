@@ -54,7 +54,11 @@ pub struct RuleContext<'a> {
 impl<'a> RuleContext<'a> {
     /// A context for `metadata` with `settings` and the effective `risk`.
     pub fn new(metadata: &'static RuleMetadata, settings: &'a Settings, risk: RiskLevel) -> Self {
-        RuleContext { metadata, settings, risk }
+        RuleContext {
+            metadata,
+            settings,
+            risk,
+        }
     }
 
     /// The rule's validated settings.

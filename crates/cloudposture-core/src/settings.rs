@@ -126,11 +126,14 @@ impl Settings {
     ) -> Result<Settings, SettingsError> {
         let mut values: BTreeMap<&'static str, SettingValue> = BTreeMap::new();
         for (key, value) in raw {
-            let spec = specs.iter().find(|s| s.name == key).ok_or_else(|| SettingsError::UnknownKey {
-                rule: rule.to_string(),
-                key: key.to_string(),
-                known: specs.iter().map(|s| s.name).collect(),
-            })?;
+            let spec = specs
+                .iter()
+                .find(|s| s.name == key)
+                .ok_or_else(|| SettingsError::UnknownKey {
+                    rule: rule.to_string(),
+                    key: key.to_string(),
+                    known: specs.iter().map(|s| s.name).collect(),
+                })?;
             values.insert(spec.name, check_value(rule, spec, value)?);
         }
         for spec in specs {
@@ -192,19 +195,32 @@ impl Settings {
     }
 }
 
-fn check_value(rule: &str, spec: &SettingSpec, value: &serde_json::Value) -> Result<SettingValue, SettingsError> {
+fn check_value(
+    rule: &str,
+    spec: &SettingSpec,
+    value: &serde_json::Value,
+) -> Result<SettingValue, SettingsError> {
     let invalid = |detail: String| SettingsError::InvalidValue {
         rule: rule.to_string(),
         key: spec.name.to_string(),
         detail,
     };
-    let expected = |v: &serde_json::Value| invalid(format!("expected a {}, found {}", spec.kind.type_name(), describe(v)));
+    let expected = |v: &serde_json::Value| {
+        invalid(format!(
+            "expected a {}, found {}",
+            spec.kind.type_name(),
+            describe(v)
+        ))
+    };
     let check_allowed = |s: &str| -> Result<(), SettingsError> {
         let allowed = spec.kind.allowed();
         if allowed.is_empty() || allowed.contains(&s) {
             Ok(())
         } else {
-            Err(invalid(format!("`{s}` is not allowed; expected one of: {}", allowed.join(", "))))
+            Err(invalid(format!(
+                "`{s}` is not allowed; expected one of: {}",
+                allowed.join(", ")
+            )))
         }
     };
     match (spec.kind, value) {
@@ -284,14 +300,24 @@ mod tests {
             default: SettingDefault::Str("any"),
             description: "",
         },
-        SettingSpec { name: "strict", kind: SettingKind::Bool, default: SettingDefault::Bool(false), description: "" },
+        SettingSpec {
+            name: "strict",
+            kind: SettingKind::Bool,
+            default: SettingDefault::Bool(false),
+            description: "",
+        },
         SettingSpec {
             name: "destinations",
             kind: SettingKind::List(&["s3", "cloud-watch-logs"]),
             default: SettingDefault::List(&["s3", "cloud-watch-logs"]),
             description: "",
         },
-        SettingSpec { name: "role", kind: SettingKind::String, default: SettingDefault::None, description: "" },
+        SettingSpec {
+            name: "role",
+            kind: SettingKind::String,
+            default: SettingDefault::None,
+            description: "",
+        },
     ];
 
     fn resolve(raw: serde_json::Value) -> Result<Settings, SettingsError> {
@@ -329,14 +355,22 @@ mod tests {
     #[test]
     fn wrong_type_says_what_was_expected_and_found() {
         let err = resolve(json!({"strict": "yes"})).unwrap_err().to_string();
-        assert_eq!(err, "rule `VPC-001` setting `strict`: expected a boolean, found the string `yes`");
+        assert_eq!(
+            err,
+            "rule `VPC-001` setting `strict`: expected a boolean, found the string `yes`"
+        );
         let err = resolve(json!({"destinations": "s3"})).unwrap_err().to_string();
-        assert_eq!(err, "rule `VPC-001` setting `destinations`: expected a list of strings, found the string `s3`");
+        assert_eq!(
+            err,
+            "rule `VPC-001` setting `destinations`: expected a list of strings, found the string `s3`"
+        );
     }
 
     #[test]
     fn list_items_are_checked_and_deduplicated() {
-        let err = resolve(json!({"destinations": ["s3", "ftp"]})).unwrap_err().to_string();
+        let err = resolve(json!({"destinations": ["s3", "ftp"]}))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`ftp` is not allowed"), "{err}");
         let s = resolve(json!({"destinations": ["s3", "s3"]})).unwrap();
         assert_eq!(s.list("destinations"), ["s3"]);
