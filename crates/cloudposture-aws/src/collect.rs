@@ -72,8 +72,12 @@ impl CollectProgress for NoProgress {}
 pub fn is_valid_region_name(name: &str) -> bool {
     let parts: Vec<&str> = name.split('-').collect();
     parts.len() >= 3
-        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Collects what `options` asks for.
@@ -105,7 +109,10 @@ pub async fn collect(
             let skipped = listed
                 .not_enabled
                 .into_iter()
-                .map(|name| SkippedRegion { name, reason: "opt-in region not enabled for the account".into() })
+                .map(|name| SkippedRegion {
+                    name,
+                    reason: "opt-in region not enabled for the account".into(),
+                })
                 .collect();
             (enabled, skipped)
         }
@@ -167,10 +174,18 @@ async fn collect_region(ec2: &dyn Ec2Api, name: &str, options: &CollectOptions) 
 
     // VPCs and flow logs do not depend on each other: list them at the same time.
     let vpcs = async {
-        if options.needs(kinds::VPC) { Some(ec2.vpcs(name).await) } else { None }
+        if options.needs(kinds::VPC) {
+            Some(ec2.vpcs(name).await)
+        } else {
+            None
+        }
     };
     let flow_logs = async {
-        if options.needs(kinds::FLOW_LOG) { Some(ec2.flow_logs(name).await) } else { None }
+        if options.needs(kinds::FLOW_LOG) {
+            Some(ec2.flow_logs(name).await)
+        } else {
+            None
+        }
     };
     let (vpcs, flow_logs) = futures::join!(vpcs, flow_logs);
     if let Some(v) = vpcs {
@@ -184,8 +199,11 @@ async fn collect_region(ec2: &dyn Ec2Api, name: &str, options: &CollectOptions) 
     // name, and only when there are any: most regions need no call at all.
     if let Some(flow_logs) = region.flow_logs.items() {
         let ids_of = |t: FlowLogResourceType| -> Vec<String> {
-            let ids: BTreeSet<&str> =
-                flow_logs.iter().filter(|f| f.resource_type == t).map(|f| f.resource_id.as_str()).collect();
+            let ids: BTreeSet<&str> = flow_logs
+                .iter()
+                .filter(|f| f.resource_type == t)
+                .map(|f| f.resource_id.as_str())
+                .collect();
             ids.into_iter().map(str::to_string).collect()
         };
         let subnet_ids = ids_of(FlowLogResourceType::Subnet);

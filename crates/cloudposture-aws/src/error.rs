@@ -66,7 +66,13 @@ impl CollectError {
         code: Option<String>,
         message: impl Into<String>,
     ) -> Self {
-        CollectError { operation: operation.into(), class, code, message: message.into(), api_calls: 1 }
+        CollectError {
+            operation: operation.into(),
+            class,
+            code,
+            message: message.into(),
+            api_calls: 1,
+        }
     }
 }
 

@@ -151,7 +151,13 @@ impl cloudposture_core::Inventory for Inventory {
         let global = (!self.global_errors.is_empty()).then(|| RegionStatus {
             name: "global".to_string(),
             status: RegionState::Error,
-            error: Some(self.global_errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+            error: Some(
+                self.global_errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             api_calls: 0,
         });
         global
@@ -160,7 +166,11 @@ impl cloudposture_core::Inventory for Inventory {
                 let errors: Vec<String> = r.errors().map(ToString::to_string).collect();
                 RegionStatus {
                     name: r.name.clone(),
-                    status: if errors.is_empty() { RegionState::Ok } else { RegionState::Error },
+                    status: if errors.is_empty() {
+                        RegionState::Ok
+                    } else {
+                        RegionState::Error
+                    },
                     error: (!errors.is_empty()).then(|| errors.join("; ")),
                     api_calls: r.api_calls,
                 }
@@ -171,7 +181,10 @@ impl cloudposture_core::Inventory for Inventory {
     fn regions_not_scanned(&self) -> Vec<RegionNotScanned> {
         self.regions_not_scanned
             .iter()
-            .map(|s| RegionNotScanned { name: s.name.clone(), reason: s.reason.clone() })
+            .map(|s| RegionNotScanned {
+                name: s.name.clone(),
+                reason: s.reason.clone(),
+            })
             .collect()
     }
 

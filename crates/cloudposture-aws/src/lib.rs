@@ -15,11 +15,12 @@ pub mod sdk;
 pub mod snapshot;
 
 pub use collect::{
-    CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope, collect, is_valid_region_name,
+    CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope, collect,
+    is_valid_region_name,
 };
+pub use collector::{AccountApi, Ec2Api, Listed, RegionList};
 #[cfg(feature = "mocks")]
 pub use collector::{MockAccountApi, MockEc2Api};
-pub use collector::{AccountApi, Ec2Api, Listed, RegionList};
 pub use error::{CollectError, ErrorClass};
 pub use inventory::{Collection, Inventory, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion};
 pub use model::{

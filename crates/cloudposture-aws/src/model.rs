@@ -247,7 +247,9 @@ impl FlowLog {
 
     /// `DeliverLogsStatus` is `FAILED`.
     pub fn delivery_failed(&self) -> bool {
-        self.deliver_logs_status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("FAILED"))
+        self.deliver_logs_status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("FAILED"))
     }
 
     /// Where it publishes, for people: the destination ARN, or the log group.
@@ -269,7 +271,13 @@ impl Resource for FlowLog {
     }
     fn arn(&self) -> Option<String> {
         self.account.as_ref().map(|account| {
-            format!("arn:{}:ec2:{}:{}:vpc-flow-log/{}", partition_of(&self.region), self.region, account, self.id)
+            format!(
+                "arn:{}:ec2:{}:{}:vpc-flow-log/{}",
+                partition_of(&self.region),
+                self.region,
+                account,
+                self.id
+            )
         })
     }
     fn account(&self) -> Option<&str> {
@@ -308,7 +316,13 @@ impl Resource for Subnet {
     }
     fn arn(&self) -> Option<String> {
         self.owner_id.as_ref().map(|owner| {
-            format!("arn:{}:ec2:{}:{}:subnet/{}", partition_of(&self.region), self.region, owner, self.id)
+            format!(
+                "arn:{}:ec2:{}:{}:subnet/{}",
+                partition_of(&self.region),
+                self.region,
+                owner,
+                self.id
+            )
         })
     }
     fn account(&self) -> Option<&str> {
@@ -347,7 +361,13 @@ impl Resource for NetworkInterface {
     }
     fn arn(&self) -> Option<String> {
         self.owner_id.as_ref().map(|owner| {
-            format!("arn:{}:ec2:{}:{}:network-interface/{}", partition_of(&self.region), self.region, owner, self.id)
+            format!(
+                "arn:{}:ec2:{}:{}:network-interface/{}",
+                partition_of(&self.region),
+                self.region,
+                owner,
+                self.id
+            )
         })
     }
     fn account(&self) -> Option<&str> {

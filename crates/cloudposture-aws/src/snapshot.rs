@@ -52,10 +52,19 @@ pub fn to_json(inventory: &Inventory) -> String {
 
 /// Writes `inventory` to `path` completely or not at all (temporary file, then rename).
 pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
-    let io = |source| SnapshotError::Io { path: path.to_path_buf(), source };
+    let io = |source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let json = to_json(inventory);
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     std::fs::write(&tmp, json.as_bytes()).map_err(io)?;
     std::fs::rename(&tmp, path).map_err(|e| {
@@ -102,7 +111,10 @@ pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
 
 /// Loads a snapshot written by [`save`].
 pub fn load(path: &Path) -> Result<Inventory, SnapshotError> {
-    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;

@@ -1,0 +1,1 @@
+//! The aws-sdk-ec2 backed collector (filled in next).
