@@ -17,6 +17,7 @@
 //! (`Registry<I>`), which is how scans run anyway: one provider's inventory at a time.
 
 use crate::finding::{Finding, Status};
+use crate::fix::{FixAction, FixError};
 use crate::metadata::RuleMetadata;
 use crate::resource::ResourceRef;
 use crate::risk::RiskLevel;
@@ -40,6 +41,13 @@ pub trait Rule<I: ?Sized>: Send + Sync {
 
     /// Judges every resource of the rule's kind in `inventory`.
     fn evaluate(&self, inventory: &I, ctx: &RuleContext<'_>) -> Vec<Finding>;
+
+    /// The action that would fix one of this rule's failing findings, given the
+    /// rule's settings (with any fix options already applied). `Ok(None)`, the
+    /// default, means the rule has no automatic fix.
+    fn plan_fix(&self, _finding: &Finding, _settings: &Settings) -> Result<Option<FixAction>, FixError> {
+        Ok(None)
+    }
 }
 
 /// What a rule gets besides the inventory: its settings and effective risk, and

@@ -1,0 +1,139 @@
+//! Remediation that acts: a rule can turn its failing findings into a [`FixPlan`] of
+//! one [`FixAction`] per resource, which a provider's executor carries out.
+//!
+//! Plans are data (serializable, human-readable) so that they can be shown, reviewed
+//! and validated (e.g. with AWS `DryRun`) before anything changes.
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::finding::{Finding, Status};
+use crate::resource::ResourceRef;
+
+/// One change to one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixAction {
+    /// The rule whose failing finding this fixes.
+    pub rule_id: &'static str,
+    /// The resource to change.
+    pub resource: ResourceRef,
+    /// What will be done, for people: "create an ALL flow log to s3 arn:aws:s3:::logs".
+    pub summary: String,
+    /// Provider operation, e.g. `ec2:CreateFlowLogs`; executors dispatch on it.
+    pub operation: &'static str,
+    /// Operation parameters, read by the provider's executor.
+    pub parameters: serde_json::Value,
+}
+
+/// A finding for which no action is planned, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotPlanned {
+    /// The rule.
+    pub rule_id: &'static str,
+    /// The resource.
+    pub resource: ResourceRef,
+    /// Why nothing is planned.
+    pub reason: String,
+}
+
+/// The actions that would fix the failing findings of a report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FixPlan {
+    /// One action per failing resource the rules can fix.
+    pub actions: Vec<FixAction>,
+    /// Failing findings that get no action, with why.
+    pub not_planned: Vec<NotPlanned>,
+}
+
+impl FixPlan {
+    /// Builds a plan from `findings`: only `fail` findings are considered (passing,
+    /// muted, skipped and error findings are never touched); `plan_one` returns the
+    /// action for one finding, `Ok(None)` when its rule cannot fix it.
+    pub fn from_findings<'f>(
+        findings: impl IntoIterator<Item = &'f Finding>,
+        mut plan_one: impl FnMut(&Finding) -> Result<Option<FixAction>, FixError>,
+    ) -> Result<FixPlan, FixError> {
+        let mut plan = FixPlan::default();
+        for finding in findings.into_iter().filter(|f| f.status == Status::Fail) {
+            match plan_one(finding)? {
+                Some(action) => plan.actions.push(action),
+                None => plan.not_planned.push(NotPlanned {
+                    rule_id: finding.rule_id,
+                    resource: finding.resource.clone(),
+                    reason: format!("rule `{}` has no automatic fix", finding.rule_id),
+                }),
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// A plan could not be made (e.g. a destination is missing or malformed).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("cannot plan a fix for rule `{rule_id}`: {message}")]
+pub struct FixError {
+    /// The rule.
+    pub rule_id: String,
+    /// What is missing or wrong.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Control, RiskLevel};
+
+    fn finding(id: &str, status: Status) -> Finding {
+        Finding {
+            rule_id: "VPC-001",
+            title: "t",
+            status,
+            risk: RiskLevel::Low,
+            resource: ResourceRef::new("aws.ec2.vpc", id),
+            message: String::new(),
+            evidence: serde_json::Value::Null,
+            controls: &[] as &[Control],
+            remediation: None,
+            muted_reason: None,
+        }
+    }
+
+    #[test]
+    fn only_failing_findings_are_planned() {
+        let findings: Vec<Finding> = [Status::Pass, Status::Fail, Status::Error, Status::Skipped, Status::Muted]
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| finding(&format!("vpc-{i}"), s))
+            .collect();
+        let plan = FixPlan::from_findings(&findings, |f| {
+            Ok(Some(FixAction {
+                rule_id: f.rule_id,
+                resource: f.resource.clone(),
+                summary: "create".into(),
+                operation: "ec2:CreateFlowLogs",
+                parameters: serde_json::Value::Null,
+            }))
+        })
+        .unwrap();
+        let ids: Vec<&str> = plan.actions.iter().map(|a| a.resource.id.as_str()).collect();
+        assert_eq!(ids, ["vpc-1"]);
+    }
+
+    #[test]
+    fn findings_without_a_fix_are_listed_with_why() {
+        let findings = [finding("vpc-1", Status::Fail)];
+        let plan = FixPlan::from_findings(&findings, |_| Ok(None)).unwrap();
+        assert!(plan.actions.is_empty());
+        assert_eq!(plan.not_planned[0].reason, "rule `VPC-001` has no automatic fix");
+    }
+
+    #[test]
+    fn a_planning_error_stops_the_plan() {
+        let findings = [finding("vpc-1", Status::Fail)];
+        let err = FixPlan::from_findings(&findings, |_| {
+            Err(FixError { rule_id: "VPC-001".into(), message: "no destination given".into() })
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "cannot plan a fix for rule `VPC-001`: no destination given");
+    }
+}
