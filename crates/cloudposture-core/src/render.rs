@@ -1,1 +1,165 @@
 //! Report renderers: every output format is a small function over [`crate::Report`].
+//!
+//! Each writer streams to any [`std::io::Write`] and writes nothing but the format, so
+//! that embedders can send a report to a file, a socket or memory. Terminal output
+//! (tables, colour) is the CLI's job, not core's.
+//!
+//! | function | format |
+//! |---|---|
+//! | [`write_json`] | the report itself, stable field names (`schema_version` 1) |
+//! | [`write_csv`] | one row per finding, RFC 4180 |
+//! | [`write_junit`] | JUnit XML: one test suite per rule, one test case per finding |
+//! | [`write_ocsf`] | OCSF 1.3 Compliance Finding events (`class_uid` 2003), a JSON array |
+//! | [`write_asff`] | AWS Security Hub findings (ASFF), a JSON array |
+//!
+//! ```
+//! # use cloudposture_core::*;
+//! # fn demo(report: &Report) -> std::io::Result<()> {
+//! let mut out = Vec::new();
+//! cloudposture_core::render::write_csv(report, &mut out)?;
+//! # Ok(()) }
+//! ```
+
+mod asff;
+mod csv;
+mod json;
+mod junit;
+mod ocsf;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use asff::{asff_severity_label, asff_status, write_asff};
+pub use csv::{CSV_COLUMNS, write_csv};
+pub use json::write_json;
+pub use junit::write_junit;
+pub use ocsf::{OCSF_VERSION, write_ocsf};
+
+use crate::error::ParseEnumError;
+use crate::report::Report;
+
+/// The machine-readable output formats that core renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// [`write_json`].
+    Json,
+    /// [`write_csv`].
+    Csv,
+    /// [`write_junit`].
+    Junit,
+    /// [`write_ocsf`].
+    Ocsf,
+    /// [`write_asff`].
+    Asff,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Csv,
+        Format::Junit,
+        Format::Ocsf,
+        Format::Asff,
+    ];
+
+    /// The name used by `--format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Junit => "junit",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
+        }
+    }
+
+    /// Renders `report` in this format.
+    pub fn write(self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self {
+            Format::Json => write_json(report, out),
+            Format::Csv => write_csv(report, out),
+            Format::Junit => write_junit(report, out),
+            Format::Ocsf => write_ocsf(report, out),
+            Format::Asff => write_asff(report, out),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseEnumError::new("format", s, Format::ALL.map(Format::as_str)))
+    }
+}
+
+/// Serializes `value` as pretty JSON followed by a newline.
+fn write_pretty_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Cuts `text` to at most `max` characters, ending in `…` when cut.
+fn truncate_chars(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The AWS partition of a region (`aws`, `aws-cn`, `aws-us-gov`).
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// A finding id that stays the same across scans of the same resource by the same rule.
+fn finding_uid(f: &crate::finding::Finding) -> String {
+    let r = &f.resource;
+    match (&r.arn, &r.region) {
+        (Some(arn), _) => format!("cloudposture/{}/{arn}", f.rule_id),
+        (None, Some(region)) => format!("cloudposture/{}/{region}/{}", f.rule_id, r.id),
+        (None, None) => format!("cloudposture/{}/{}", f.rule_id, r.id),
+    }
+}
+
+/// The CloudFormation type of a resource kind (`aws.ec2.vpc` → `AWS::EC2::VPC`), or the kind.
+fn cloudformation_type(kind: &str) -> &str {
+    match kind {
+        "aws.ec2.vpc" => "AWS::EC2::VPC",
+        "aws.ec2.flow-log" => "AWS::EC2::FlowLog",
+        "aws.ec2.subnet" => "AWS::EC2::Subnet",
+        "aws.ec2.network-interface" => "AWS::EC2::NetworkInterface",
+        other => other,
+    }
+}
+
+/// The ASFF resource type of a resource kind (`aws.ec2.vpc` → `AwsEc2Vpc`), or `Other`.
+fn asff_resource_type(kind: &str) -> &'static str {
+    match kind {
+        "aws.ec2.vpc" => "AwsEc2Vpc",
+        "aws.ec2.subnet" => "AwsEc2Subnet",
+        "aws.ec2.network-interface" => "AwsEc2NetworkInterface",
+        _ => "Other",
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures;

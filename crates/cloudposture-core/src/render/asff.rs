@@ -1,0 +1,211 @@
+//! `--format asff`: AWS Security Finding Format, for AWS Security Hub.
+
+use std::io;
+
+use serde_json::{Value, json};
+
+use crate::compliance::{Control, Standard};
+use crate::finding::{Finding, Status};
+use crate::report::Report;
+use crate::risk::RiskLevel;
+
+/// Security Hub caps `Compliance.RelatedRequirements` at 32 entries.
+const MAX_RELATED_REQUIREMENTS: usize = 32;
+
+/// The ASFF `Compliance.Status` of a finding status.
+///
+/// pass → `PASSED`, fail → `FAILED`, error → `WARNING` (ASFF: "some information is
+/// missing"; the resource could not be judged), skipped → `NOT_AVAILABLE` (not
+/// applicable), muted → `NOT_AVAILABLE` with `Workflow.Status` `SUPPRESSED`.
+pub fn asff_status(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "PASSED",
+        Status::Fail => "FAILED",
+        Status::Error => "WARNING",
+        Status::Skipped | Status::Muted => "NOT_AVAILABLE",
+    }
+}
+
+/// The ASFF `Severity.Label` of a finding.
+///
+/// Passing and skipped findings are `INFORMATIONAL`, as Security Hub labels passed
+/// control checks; otherwise from the risk level: low → `LOW`, medium → `MEDIUM`,
+/// high → `HIGH`, very-high and extreme → `CRITICAL` (ASFF has no level above it).
+pub fn asff_severity_label(status: Status, risk: RiskLevel) -> &'static str {
+    match (status, risk) {
+        (Status::Pass | Status::Skipped, _) => "INFORMATIONAL",
+        (_, RiskLevel::Low) => "LOW",
+        (_, RiskLevel::Medium) => "MEDIUM",
+        (_, RiskLevel::High) => "HIGH",
+        (_, RiskLevel::VeryHigh | RiskLevel::Extreme) => "CRITICAL",
+    }
+}
+
+/// Writes one ASFF finding per finding, as a pretty JSON array ready for
+/// `aws securityhub batch-import-findings --findings file://…` (in batches of 100).
+///
+/// `ProductArn` is the account's default custom-integration product in the
+/// resource's region; `Id` is stable across scans (`cloudposture/RULE/ARN`) so that
+/// re-importing updates findings instead of duplicating them. Severity and status
+/// follow [`asff_severity_label`] and [`asff_status`]; `RelatedRequirements` are the
+/// rule's controls as Security Hub writes them (`PCI DSS v3.2.1/10.3.3`,
+/// `NIST.800-53.r5 AU-12`, `CIS AWS Foundations Benchmark v1.2.0/2.9`).
+pub fn write_asff(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let findings: Vec<Value> = report.findings.iter().map(|f| finding(report, f)).collect();
+    super::write_pretty_json(&findings, out)
+}
+
+/// A control as Security Hub's `RelatedRequirements` spell them.
+fn requirement(c: &Control) -> String {
+    let id = c.id.unwrap_or("");
+    let joined = |prefix: &str, sep: &str| {
+        if id.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}{sep}{id}")
+        }
+    };
+    match c.standard {
+        Standard::Nist if c.version == "Rev. 5" => joined("NIST.800-53.r5", " "),
+        Standard::Nist800171 if c.version == "Rev. 2" => joined("NIST.800-171.r2", " "),
+        Standard::CisAwsFoundations => joined(&format!("CIS AWS Foundations Benchmark {}", c.version), "/"),
+        Standard::PciDss => joined(&format!("PCI DSS {}", c.version), "/"),
+        _ => joined(&format!("{} {}", c.standard.name(), c.version), "/"),
+    }
+}
+
+fn finding(report: &Report, f: &Finding) -> Value {
+    let r = &f.resource;
+    let account = r
+        .account
+        .as_deref()
+        .or(report.scan.account.as_deref())
+        .unwrap_or_default();
+    let region = r.region.as_deref().unwrap_or("us-east-1");
+    let partition = super::partition_of(region);
+    let time = report.scan.finished_at.to_string();
+    let mut requirements: Vec<String> = f.controls.iter().map(requirement).collect();
+    requirements.dedup();
+    requirements.truncate(MAX_RELATED_REQUIREMENTS);
+    let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()];
+    for c in f.controls {
+        let t = format!(
+            "Software and Configuration Checks/Industry and Regulatory Standards/{}",
+            c.standard.name()
+        );
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    let mut resource = json!({
+        "Type": super::asff_resource_type(&r.kind),
+        "Id": r.arn.as_deref().unwrap_or(&r.id),
+        "Partition": partition,
+        "Region": region,
+    });
+    if !r.tags.is_empty() {
+        resource["Tags"] = json!(r.tags);
+    }
+    let mut description = f.message.clone();
+    if let Some(reason) = &f.muted_reason {
+        description = format!("{description} (muted: {reason})");
+    }
+    let mut out = json!({
+        "SchemaVersion": "2018-10-08",
+        "Id": super::finding_uid(f),
+        "ProductArn": format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default"),
+        "ProductName": "cloudposture",
+        "CompanyName": "cloudposture",
+        "GeneratorId": format!("cloudposture/{}", f.rule_id),
+        "AwsAccountId": account,
+        "Region": region,
+        "Types": types,
+        "CreatedAt": time,
+        "UpdatedAt": time,
+        "Severity": { "Label": asff_severity_label(f.status, f.risk), "Original": f.risk.as_str() },
+        "Title": super::truncate_chars(&format!("{} {}", f.rule_id, f.title), 256),
+        "Description": super::truncate_chars(&description, 1024),
+        "Resources": [resource],
+        "Compliance": {
+            "Status": asff_status(f.status),
+            "RelatedRequirements": requirements,
+        },
+        "Workflow": { "Status": if f.status == Status::Muted { "SUPPRESSED" } else { "NEW" } },
+        "RecordState": "ACTIVE",
+        "ProductFields": {
+            "cloudposture/RuleId": f.rule_id,
+            "cloudposture/Status": f.status.as_str(),
+            "cloudposture/Risk": f.risk.as_str(),
+        },
+    });
+    if let Some(rem) = &f.remediation {
+        out["Remediation"] = json!({
+            "Recommendation": { "Text": super::truncate_chars(&rem.summary, 512) },
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render() -> Vec<Value> {
+        let mut out = Vec::new();
+        write_asff(&super::super::fixtures::report(), &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn findings_carry_compliance_severity_and_resources() {
+        let f = render();
+        assert_eq!(f.len(), 5);
+        let status: Vec<&str> = f
+            .iter()
+            .filter_map(|x| x["Compliance"]["Status"].as_str())
+            .collect();
+        assert_eq!(
+            status,
+            ["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE", "NOT_AVAILABLE"]
+        );
+        let fail = &f[1];
+        assert_eq!(fail["SchemaVersion"], "2018-10-08");
+        assert_eq!(fail["AwsAccountId"], "123456789012");
+        assert_eq!(
+            fail["ProductArn"],
+            "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"
+        );
+        assert_eq!(fail["Severity"]["Label"], "LOW");
+        assert_eq!(fail["Resources"][0]["Type"], "AwsEc2Vpc");
+        assert_eq!(
+            fail["Resources"][0]["Id"],
+            "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0fail"
+        );
+        assert_eq!(
+            fail["Remediation"]["Recommendation"]["Text"],
+            "Create a VPC flow log"
+        );
+        assert_eq!(
+            fail["Compliance"]["RelatedRequirements"],
+            json!([
+                "CIS AWS Foundations Benchmark v1.2.0/2.9",
+                "PCI DSS v3.2.1/10.3.3",
+                "NIST.800-53.r5 AU-12",
+                "GDPR 2016/679"
+            ])
+        );
+        assert_eq!(f[0]["Severity"]["Label"], "INFORMATIONAL");
+        assert_eq!(f[4]["Workflow"]["Status"], "SUPPRESSED");
+    }
+
+    #[test]
+    fn severity_labels_follow_risk() {
+        assert_eq!(asff_severity_label(Status::Fail, RiskLevel::VeryHigh), "CRITICAL");
+        assert_eq!(asff_severity_label(Status::Fail, RiskLevel::Extreme), "CRITICAL");
+        assert_eq!(asff_severity_label(Status::Error, RiskLevel::High), "HIGH");
+        assert_eq!(
+            asff_severity_label(Status::Pass, RiskLevel::High),
+            "INFORMATIONAL"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! A small report with one finding of every status, shared by the renderer tests.
+
+use serde_json::json;
+
+use crate::compliance::{Control, Standard};
+use crate::finding::{Finding, Remediation, Snippet, SnippetKind, Status};
+use crate::report::{
+    REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, ScanMetadata, ScanSource,
+    Summary, ToolInfo,
+};
+use crate::resource::ResourceRef;
+use crate::risk::RiskLevel;
+
+pub(crate) static CONTROLS: &[Control] = &[
+    Control::new(Standard::CisAwsFoundations, "v1.2.0", "2.9"),
+    Control::new(Standard::PciDss, "v3.2.1", "10.3.3"),
+    Control::new(Standard::Nist, "Rev. 5", "AU-12"),
+    Control::standard_only(Standard::Gdpr, "2016/679"),
+];
+
+fn vpc(id: &str, region: &str) -> ResourceRef {
+    let mut r = ResourceRef::new("aws.ec2.vpc", id)
+        .in_region(region)
+        .in_account(Some("123456789012"));
+    r.arn = Some(format!("arn:aws:ec2:{region}:123456789012:vpc/{id}"));
+    r
+}
+
+fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
+    Finding {
+        rule_id: "VPC-001",
+        title: "VPC Flow Logs Enabled",
+        status,
+        risk: RiskLevel::Low,
+        resource,
+        message: message.to_string(),
+        evidence: json!({"flow_logs": []}),
+        controls: CONTROLS,
+        remediation: None,
+        muted_reason: None,
+    }
+}
+
+/// Pass, fail (with remediation and awkward characters), error, skipped and muted.
+pub(crate) fn report() -> Report {
+    let mut named = vpc("vpc-0fail", "eu-west-1");
+    named
+        .tags
+        .insert("Name".into(), "prod, \"core\" <edge> & co".into());
+    named.tags.insert("Owner".into(), "=cmd|' /C calc'!A0".into());
+    let mut sandbox = vpc("vpc-0muted", "eu-west-1");
+    sandbox.tags.insert("Environment".into(), "sandbox".into());
+    let mut muted = finding(Status::Muted, sandbox, "no flow log");
+    muted.muted_reason = Some("sandbox VPCs are rebuilt every night".into());
+    let findings = vec![
+        finding(
+            Status::Pass,
+            vpc("vpc-0pass", "eu-west-1"),
+            "flow log fl-1 records ALL traffic",
+        ),
+        finding(Status::Fail, named, "no flow log\nat all").with_remediation(Remediation {
+            summary: "Create a VPC flow log".into(),
+            snippets: vec![Snippet {
+                kind: SnippetKind::Cli,
+                title: "AWS CLI".into(),
+                content: "aws ec2 create-flow-logs --resource-ids vpc-0fail".into(),
+            }],
+        }),
+        finding(
+            Status::Error,
+            vpc("vpc-0err", "ap-southeast-2"),
+            "DescribeFlowLogs access denied (UnauthorizedOperation)",
+        ),
+        finding(
+            Status::Skipped,
+            vpc("vpc-0shared", "us-east-1"),
+            "owned by account 111122223333",
+        ),
+        muted,
+    ];
+    let started_at = "2026-01-02T03:04:05Z".parse().unwrap_or_default();
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: ToolInfo::default(),
+        scan: ScanMetadata {
+            source: ScanSource::Snapshot,
+            started_at,
+            finished_at: started_at,
+            account: Some("123456789012".into()),
+            regions: vec![
+                RegionStatus {
+                    name: "ap-southeast-2".into(),
+                    status: RegionState::Error,
+                    error: Some("DescribeFlowLogs access denied".into()),
+                    api_calls: 2,
+                },
+                RegionStatus {
+                    name: "eu-west-1".into(),
+                    status: RegionState::Ok,
+                    error: None,
+                    api_calls: 2,
+                },
+            ],
+            regions_not_scanned: vec![RegionNotScanned {
+                name: "me-central-1".into(),
+                reason: "opt-in region not enabled for the account".into(),
+            }],
+            api_calls: 6,
+        },
+        summary: Summary::of(&findings),
+        findings,
+    }
+}
