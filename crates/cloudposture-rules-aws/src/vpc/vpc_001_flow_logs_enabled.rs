@@ -1,0 +1,1597 @@
+//! VPC-001 "VPC Flow Logs Enabled": its metadata, settings, evaluation, remediation
+//! and unit tests, in one file.
+
+use std::collections::HashMap;
+
+use cloudposture_aws::{
+    CollectError, Collection, DestinationType, FlowLog, FlowLogResourceType, Inventory, RegionInventory,
+    TrafficType, Vpc, kinds, partition_of,
+};
+use cloudposture_core::{
+    AuditStep, Control, Finding, Pillar, Reference, Remediation, Resource, ResourceRef, RiskLevel, Rule,
+    RuleContext, RuleMetadata, SettingDefault, SettingKind, SettingSpec, Settings, SettingsError, Snippet,
+    SnippetKind, Standard,
+};
+use serde::{Deserialize, Serialize};
+
+/// ## What it does
+/// Checks that every VPC has at least one flow log attached to the VPC itself that is
+/// active, delivering, records the required traffic and sends it to an allowed
+/// destination type.
+///
+/// ## Why is this bad?
+/// Flow logs are the record of the IP traffic going to and from the network
+/// interfaces of a VPC. Without them, overly permissive security groups and network
+/// ACLs, rejected connection attempts and unusual data transfer go unseen, and after
+/// an incident there is nothing to investigate.
+///
+/// Flow logs of a subnet or a network interface record only that part of the VPC and
+/// do not make the VPC pass. A VPC shared with the account through AWS RAM is skipped:
+/// only its owner can create its flow logs.
+///
+/// ## Example
+/// A VPC without a flow log fails; this creates one (the failing finding carries the
+/// same command with its VPC id, region and, from the settings, destination filled in):
+///
+/// ```sh
+/// aws ec2 create-flow-logs --region eu-west-1 --resource-type VPC --resource-ids vpc-0abc \
+///   --traffic-type ALL --log-destination-type s3 --log-destination arn:aws:s3:::my-flow-logs
+/// ```
+///
+/// ## Settings
+/// - `traffic_type`: `any` (default), `ALL`, `ACCEPT` or `REJECT`. `ALL` covers
+///   `ACCEPT` and `REJECT`; an `ACCEPT` and a `REJECT` flow log together cover `ALL`.
+/// - `count_failed_delivery`: count flow logs whose delivery is failing (default `false`).
+/// - `destination_types`: destination types that count (default all three).
+/// - `remediation_destination`, `remediation_role_arn`: filled into the remediation
+///   snippets; placeholders such as `<LOG_GROUP_NAME>` otherwise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VpcFlowLogsEnabled;
+
+/// The resource id of the one `Error` finding for a region whose VPCs could not be
+/// listed: the finding stands for all VPCs of that region (its `region` says which).
+pub const REGION_WIDE_ID: &str = "*";
+
+const TRAFFIC_TYPE: &str = "traffic_type";
+const COUNT_FAILED_DELIVERY: &str = "count_failed_delivery";
+const DESTINATION_TYPES: &str = "destination_types";
+const REMEDIATION_DESTINATION: &str = "remediation_destination";
+const REMEDIATION_ROLE_ARN: &str = "remediation_role_arn";
+
+const CLOUD_WATCH_LOGS: &str = "cloud-watch-logs";
+const S3: &str = "s3";
+const FIREHOSE: &str = "kinesis-data-firehose";
+const ALL_DESTINATION_TYPES: &[&str] = &[CLOUD_WATCH_LOGS, S3, FIREHOSE];
+
+const LOG_GROUP_PLACEHOLDER: &str = "<LOG_GROUP_NAME>";
+const ROLE_PLACEHOLDER: &str = "<DELIVERY_ROLE_ARN>";
+const BUCKET_PLACEHOLDER: &str = "<BUCKET_NAME>";
+const STREAM_PLACEHOLDER: &str = "<DELIVERY_STREAM_NAME>";
+
+/// Messages list at most this many flow logs; the evidence lists all of them.
+const MESSAGE_LIST_LIMIT: usize = 5;
+
+/// The metadata of VPC-001.
+pub static VPC_001: RuleMetadata = RuleMetadata {
+    id: "VPC-001",
+    title: "VPC Flow Logs Enabled",
+    provider: "aws",
+    service: "VPC",
+    resource_type: "AWS::EC2::VPC",
+    resource_kind: kinds::VPC,
+    // Subnets and network interfaces are fetched only for the ids that subnet- and
+    // ENI-level flow logs name, so that the evidence can say which VPC they belong to.
+    requires: &[
+        kinds::VPC,
+        kinds::FLOW_LOG,
+        kinds::SUBNET,
+        kinds::NETWORK_INTERFACE,
+    ],
+    risk: RiskLevel::Low,
+    pillars: &[Pillar::Security, Pillar::Sustainability],
+    controls: &[
+        Control::new(Standard::CisAwsFoundations, "v1.2.0", "2.9"),
+        Control::new(Standard::CisAwsFoundations, "v1.4.0", "3.9"),
+        Control::new(Standard::CisAwsFoundations, "v1.5.0", "3.9"),
+        Control::new(Standard::CisAwsFoundations, "v2.0.0", "3.9"),
+        Control::new(Standard::CisAwsFoundations, "v3.0.0", "3.7"),
+        Control::new(Standard::CisAwsFoundations, "v4.0.0", "3.7"),
+        Control::new(Standard::CisAwsFoundations, "v5.0.0", "3.7"),
+        Control::new(Standard::PciDss, "v3.2.1", "10.3.3"),
+        Control::new(Standard::PciDss, "v3.2.1", "10.3.4"),
+        Control::new(Standard::PciDss, "v3.2.1", "10.3.5"),
+        Control::new(Standard::PciDss, "v3.2.1", "10.3.6"),
+        Control::standard_only(Standard::Gdpr, "2016/679"),
+        Control::standard_only(Standard::Apra, "CPS 234 (2019)"),
+        Control::standard_only(Standard::Mas, "TRM 2021"),
+        Control::new(Standard::Nist, "Rev. 5", "AC-4(26)"),
+        Control::new(Standard::Nist, "Rev. 5", "AU-2"),
+        Control::new(Standard::Nist, "Rev. 5", "AU-3"),
+        Control::new(Standard::Nist, "Rev. 5", "AU-6(3)"),
+        Control::new(Standard::Nist, "Rev. 5", "AU-6(4)"),
+        Control::new(Standard::Nist, "Rev. 5", "AU-12"),
+        Control::new(Standard::Nist, "Rev. 5", "CA-7"),
+        Control::new(Standard::Nist, "Rev. 5", "SI-7(8)"),
+        Control::new(Standard::Nist800171, "Rev. 2", "3.1.20"),
+        Control::new(Standard::Nist800171, "Rev. 2", "3.3.1"),
+        Control::new(Standard::Nist800171, "Rev. 2", "3.13.1"),
+    ],
+    description: "Checks that every VPC in every enabled region has at least one flow log attached to the \
+        VPC itself that is active, delivering (a DeliverLogsStatus other than FAILED), records the required \
+        traffic (ALL, ACCEPT or REJECT; any by default) and publishes to an allowed destination type \
+        (CloudWatch Logs, Amazon S3 or Amazon Data Firehose). Flow logs of subnets or network interfaces are \
+        named in the evidence but do not count. VPCs shared with the account by another account are skipped.",
+    rationale: "VPC Flow Logs record the IP traffic going to and from the network interfaces of a VPC. They \
+        are how you detect and investigate overly permissive security groups and network ACLs, rejected \
+        connection attempts and unusual volumes of data transfer; without them there is no record to look \
+        at after an incident. A flow log that is not active or whose delivery fails records nothing. \
+        (Publishing flow logs incurs CloudWatch Logs, S3 or Firehose charges.)",
+    audit: &[
+        AuditStep {
+            via: "console",
+            text: "Sign in to the AWS Management Console and open the Amazon VPC console at \
+                https://console.aws.amazon.com/vpc/. With the region selector, choose a region enabled for \
+                the account; repeat the following steps for every enabled region.",
+            code: None,
+        },
+        AuditStep {
+            via: "console",
+            text: "In the navigation pane, choose Your VPCs. Skip VPCs whose Owner ID is another account: \
+                they are shared with you and only their owner can create flow logs.",
+            code: None,
+        },
+        AuditStep {
+            via: "console",
+            text: "Select a VPC and open its Flow logs tab. If no flow log is listed, the VPC fails.",
+            code: None,
+        },
+        AuditStep {
+            via: "console",
+            text: "The VPC passes when a listed flow log has Status Active, a Filter that covers the traffic \
+                you require (All covers Accept and Reject), a destination of an allowed type, and delivery that \
+                is not failing (a delivery status of FAILED, e.g. with Access error, means nothing is \
+                delivered). Flow logs on the Flow logs tab of a subnet or a network interface do not count.",
+            code: None,
+        },
+        AuditStep {
+            via: "cli",
+            text: "List the regions enabled for the account.",
+            code: Some("aws ec2 describe-regions --query 'Regions[].RegionName' --output text"),
+        },
+        AuditStep {
+            via: "cli",
+            text: "For each region, list the VPCs and their owners. Skip VPCs owned by another account \
+                (compare with `aws sts get-caller-identity --query Account`).",
+            code: Some(
+                "aws ec2 describe-vpcs --region REGION --query 'Vpcs[*].[VpcId,OwnerId]' --output text",
+            ),
+        },
+        AuditStep {
+            via: "cli",
+            text: "For each VPC, list its flow logs. An empty FlowLogs list means the VPC has no flow log and \
+                fails.",
+            code: Some(
+                "aws ec2 describe-flow-logs --region REGION --filter Name=resource-id,Values=VPC_ID \
+                --query 'FlowLogs[*].[FlowLogId,FlowLogStatus,DeliverLogsStatus,DeliverLogsErrorMessage,\
+                TrafficType,LogDestinationType,LogDestination]' --output table",
+            ),
+        },
+        AuditStep {
+            via: "cli",
+            text: "The VPC passes when one flow log has FlowLogStatus ACTIVE, a DeliverLogsStatus other than \
+                FAILED, a TrafficType that covers the required traffic (or an ACCEPT and a REJECT flow log \
+                together cover ALL) and an allowed LogDestinationType.",
+            code: None,
+        },
+    ],
+    remediation: &[
+        AuditStep {
+            via: "console",
+            text: "Open the Amazon VPC console at https://console.aws.amazon.com/vpc/, choose Your VPCs, \
+                select the VPC, then choose Actions, Create flow log.",
+            code: None,
+        },
+        AuditStep {
+            via: "console",
+            text: "For Filter choose All (or the traffic type your settings require). For Destination choose \
+                Send to CloudWatch Logs (a log group and an IAM role that vpc-flow-logs.amazonaws.com can \
+                assume), Send to an Amazon S3 bucket (a bucket ARN, no role needed) or Send to Amazon Data \
+                Firehose. Choose Create flow log, then check after a few minutes that the flow log is Active \
+                and its delivery does not fail.",
+            code: None,
+        },
+        AuditStep {
+            via: "cli",
+            text: "For a CloudWatch Logs destination, create the delivery role: save the trust policy and the \
+                permissions policy that the failing finding carries as trust-policy.json and \
+                permissions-policy.json, then create the role.",
+            code: Some(
+                "aws iam create-role --role-name VPCFlowLogsDelivery \
+                --assume-role-policy-document file://trust-policy.json && \
+                aws iam put-role-policy --role-name VPCFlowLogsDelivery --policy-name VPCFlowLogsDelivery \
+                --policy-document file://permissions-policy.json",
+            ),
+        },
+        AuditStep {
+            via: "cli",
+            text: "Create the flow log in the VPC's region, to CloudWatch Logs with the delivery role...",
+            code: Some(
+                "aws ec2 create-flow-logs --region REGION --resource-type VPC --resource-ids VPC_ID \
+                --traffic-type ALL --log-destination-type cloud-watch-logs --log-group-name LOG_GROUP_NAME \
+                --deliver-logs-permission-arn ROLE_ARN",
+            ),
+        },
+        AuditStep {
+            via: "cli",
+            text: "...or to an existing S3 bucket, which needs no role.",
+            code: Some(
+                "aws ec2 create-flow-logs --region REGION --resource-type VPC --resource-ids VPC_ID \
+                --traffic-type ALL --log-destination-type s3 --log-destination arn:aws:s3:::BUCKET_NAME",
+            ),
+        },
+        AuditStep {
+            via: "cloudformation",
+            text: "Declare an AWS::EC2::FlowLog with ResourceType VPC, the VPC's ResourceId, TrafficType ALL \
+                and a destination. Each failing finding carries a ready-to-deploy template.",
+            code: None,
+        },
+        AuditStep {
+            via: "terraform",
+            text: "Declare an aws_flow_log with vpc_id, traffic_type = \"ALL\" and a destination. Each failing \
+                finding carries the resource with its values filled in.",
+            code: None,
+        },
+    ],
+    references: &[
+        Reference {
+            title: "Logging IP traffic using VPC Flow Logs",
+            url: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",
+        },
+        Reference {
+            title: "Publish flow logs to CloudWatch Logs",
+            url: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html",
+        },
+        Reference {
+            title: "IAM role for publishing flow logs to CloudWatch Logs",
+            url: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+        },
+        Reference {
+            title: "Publish flow logs to Amazon S3",
+            url: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html",
+        },
+        Reference {
+            title: "Publish flow logs to Amazon Data Firehose",
+            url: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-firehose.html",
+        },
+        Reference {
+            title: "AWS CLI: create-flow-logs",
+            url: "https://docs.aws.amazon.com/cli/latest/reference/ec2/create-flow-logs.html",
+        },
+        Reference {
+            title: "AWS CloudFormation: AWS::EC2::FlowLog",
+            url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-flowlog.html",
+        },
+        Reference {
+            title: "Terraform: aws_flow_log",
+            url: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/flow_log",
+        },
+        Reference {
+            title: "AWS Security Hub: [EC2.6] VPC flow logging should be enabled in all VPCs",
+            url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6",
+        },
+        Reference {
+            title: "CIS Amazon Web Services Foundations Benchmark",
+            url: "https://www.cisecurity.org/benchmark/amazon_web_services",
+        },
+    ],
+    published: "2016-04-08",
+    iam_audit: &[
+        "ec2:DescribeRegions",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeFlowLogs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeNetworkInterfaces",
+        "sts:GetCallerIdentity",
+    ],
+    // CreateFlowLogs itself; PassRole for the delivery role (CloudWatch Logs, or a
+    // cross-account Firehose stream); Create/DeleteLogDelivery for S3 and Firehose
+    // destinations, which are delivered as vended logs. The log group is created by the
+    // delivery role, not by the caller, so `logs:CreateLogGroup` is the role's, not ours.
+    iam_remediate: &[
+        "ec2:CreateFlowLogs",
+        "iam:PassRole",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+    ],
+    settings: &[
+        SettingSpec {
+            name: TRAFFIC_TYPE,
+            kind: SettingKind::Choice(&["any", "ALL", "ACCEPT", "REJECT"]),
+            default: SettingDefault::Str("any"),
+            description: "Traffic a flow log must record to count: `any` traffic type, or `ALL`, `ACCEPT` or \
+                `REJECT`. A flow log of ALL covers ACCEPT and REJECT; an ACCEPT and a REJECT flow log together \
+                cover ALL. The remediation creates a flow log of this type (ALL for `any`).",
+        },
+        SettingSpec {
+            name: COUNT_FAILED_DELIVERY,
+            kind: SettingKind::Bool,
+            default: SettingDefault::Bool(false),
+            description: "Whether a flow log whose delivery is failing (DeliverLogsStatus FAILED, e.g. Access \
+                error) still counts.",
+        },
+        SettingSpec {
+            name: DESTINATION_TYPES,
+            kind: SettingKind::List(ALL_DESTINATION_TYPES),
+            default: SettingDefault::List(ALL_DESTINATION_TYPES),
+            description: "Destination types a flow log may publish to and still count (at least one).",
+        },
+        SettingSpec {
+            name: REMEDIATION_DESTINATION,
+            kind: SettingKind::String,
+            default: SettingDefault::None,
+            description: "Destination written into the remediation snippets: `cloud-watch-logs:LOG_GROUP`, \
+                `s3:arn:aws:s3:::BUCKET[/PREFIX]` (or the bare bucket ARN) or \
+                `kinesis-data-firehose:STREAM_ARN`. Its type must be one of `destination_types`. Without \
+                it, the snippets send to CloudWatch Logs (or the first allowed type) with placeholders.",
+        },
+        SettingSpec {
+            name: REMEDIATION_ROLE_ARN,
+            kind: SettingKind::String,
+            default: SettingDefault::None,
+            description: "IAM role that delivers the flow logs, written into the remediation snippets for \
+                CloudWatch Logs (and cross-account Firehose) destinations, e.g. \
+                `arn:aws:iam::123456789012:role/VPCFlowLogsDelivery`. Not required: without it the snippets \
+                carry `<DELIVERY_ROLE_ARN>` and the policies to create the role. Not allowed with an S3 \
+                destination, which is written without a role.",
+        },
+    ],
+};
+
+impl Rule<Inventory> for VpcFlowLogsEnabled {
+    fn metadata(&self) -> &'static RuleMetadata {
+        &VPC_001
+    }
+
+    fn validate_settings(&self, settings: &Settings) -> Result<(), SettingsError> {
+        let invalid = |key: &str, detail: String| SettingsError::InvalidValue {
+            rule: VPC_001.id.to_string(),
+            key: key.to_string(),
+            detail,
+        };
+        let allowed = settings.list(DESTINATION_TYPES);
+        if allowed.is_empty() {
+            return Err(invalid(
+                DESTINATION_TYPES,
+                format!(
+                    "the list is empty, so no flow log could count; list at least one of: {}",
+                    ALL_DESTINATION_TYPES.join(", ")
+                ),
+            ));
+        }
+        let destination = match settings.str(REMEDIATION_DESTINATION) {
+            Some(raw) => {
+                let destination =
+                    Destination::parse(raw).map_err(|detail| invalid(REMEDIATION_DESTINATION, detail))?;
+                if !allowed.iter().any(|a| a == destination.type_name()) {
+                    return Err(invalid(
+                        REMEDIATION_DESTINATION,
+                        format!(
+                            "`{raw}` sends to {}, which `{DESTINATION_TYPES}` does not allow (allowed: {}); \
+                             a flow log created from the remediation would still fail",
+                            destination.type_name(),
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+                Some(destination)
+            }
+            None => None,
+        };
+        if let Some(role) = settings.str(REMEDIATION_ROLE_ARN) {
+            check_role_arn(role).map_err(|detail| invalid(REMEDIATION_ROLE_ARN, detail))?;
+            if matches!(destination, Some(Destination::S3 { .. })) {
+                return Err(invalid(
+                    REMEDIATION_ROLE_ARN,
+                    "the remediation destination is S3, which is written without a delivery role; remove \
+                     `remediation_role_arn` or use a `cloud-watch-logs:` destination"
+                        .to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&self, inventory: &Inventory, ctx: &RuleContext<'_>) -> Vec<Finding> {
+        let options = Options::from_settings(ctx.settings());
+        let mut findings = Vec::new();
+        for region in &inventory.regions {
+            evaluate_region(inventory, region, &options, ctx, &mut findings);
+        }
+        findings
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings, read once per evaluation
+// ---------------------------------------------------------------------------------------------
+
+/// Traffic a flow log must record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RequiredTraffic {
+    Any,
+    All,
+    Accept,
+    Reject,
+}
+
+impl RequiredTraffic {
+    /// Reads the setting. The engine validates it; a value that slips past (settings
+    /// built in code) is read as the strictest requirement rather than the laxest.
+    fn parse(value: Option<&str>) -> Self {
+        match value {
+            None | Some("any") => RequiredTraffic::Any,
+            Some("ACCEPT") => RequiredTraffic::Accept,
+            Some("REJECT") => RequiredTraffic::Reject,
+            Some(_) => RequiredTraffic::All,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            RequiredTraffic::Any => "any",
+            RequiredTraffic::All => "ALL",
+            RequiredTraffic::Accept => "ACCEPT",
+            RequiredTraffic::Reject => "REJECT",
+        }
+    }
+
+    /// The traffic type a remediation creates.
+    fn to_create(self) -> &'static str {
+        match self {
+            RequiredTraffic::Any | RequiredTraffic::All => "ALL",
+            RequiredTraffic::Accept => "ACCEPT",
+            RequiredTraffic::Reject => "REJECT",
+        }
+    }
+
+    fn coverage(self) -> Coverage {
+        match self {
+            RequiredTraffic::Any => Coverage::NONE,
+            RequiredTraffic::All => Coverage::ALL,
+            RequiredTraffic::Accept => Coverage::ACCEPT,
+            RequiredTraffic::Reject => Coverage::REJECT,
+        }
+    }
+}
+
+/// Which of accepted and rejected traffic is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Coverage {
+    accept: bool,
+    reject: bool,
+}
+
+impl Coverage {
+    const NONE: Coverage = Coverage {
+        accept: false,
+        reject: false,
+    };
+    const ACCEPT: Coverage = Coverage {
+        accept: true,
+        reject: false,
+    };
+    const REJECT: Coverage = Coverage {
+        accept: false,
+        reject: true,
+    };
+    const ALL: Coverage = Coverage {
+        accept: true,
+        reject: true,
+    };
+
+    fn of(traffic: &TrafficType) -> Coverage {
+        match traffic {
+            TrafficType::All => Coverage::ALL,
+            TrafficType::Accept => Coverage::ACCEPT,
+            TrafficType::Reject => Coverage::REJECT,
+            TrafficType::Other(_) => Coverage::NONE,
+        }
+    }
+
+    fn union(self, other: Coverage) -> Coverage {
+        Coverage {
+            accept: self.accept || other.accept,
+            reject: self.reject || other.reject,
+        }
+    }
+
+    fn intersects(self, other: Coverage) -> bool {
+        (self.accept && other.accept) || (self.reject && other.reject)
+    }
+
+    fn contains(self, other: Coverage) -> bool {
+        (self.accept || !other.accept) && (self.reject || !other.reject)
+    }
+}
+
+/// The settings of one evaluation, typed.
+struct Options<'s> {
+    traffic: RequiredTraffic,
+    count_failed_delivery: bool,
+    allowed: &'s [String],
+    remediation: RemediationPlan,
+}
+
+impl<'s> Options<'s> {
+    fn from_settings(settings: &'s Settings) -> Self {
+        Options {
+            traffic: RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)),
+            count_failed_delivery: settings.bool(COUNT_FAILED_DELIVERY),
+            allowed: settings.list(DESTINATION_TYPES),
+            remediation: RemediationPlan::from_settings(settings),
+        }
+    }
+
+    fn allows(&self, destination: &DestinationType) -> bool {
+        self.allowed.iter().any(|a| a == destination.as_str())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence
+// ---------------------------------------------------------------------------------------------
+
+/// The evidence of a `pass` or `fail` finding of VPC-001: what was looked at and why it
+/// decided. Findings carry it as JSON; deserialize it back with `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowLogEvidence {
+    /// The `traffic_type` setting: `any`, `ALL`, `ACCEPT` or `REJECT`.
+    pub required_traffic_type: String,
+    /// The `destination_types` setting.
+    pub allowed_destination_types: Vec<String>,
+    /// The `count_failed_delivery` setting.
+    pub count_failed_delivery: bool,
+    /// Flow logs attached to the VPC itself, each with whether it counted and why.
+    pub flow_logs: Vec<ConsideredFlowLog>,
+    /// Flow logs attached to the VPC's subnets or network interfaces: named, never counted.
+    pub subnet_and_interface_flow_logs: Vec<ConsideredFlowLog>,
+    /// What else the reader should know (a failed subnet lookup, an unknown account…).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// One flow log as VPC-001 judged it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsideredFlowLog {
+    /// `fl-…`.
+    pub id: String,
+    /// The resource it is attached to (`vpc-…`, `subnet-…`, `eni-…`).
+    pub attached_to: String,
+    /// `ALL`, `ACCEPT` or `REJECT`.
+    pub traffic_type: String,
+    /// `FlowLogStatus`, e.g. `ACTIVE`.
+    pub status: String,
+    /// `DeliverLogsStatus`: `SUCCESS`, `FAILED` or absent.
+    pub delivery_status: Option<String>,
+    /// `DeliverLogsErrorMessage`, e.g. `Access error`.
+    pub delivery_error: Option<String>,
+    /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
+    pub destination_type: String,
+    /// The destination ARN, or the log group.
+    pub destination: String,
+    /// Whether it made the VPC pass.
+    pub counted: bool,
+    /// Why it counted or did not, in words.
+    pub reason: String,
+}
+
+impl ConsideredFlowLog {
+    fn new(log: &FlowLog, counted: bool, reason: String) -> Self {
+        ConsideredFlowLog {
+            id: log.id.clone(),
+            attached_to: log.resource_id.clone(),
+            traffic_type: log.traffic_type.to_string(),
+            status: log.flow_log_status.clone(),
+            delivery_status: log.deliver_logs_status.clone(),
+            delivery_error: log.deliver_logs_error_message.clone(),
+            destination_type: log.destination_type.to_string(),
+            destination: log.destination_label(),
+            counted,
+            reason,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+/// Flow logs of one region, indexed once so that each VPC is judged by lookups:
+/// O(VPCs + flow logs) per region, whatever their numbers.
+struct RegionIndex<'a> {
+    /// Every flow log by the id of the resource it is attached to.
+    by_resource: HashMap<&'a str, Vec<&'a FlowLog>>,
+    /// Subnet- and ENI-level flow logs by the VPC of their subnet or interface.
+    below_vpc: HashMap<&'a str, Vec<&'a FlowLog>>,
+    /// Notes every VPC of the region carries (lookups that failed).
+    notes: Vec<String>,
+}
+
+impl<'a> RegionIndex<'a> {
+    fn build(region: &'a RegionInventory, flow_logs: &'a [FlowLog]) -> Self {
+        let mut by_resource: HashMap<&str, Vec<&FlowLog>> = HashMap::with_capacity(flow_logs.len());
+        for log in flow_logs {
+            by_resource.entry(log.resource_id.as_str()).or_default().push(log);
+        }
+        let subnet_vpc: HashMap<&str, &str> = region
+            .subnets
+            .items_or_empty()
+            .iter()
+            .map(|s| (s.id.as_str(), s.vpc_id.as_str()))
+            .collect();
+        let eni_vpc: HashMap<&str, &str> = region
+            .network_interfaces
+            .items_or_empty()
+            .iter()
+            .map(|n| (n.id.as_str(), n.vpc_id.as_str()))
+            .collect();
+        let mut below_vpc: HashMap<&str, Vec<&FlowLog>> = HashMap::new();
+        let (mut unresolved_subnet, mut unresolved_eni) = (0usize, 0usize);
+        for log in flow_logs {
+            let (map, unresolved) = match log.resource_type {
+                FlowLogResourceType::Subnet => (&subnet_vpc, &mut unresolved_subnet),
+                FlowLogResourceType::NetworkInterface => (&eni_vpc, &mut unresolved_eni),
+                _ => continue,
+            };
+            match map.get(log.resource_id.as_str()) {
+                Some(vpc_id) => below_vpc.entry(vpc_id).or_default().push(log),
+                None => *unresolved += 1,
+            }
+        }
+        let mut notes = Vec::new();
+        if unresolved_subnet > 0 {
+            notes.push(lookup_note(
+                &region.subnets,
+                unresolved_subnet,
+                "subnet",
+                "subnets",
+                &region.name,
+            ));
+        }
+        if unresolved_eni > 0 {
+            notes.push(lookup_note(
+                &region.network_interfaces,
+                unresolved_eni,
+                "network-interface",
+                "network interfaces",
+                &region.name,
+            ));
+        }
+        RegionIndex {
+            by_resource,
+            below_vpc,
+            notes,
+        }
+    }
+}
+
+/// Why some subnet- or ENI-level flow logs could not be attributed to a VPC.
+fn lookup_note<T>(lookup: &Collection<T>, count: usize, level: &str, what: &str, region: &str) -> String {
+    let logs = if count == 1 { "flow log" } else { "flow logs" };
+    let why = match lookup {
+        Collection::Failed(e) => format!("the lookup of their {what} failed: {e}"),
+        Collection::NotCollected => format!("{what} were not collected"),
+        Collection::Collected(_) => format!("their {what} no longer exist"),
+    };
+    format!(
+        "{count} {level}-level {logs} in {region} could not be matched to a VPC because {why}; \
+         they would not count for a VPC in any case"
+    )
+}
+
+fn evaluate_region(
+    inventory: &Inventory,
+    region: &RegionInventory,
+    options: &Options<'_>,
+    ctx: &RuleContext<'_>,
+    findings: &mut Vec<Finding>,
+) {
+    let vpcs = match &region.vpcs {
+        Collection::Collected(vpcs) => vpcs,
+        Collection::Failed(error) => {
+            findings.push(region_error(
+                inventory,
+                region,
+                ctx,
+                format!("could not list VPCs in {}: {error}", region.name),
+                Some(error),
+            ));
+            return;
+        }
+        Collection::NotCollected => {
+            findings.push(region_error(
+                inventory,
+                region,
+                ctx,
+                format!(
+                    "VPCs were not collected in {} (the inventory was made without `{}`), so none could be \
+                     judged",
+                    region.name,
+                    kinds::VPC
+                ),
+                None,
+            ));
+            return;
+        }
+    };
+    if vpcs.is_empty() {
+        return;
+    }
+    findings.reserve(vpcs.len());
+
+    let account_note = inventory.account.is_none().then(|| {
+        "the scanned account is unknown (the caller identity could not be read), so VPCs shared by \
+         another account could not be told apart and were evaluated; only a VPC's owner can create its \
+         flow logs"
+            .to_string()
+    });
+
+    let index = match &region.flow_logs {
+        Collection::Collected(logs) => Ok(RegionIndex::build(region, logs)),
+        Collection::Failed(error) => Err(format!(
+            "could not list flow logs in {}: {error}; the VPC cannot be judged",
+            region.name
+        )),
+        Collection::NotCollected => Err(format!(
+            "flow logs were not collected in {} (the inventory was made without `{}`); the VPC cannot be \
+             judged",
+            region.name,
+            kinds::FLOW_LOG
+        )),
+    };
+
+    for vpc in vpcs {
+        let resource = vpc.to_ref();
+        if let Some(account) = inventory.account.as_deref()
+            && vpc.owner_id != account
+        {
+            findings.push(
+                ctx.skipped(
+                    resource,
+                    format!(
+                        "VPC is owned by account {} and shared with account {account} through AWS RAM; only \
+                         its owner can create its flow logs",
+                        vpc.owner_id
+                    ),
+                )
+                .with_evidence(serde_json::json!({
+                    "owner_id": vpc.owner_id,
+                    "scanned_account": account,
+                })),
+            );
+            continue;
+        }
+        let index = match &index {
+            Ok(index) => index,
+            Err(message) => {
+                findings.push(
+                    ctx.error(resource, message.clone())
+                        .with_evidence(serde_json::json!({
+                            "region": region.name,
+                            "error": region.flow_logs.error(),
+                        })),
+                );
+                continue;
+            }
+        };
+        let mut notes = index.notes.clone();
+        notes.extend(account_note.clone());
+        let vpc_logs = index
+            .by_resource
+            .get(vpc.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let below = index
+            .below_vpc
+            .get(vpc.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let judgement = judge(vpc_logs, below, options);
+        let evidence = FlowLogEvidence {
+            required_traffic_type: options.traffic.as_str().to_string(),
+            allowed_destination_types: options.allowed.to_vec(),
+            count_failed_delivery: options.count_failed_delivery,
+            flow_logs: judgement.flow_logs,
+            subnet_and_interface_flow_logs: judgement.below,
+            notes,
+        };
+        let evidence = serde_json::to_value(&evidence).unwrap_or(serde_json::Value::Null);
+        let finding = if judgement.pass {
+            ctx.pass(resource, judgement.message).with_evidence(evidence)
+        } else {
+            ctx.fail(resource, judgement.message)
+                .with_evidence(evidence)
+                .with_remediation(options.remediation.for_vpc(vpc, options.traffic))
+        };
+        findings.push(finding);
+    }
+}
+
+/// The one `Error` finding for a region whose VPCs could not be listed.
+fn region_error(
+    inventory: &Inventory,
+    region: &RegionInventory,
+    ctx: &RuleContext<'_>,
+    message: String,
+    error: Option<&CollectError>,
+) -> Finding {
+    let resource = ResourceRef::new(kinds::VPC, REGION_WIDE_ID)
+        .in_region(region.name.clone())
+        .in_account(inventory.account.clone());
+    ctx.error(resource, message).with_evidence(serde_json::json!({
+        "region": region.name,
+        "error": error,
+    }))
+}
+
+/// The verdict on one VPC, with the flow logs as judged.
+struct Judgement {
+    pass: bool,
+    message: String,
+    flow_logs: Vec<ConsideredFlowLog>,
+    below: Vec<ConsideredFlowLog>,
+}
+
+/// What disqualifies one flow log, apart from its traffic type.
+fn problems(log: &FlowLog, options: &Options<'_>) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !log.is_active() {
+        problems.push(format!("is not active (status {})", log.flow_log_status));
+    }
+    if log.delivery_failed() && !options.count_failed_delivery {
+        problems.push(format!("is failing delivery: {}", delivery_error(log)));
+    }
+    if !options.allows(&log.destination_type) {
+        problems.push(format!(
+            "sends to {}, which is not an allowed destination (allowed: {})",
+            log.destination_type,
+            options.allowed.join(", ")
+        ));
+    }
+    problems
+}
+
+fn delivery_error(log: &FlowLog) -> &str {
+    log.deliver_logs_error_message
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .unwrap_or("no error message reported")
+}
+
+fn judge(vpc_logs: &[&FlowLog], below: &[&FlowLog], options: &Options<'_>) -> Judgement {
+    let required = options.traffic.coverage();
+    let checks: Vec<(&FlowLog, Vec<String>)> = vpc_logs.iter().map(|l| (*l, problems(l, options))).collect();
+    let eligible: Vec<&FlowLog> = checks
+        .iter()
+        .filter(|(_, p)| p.is_empty())
+        .map(|(l, _)| *l)
+        .collect();
+    let covered = eligible
+        .iter()
+        .fold(Coverage::NONE, |c, l| c.union(Coverage::of(&l.traffic_type)));
+    let pass = match options.traffic {
+        RequiredTraffic::Any => !eligible.is_empty(),
+        _ => covered.contains(required),
+    };
+    // A flow log counts when the VPC passes and it records some of the required traffic.
+    let counts = |log: &FlowLog| {
+        pass && (options.traffic == RequiredTraffic::Any
+            || Coverage::of(&log.traffic_type).intersects(required))
+    };
+
+    let flow_logs: Vec<ConsideredFlowLog> = checks
+        .iter()
+        .map(|(log, problems)| {
+            let counted = problems.is_empty() && counts(log);
+            let reason = if !problems.is_empty() {
+                format!("does not count: it {}", problems.join(", and "))
+            } else if counted {
+                counted_reason(log, options)
+            } else if pass {
+                format!(
+                    "does not count: it records {} traffic but {} is required",
+                    log.traffic_type,
+                    options.traffic.as_str()
+                )
+            } else {
+                format!(
+                    "does not count: it is active and delivering, but it records {} traffic and the flow logs \
+                     that count do not cover {} together",
+                    log.traffic_type,
+                    options.traffic.as_str()
+                )
+            };
+            ConsideredFlowLog::new(log, counted, reason)
+        })
+        .collect();
+    let below_considered: Vec<ConsideredFlowLog> = below
+        .iter()
+        .map(|log| {
+            let what = match log.resource_type {
+                FlowLogResourceType::Subnet => "subnet",
+                _ => "network interface",
+            };
+            let reason = format!(
+                "does not count: it is attached to {what} {}, not to the VPC, and records only that {what}'s \
+                 traffic",
+                log.resource_id
+            );
+            ConsideredFlowLog::new(log, false, reason)
+        })
+        .collect();
+
+    let message = if pass {
+        pass_message(&flow_logs, options)
+    } else {
+        fail_message(&checks, &eligible, below, options)
+    };
+    Judgement {
+        pass,
+        message,
+        flow_logs,
+        below: below_considered,
+    }
+}
+
+fn counted_reason(log: &FlowLog, options: &Options<'_>) -> String {
+    let mut reason = format!(
+        "counts: it is active and records {} traffic to {}, an allowed destination",
+        log.traffic_type, log.destination_type
+    );
+    if log.delivery_failed() {
+        reason.push_str(&format!(
+            "; its delivery is failing ({}) but `{COUNT_FAILED_DELIVERY}` is true",
+            delivery_error(log)
+        ));
+    }
+    if options.traffic == RequiredTraffic::All && log.traffic_type != TrafficType::All {
+        reason.push_str(&format!(
+            "; with the other flow logs that count it covers {}",
+            options.traffic.as_str()
+        ));
+    }
+    reason
+}
+
+fn pass_message(flow_logs: &[ConsideredFlowLog], options: &Options<'_>) -> String {
+    let counted: Vec<&ConsideredFlowLog> = flow_logs.iter().filter(|f| f.counted).collect();
+    // Prefer one flow log that satisfies the requirement alone.
+    let alone = counted.iter().find(|f| {
+        options.traffic == RequiredTraffic::Any
+            || Coverage::of(&TrafficType::from(f.traffic_type.as_str())).contains(options.traffic.coverage())
+    });
+    match alone {
+        Some(log) => {
+            let mut message = format!(
+                "flow log {} is active and records {} traffic to {} ({})",
+                log.id, log.traffic_type, log.destination_type, log.destination
+            );
+            if log
+                .delivery_status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("FAILED"))
+            {
+                message.push_str(&format!(
+                    "; its delivery is failing ({}) but counts because `{COUNT_FAILED_DELIVERY}` is true",
+                    log.delivery_error
+                        .as_deref()
+                        .unwrap_or("no error message reported")
+                ));
+            }
+            message
+        }
+        None => {
+            let names: Vec<String> = counted
+                .iter()
+                .map(|f| format!("{} ({})", f.id, f.traffic_type))
+                .collect();
+            format!(
+                "flow logs {} together record {} traffic",
+                join_and(&names),
+                options.traffic.as_str()
+            )
+        }
+    }
+}
+
+fn fail_message(
+    checks: &[(&FlowLog, Vec<String>)],
+    eligible: &[&FlowLog],
+    below: &[&FlowLog],
+    options: &Options<'_>,
+) -> String {
+    let mut parts = Vec::new();
+    if checks.is_empty() {
+        parts.push("no flow log is attached to the VPC".to_string());
+    } else if !eligible.is_empty() {
+        let mut recorded: Vec<&str> = eligible.iter().map(|l| l.traffic_type.as_str()).collect();
+        recorded.sort_unstable();
+        recorded.dedup();
+        parts.push(format!(
+            "only {} traffic is logged but {} is required",
+            join_and(&recorded),
+            options.traffic.as_str()
+        ));
+    }
+    let rejected: Vec<String> = checks
+        .iter()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(log, p)| format!("flow log {} {}", log.id, p.join(", and ")))
+        .collect();
+    parts.extend(capped(rejected, "other flow logs do not count"));
+    if !below.is_empty() {
+        let named: Vec<String> = below
+            .iter()
+            .map(|l| format!("{} on {}", l.id, l.resource_id))
+            .collect();
+        let named = capped(named, "more").join(", ");
+        parts.push(format!(
+            "flow logs of its subnets or network interfaces do not count for the VPC: {named}"
+        ));
+    }
+    parts.join("; ")
+}
+
+/// At most [`MESSAGE_LIST_LIMIT`] items, then how many more (the evidence has all).
+fn capped(mut items: Vec<String>, more: &str) -> Vec<String> {
+    if items.len() > MESSAGE_LIST_LIMIT {
+        let rest = items.len() - MESSAGE_LIST_LIMIT;
+        items.truncate(MESSAGE_LIST_LIMIT);
+        items.push(format!("{rest} {more} (see the evidence)"));
+    }
+    items
+}
+
+fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remediation
+// ---------------------------------------------------------------------------------------------
+
+/// A flow-log destination, parsed from `remediation_destination`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Destination {
+    CloudWatchLogs { log_group: String },
+    S3 { arn: String },
+    Firehose { arn: String },
+}
+
+impl Destination {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Destination::CloudWatchLogs { .. } => CLOUD_WATCH_LOGS,
+            Destination::S3 { .. } => S3,
+            Destination::Firehose { .. } => FIREHOSE,
+        }
+    }
+
+    /// Parses `cloud-watch-logs:GROUP`, `s3:S3_ARN`, a bare S3 ARN or
+    /// `kinesis-data-firehose:STREAM_ARN`; the error says what is wrong.
+    fn parse(raw: &str) -> Result<Destination, String> {
+        let raw = raw.trim();
+        if let Some(group) = raw.strip_prefix("cloud-watch-logs:") {
+            check_log_group(group)?;
+            Ok(Destination::CloudWatchLogs {
+                log_group: group.to_string(),
+            })
+        } else if let Some(arn) = raw.strip_prefix("s3:") {
+            check_s3_arn(arn)?;
+            Ok(Destination::S3 { arn: arn.to_string() })
+        } else if let Some(arn) = raw.strip_prefix("kinesis-data-firehose:") {
+            check_firehose_arn(arn)?;
+            Ok(Destination::Firehose { arn: arn.to_string() })
+        } else if raw.starts_with("arn:") && raw.contains(":s3:::") {
+            check_s3_arn(raw)?;
+            Ok(Destination::S3 { arn: raw.to_string() })
+        } else {
+            Err(format!(
+                "`{raw}` is not a flow-log destination; use `cloud-watch-logs:LOG_GROUP_NAME`, \
+                 `s3:arn:aws:s3:::BUCKET[/PREFIX]` (or the bare bucket ARN) or \
+                 `kinesis-data-firehose:arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME`"
+            ))
+        }
+    }
+}
+
+const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+
+fn check_log_group(group: &str) -> Result<(), String> {
+    if group.starts_with("arn:") {
+        return Err(format!(
+            "`cloud-watch-logs:{group}` names the log group by ARN; give its name, e.g. \
+             `cloud-watch-logs:/vpc/flow-logs`"
+        ));
+    }
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || "_-/.#".contains(c);
+    if group.is_empty() || group.len() > 512 || !group.chars().all(valid_char) {
+        return Err(format!(
+            "`{group}` is not a valid CloudWatch Logs log group name (1 to 512 letters, digits and `_-/.#`)"
+        ));
+    }
+    Ok(())
+}
+
+fn check_s3_arn(arn: &str) -> Result<(), String> {
+    let not_arn = || {
+        format!(
+            "`{arn}` is not an S3 bucket ARN; expected `arn:aws:s3:::BUCKET` or `arn:aws:s3:::BUCKET/PREFIX`"
+        )
+    };
+    let rest = arn.strip_prefix("arn:").ok_or_else(not_arn)?;
+    let (partition, rest) = rest.split_once(":s3:::").ok_or_else(not_arn)?;
+    if !PARTITIONS.contains(&partition) {
+        return Err(not_arn());
+    }
+    let (bucket, prefix) = match rest.split_once('/') {
+        Some((bucket, prefix)) => (bucket, Some(prefix)),
+        None => (rest, None),
+    };
+    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-';
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !(3..=63).contains(&bucket.len())
+        || !bucket.chars().all(valid_char)
+        || !edge_ok(bucket.chars().next())
+        || !edge_ok(bucket.chars().last())
+    {
+        return Err(format!(
+            "`{arn}` names bucket `{bucket}`, which is not a valid S3 bucket name (3 to 63 lowercase letters, \
+             digits, `.` and `-`, starting and ending with a letter or digit)"
+        ));
+    }
+    if let Some(prefix) = prefix {
+        if prefix.trim_end_matches('/') == "AWSLogs" {
+            return Err(format!(
+                "`{arn}` uses the folder `AWSLogs`, which flow logs reserve; choose another prefix"
+            ));
+        }
+        if prefix.chars().any(char::is_whitespace) {
+            return Err(format!("`{arn}` has whitespace in its prefix"));
+        }
+    }
+    Ok(())
+}
+
+fn check_firehose_arn(arn: &str) -> Result<(), String> {
+    let not_arn = || {
+        format!(
+            "`{arn}` is not a Firehose delivery stream ARN; expected \
+             `arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME`"
+        )
+    };
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [arn_word, partition, service, region, account, resource] = parts.as_slice() else {
+        return Err(not_arn());
+    };
+    let name = resource.strip_prefix("deliverystream/").ok_or_else(not_arn)?;
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if *arn_word != "arn"
+        || !PARTITIONS.contains(partition)
+        || *service != "firehose"
+        || region.is_empty()
+        || !is_account_id(account)
+        || !name_ok
+    {
+        return Err(not_arn());
+    }
+    Ok(())
+}
+
+fn check_role_arn(arn: &str) -> Result<(), String> {
+    let not_role = || {
+        format!(
+            "`{arn}` is not an IAM role ARN; expected `arn:aws:iam::123456789012:role/NAME` (a path is allowed)"
+        )
+    };
+    let rest = arn.strip_prefix("arn:").ok_or_else(not_role)?;
+    let (partition, rest) = rest.split_once(":iam::").ok_or_else(not_role)?;
+    let (account, rest) = rest.split_once(":role/").ok_or_else(not_role)?;
+    let name = rest.rsplit('/').next().unwrap_or_default();
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c);
+    if !PARTITIONS.contains(&partition)
+        || !is_account_id(account)
+        || name.is_empty()
+        || name.len() > 64
+        || !rest.chars().all(valid_char)
+    {
+        return Err(not_role());
+    }
+    Ok(())
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What the remediation snippets send to, resolved from the settings once.
+#[derive(Debug, Clone)]
+struct RemediationPlan {
+    /// The configured destination, or `None` for placeholders of `fallback_type`.
+    destination: Option<Destination>,
+    /// Destination type used with placeholders: CloudWatch Logs unless not allowed.
+    fallback_type: &'static str,
+    role_arn: Option<String>,
+}
+
+impl RemediationPlan {
+    fn from_settings(settings: &Settings) -> Self {
+        let allowed = settings.list(DESTINATION_TYPES);
+        let fallback_type = ALL_DESTINATION_TYPES
+            .iter()
+            .copied()
+            .find(|t| allowed.iter().any(|a| a == t))
+            .unwrap_or(CLOUD_WATCH_LOGS);
+        RemediationPlan {
+            // Validated before the scan; an invalid value built in code gives placeholders.
+            destination: settings
+                .str(REMEDIATION_DESTINATION)
+                .and_then(|d| Destination::parse(d).ok()),
+            fallback_type,
+            role_arn: settings
+                .str(REMEDIATION_ROLE_ARN)
+                .filter(|r| check_role_arn(r).is_ok())
+                .map(str::to_string),
+        }
+    }
+
+    fn for_vpc(&self, vpc: &Vpc, traffic: RequiredTraffic) -> Remediation {
+        let partition = partition_of(&vpc.region);
+        let target = match &self.destination {
+            Some(Destination::CloudWatchLogs { log_group }) => Target::CloudWatchLogs {
+                log_group: log_group.clone(),
+                role: self.role_or_placeholder(),
+            },
+            Some(Destination::S3 { arn }) => Target::S3 { arn: arn.clone() },
+            Some(Destination::Firehose { arn }) => Target::Firehose {
+                arn: arn.clone(),
+                role: self.role_arn.clone(),
+            },
+            None => match self.fallback_type {
+                S3 => Target::S3 {
+                    arn: format!("arn:{partition}:s3:::{BUCKET_PLACEHOLDER}"),
+                },
+                FIREHOSE => Target::Firehose {
+                    arn: format!(
+                        "arn:{partition}:firehose:{}:{}:deliverystream/{STREAM_PLACEHOLDER}",
+                        vpc.region, vpc.owner_id
+                    ),
+                    role: self.role_arn.clone(),
+                },
+                _ => Target::CloudWatchLogs {
+                    log_group: LOG_GROUP_PLACEHOLDER.to_string(),
+                    role: self.role_or_placeholder(),
+                },
+            },
+        };
+        build_remediation(vpc, traffic.to_create(), &target)
+    }
+
+    fn role_or_placeholder(&self) -> String {
+        self.role_arn
+            .clone()
+            .unwrap_or_else(|| ROLE_PLACEHOLDER.to_string())
+    }
+}
+
+/// A destination with every value filled in (real or placeholder).
+enum Target {
+    CloudWatchLogs { log_group: String, role: String },
+    S3 { arn: String },
+    Firehose { arn: String, role: Option<String> },
+}
+
+/// The ready-to-run remediation for `vpc` under `settings`: an AWS CLI command, a
+/// CloudFormation template, a Terraform resource and, for a CloudWatch Logs destination,
+/// the delivery role's trust and permissions policies.
+///
+/// The VPC id and region are filled in; the destination and role come from the
+/// `remediation_destination` and `remediation_role_arn` settings, and are placeholders
+/// such as `<LOG_GROUP_NAME>` and `<DELIVERY_ROLE_ARN>` when not set. The flow log
+/// records the required `traffic_type` (`ALL` when it is `any`). Settings are expected
+/// validated ([`Rule::validate_settings`]); invalid values give placeholders.
+///
+/// ```
+/// use cloudposture_aws::Vpc;
+/// use cloudposture_core::{Settings, SnippetKind};
+/// use cloudposture_rules_aws::VPC_001;
+/// use cloudposture_rules_aws::vpc::vpc_001_flow_logs_enabled::remediation_for;
+///
+/// let vpc = Vpc {
+///     id: "vpc-0abc".into(),
+///     region: "eu-west-1".into(),
+///     owner_id: "123456789012".into(),
+///     cidr_blocks: vec!["10.0.0.0/16".into()],
+///     ipv6_cidr_blocks: vec![],
+///     is_default: false,
+///     state: "available".into(),
+///     tags: Default::default(),
+/// };
+/// let remediation = remediation_for(&vpc, &Settings::defaults(VPC_001.settings));
+/// let cli = &remediation.snippets[0];
+/// assert_eq!(cli.kind, SnippetKind::Cli);
+/// assert!(cli.content.contains("--resource-ids vpc-0abc"));
+/// assert!(cli.content.contains("--log-group-name '<LOG_GROUP_NAME>'"));
+/// ```
+pub fn remediation_for(vpc: &Vpc, settings: &Settings) -> Remediation {
+    let traffic = RequiredTraffic::parse(settings.str(TRAFFIC_TYPE));
+    RemediationPlan::from_settings(settings).for_vpc(vpc, traffic)
+}
+
+fn build_remediation(vpc: &Vpc, traffic: &str, target: &Target) -> Remediation {
+    let destination_words = match target {
+        Target::CloudWatchLogs { log_group, .. } => format!("CloudWatch Logs log group {log_group}"),
+        Target::S3 { arn } => format!("S3 bucket {arn}"),
+        Target::Firehose { arn, .. } => format!("Firehose delivery stream {arn}"),
+    };
+    let mut snippets = vec![
+        Snippet {
+            kind: SnippetKind::Cli,
+            title: "AWS CLI".to_string(),
+            content: cli_snippet(vpc, traffic, target),
+        },
+        Snippet {
+            kind: SnippetKind::Cloudformation,
+            title: "CloudFormation (YAML)".to_string(),
+            content: cloudformation_snippet(vpc, traffic, target),
+        },
+        Snippet {
+            kind: SnippetKind::Terraform,
+            title: "Terraform".to_string(),
+            content: terraform_snippet(vpc, traffic, target),
+        },
+    ];
+    if let Target::CloudWatchLogs { log_group, .. } = target {
+        snippets.push(Snippet {
+            kind: SnippetKind::IamPolicy,
+            title: "IAM trust policy of the delivery role (vpc-flow-logs.amazonaws.com)".to_string(),
+            content: trust_policy(vpc),
+        });
+        snippets.push(Snippet {
+            kind: SnippetKind::IamPolicy,
+            title: "IAM permissions policy of the delivery role".to_string(),
+            content: permissions_policy(vpc, log_group),
+        });
+    }
+    Remediation {
+        summary: format!(
+            "create a flow log on {} in {} that records {traffic} traffic to {destination_words}",
+            vpc.id, vpc.region
+        ),
+        snippets,
+    }
+}
+
+/// Quotes a shell word when it has characters the shell would interpret (`<`, spaces…).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn cli_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
+    let mut args: Vec<(&str, String)> = vec![
+        ("--region", vpc.region.clone()),
+        ("--resource-type", "VPC".to_string()),
+        ("--resource-ids", vpc.id.clone()),
+        ("--traffic-type", traffic.to_string()),
+    ];
+    match target {
+        Target::CloudWatchLogs { log_group, role } => {
+            args.push(("--log-destination-type", CLOUD_WATCH_LOGS.to_string()));
+            args.push(("--log-group-name", log_group.clone()));
+            args.push(("--deliver-logs-permission-arn", role.clone()));
+        }
+        Target::S3 { arn } => {
+            args.push(("--log-destination-type", S3.to_string()));
+            args.push(("--log-destination", arn.clone()));
+        }
+        Target::Firehose { arn, role } => {
+            args.push(("--log-destination-type", FIREHOSE.to_string()));
+            args.push(("--log-destination", arn.clone()));
+            if let Some(role) = role {
+                args.push(("--deliver-cross-account-role", role.clone()));
+            }
+        }
+    }
+    let mut out = String::from("aws ec2 create-flow-logs");
+    for (flag, value) in args {
+        out.push_str(" \\\n  ");
+        out.push_str(flag);
+        out.push(' ');
+        out.push_str(&shell_word(&value));
+    }
+    out.push('\n');
+    out
+}
+
+/// A YAML double-quoted scalar: JSON string syntax is valid YAML.
+fn yaml_str(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+fn cloudformation_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
+    let logical_id: String = std::iter::once("FlowLog".to_string())
+        .chain(vpc.id.split('-').map(capitalize))
+        .collect::<String>()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let mut properties = vec![
+        ("ResourceType", yaml_str("VPC")),
+        ("ResourceId", yaml_str(&vpc.id)),
+        ("TrafficType", yaml_str(traffic)),
+    ];
+    match target {
+        Target::CloudWatchLogs { log_group, role } => {
+            properties.push(("LogDestinationType", yaml_str(CLOUD_WATCH_LOGS)));
+            properties.push(("LogGroupName", yaml_str(log_group)));
+            properties.push(("DeliverLogsPermissionArn", yaml_str(role)));
+        }
+        Target::S3 { arn } => {
+            properties.push(("LogDestinationType", yaml_str(S3)));
+            properties.push(("LogDestination", yaml_str(arn)));
+        }
+        Target::Firehose { arn, role } => {
+            properties.push(("LogDestinationType", yaml_str(FIREHOSE)));
+            properties.push(("LogDestination", yaml_str(arn)));
+            if let Some(role) = role {
+                properties.push(("DeliverCrossAccountRole", yaml_str(role)));
+            }
+        }
+    }
+    let mut out = format!(
+        "# Deploy in {region}, e.g.:\n\
+         #   aws cloudformation deploy --region {region} --stack-name {stack} --template-file flow-log.yaml\n\
+         AWSTemplateFormatVersion: \"2010-09-09\"\n\
+         Description: {description}\n\
+         Resources:\n  \
+           {logical_id}:\n    \
+             Type: AWS::EC2::FlowLog\n    \
+             Properties:\n",
+        region = vpc.region,
+        stack = shell_word(&format!("{}-flow-log", vpc.id)),
+        description = yaml_str(&format!("Flow log of {} (cloudposture VPC-001)", vpc.id)),
+    );
+    for (key, value) in properties {
+        out.push_str(&format!("      {key}: {value}\n"));
+    }
+    out
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// An HCL quoted string: `"`, `\` and interpolation sequences escaped.
+fn hcl_str(s: &str) -> String {
+    let escaped = s
+        .replace('\\', r"\\")
+        .replace('"', "\\\"")
+        .replace('\n', r"\n")
+        .replace("${", "$${")
+        .replace("%{", "%%{");
+    format!("\"{escaped}\"")
+}
+
+fn terraform_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
+    let label: String = vpc
+        .id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let mut attributes = vec![("vpc_id", hcl_str(&vpc.id)), ("traffic_type", hcl_str(traffic))];
+    match target {
+        Target::CloudWatchLogs { log_group, role } => {
+            let group_arn = format!(
+                "arn:{}:logs:{}:{}:log-group:{log_group}",
+                partition_of(&vpc.region),
+                vpc.region,
+                vpc.owner_id
+            );
+            attributes.push(("log_destination_type", hcl_str(CLOUD_WATCH_LOGS)));
+            attributes.push(("log_destination", hcl_str(&group_arn)));
+            attributes.push(("iam_role_arn", hcl_str(role)));
+        }
+        Target::S3 { arn } => {
+            attributes.push(("log_destination_type", hcl_str(S3)));
+            attributes.push(("log_destination", hcl_str(arn)));
+        }
+        Target::Firehose { arn, role } => {
+            attributes.push(("log_destination_type", hcl_str(FIREHOSE)));
+            attributes.push(("log_destination", hcl_str(arn)));
+            if let Some(role) = role {
+                attributes.push(("deliver_cross_account_role", hcl_str(role)));
+            }
+        }
+    }
+    let width = attributes.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = format!(
+        "# Apply with the AWS provider configured for region {}.\nresource \"aws_flow_log\" \"{label}\" {{\n",
+        vpc.region
+    );
+    for (key, value) in attributes {
+        out.push_str(&format!("  {key:<width$} = {value}\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn pretty_json(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// Lets the flow-logs service assume the role, only for flow logs of the VPC's account
+/// and region (the confused-deputy conditions AWS recommends).
+fn trust_policy(vpc: &Vpc) -> String {
+    pretty_json(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "vpc-flow-logs.amazonaws.com" },
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": { "aws:SourceAccount": vpc.owner_id },
+                "ArnLike": {
+                    "aws:SourceArn": format!(
+                        "arn:{}:ec2:{}:{}:vpc-flow-log/*",
+                        partition_of(&vpc.region), vpc.region, vpc.owner_id
+                    )
+                }
+            }
+        }]
+    }))
+}
+
+/// Writes to the one log group; reads (describe) on the account's log groups of the region.
+fn permissions_policy(vpc: &Vpc, log_group: &str) -> String {
+    let prefix = format!(
+        "arn:{}:logs:{}:{}:log-group:",
+        partition_of(&vpc.region),
+        vpc.region,
+        vpc.owner_id
+    );
+    pretty_json(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteFlowLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [format!("{prefix}{log_group}"), format!("{prefix}{log_group}:*")]
+            },
+            {
+                "Sid": "DescribeLogGroupsAndStreams",
+                "Effect": "Allow",
+                "Action": ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                "Resource": format!("{prefix}*")
+            }
+        ]
+    }))
+}
