@@ -1595,3 +1595,1034 @@ fn permissions_policy(vpc: &Vpc, log_group: &str) -> String {
         ]
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudposture_aws::{ErrorClass, NetworkInterface, Subnet};
+    use cloudposture_core::Status;
+    use serde_json::json;
+
+    const ACCOUNT: &str = "123456789012";
+    const OTHER_ACCOUNT: &str = "210987654321";
+    const REGION: &str = "eu-west-1";
+
+    // ---- builders: each test states only what its case is about ----
+
+    fn vpc(id: &str) -> Vpc {
+        Vpc {
+            id: id.to_string(),
+            region: REGION.to_string(),
+            owner_id: ACCOUNT.to_string(),
+            cidr_blocks: vec!["10.0.0.0/16".to_string()],
+            ipv6_cidr_blocks: Vec::new(),
+            is_default: false,
+            state: "available".to_string(),
+            tags: Default::default(),
+        }
+    }
+
+    /// An active, delivering flow log of ALL traffic to CloudWatch Logs on `resource_id`.
+    fn flow_log(id: &str, resource_id: &str) -> FlowLog {
+        FlowLog {
+            id: id.to_string(),
+            region: REGION.to_string(),
+            account: Some(ACCOUNT.to_string()),
+            resource_id: resource_id.to_string(),
+            resource_type: FlowLogResourceType::from_resource_id(resource_id),
+            traffic_type: TrafficType::All,
+            flow_log_status: "ACTIVE".to_string(),
+            deliver_logs_status: Some("SUCCESS".to_string()),
+            deliver_logs_error_message: None,
+            destination_type: DestinationType::CloudWatchLogs,
+            destination: None,
+            log_group_name: Some("vpc-flow-logs".to_string()),
+            deliver_logs_permission_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/flow-logs")),
+            log_format: None,
+            max_aggregation_interval: Some(600),
+            creation_time: None,
+            tags: Default::default(),
+        }
+    }
+
+    fn in_region(mut v: Vpc, name: &str) -> Vpc {
+        v.region = name.to_string();
+        v
+    }
+
+    fn traffic(mut log: FlowLog, t: TrafficType) -> FlowLog {
+        log.traffic_type = t;
+        log
+    }
+
+    fn failing_delivery(mut log: FlowLog, error: &str) -> FlowLog {
+        log.deliver_logs_status = Some("FAILED".to_string());
+        log.deliver_logs_error_message = Some(error.to_string());
+        log
+    }
+
+    fn to_s3(mut log: FlowLog) -> FlowLog {
+        log.destination_type = DestinationType::S3;
+        log.destination = Some("arn:aws:s3:::flow-log-bucket".to_string());
+        log.log_group_name = None;
+        log
+    }
+
+    fn region(vpcs: Vec<Vpc>, flow_logs: Vec<FlowLog>) -> RegionInventory {
+        RegionInventory {
+            vpcs: Collection::Collected(vpcs),
+            flow_logs: Collection::Collected(flow_logs),
+            subnets: Collection::Collected(Vec::new()),
+            network_interfaces: Collection::Collected(Vec::new()),
+            ..RegionInventory::new(REGION)
+        }
+    }
+
+    fn inventory(regions: Vec<RegionInventory>) -> Inventory {
+        Inventory {
+            regions,
+            ..Inventory::new(Some(ACCOUNT.to_string()))
+        }
+    }
+
+    fn access_denied(operation: &str) -> CollectError {
+        CollectError::new(
+            operation,
+            ErrorClass::AccessDenied,
+            Some("UnauthorizedOperation".to_string()),
+            "You are not authorized to perform this operation.",
+        )
+    }
+
+    /// Settings from `raw` (as in a config file), validated like the engine does.
+    fn settings(raw: serde_json::Value) -> Result<Settings, SettingsError> {
+        let map = raw.as_object().cloned().unwrap_or_default();
+        let settings = Settings::resolve(
+            VPC_001.id,
+            VPC_001.settings,
+            map.iter().map(|(k, v)| (k.as_str(), v)),
+        )?;
+        VpcFlowLogsEnabled.validate_settings(&settings)?;
+        Ok(settings)
+    }
+
+    fn run_with(inventory: &Inventory, raw: serde_json::Value) -> Vec<Finding> {
+        let settings = settings(raw).unwrap();
+        let ctx = RuleContext::new(&VPC_001, &settings, VPC_001.risk);
+        VpcFlowLogsEnabled.evaluate(inventory, &ctx)
+    }
+
+    fn run(inventory: &Inventory) -> Vec<Finding> {
+        run_with(inventory, json!({}))
+    }
+
+    /// The single finding of a one-VPC inventory.
+    fn judge_one(vpc_: Vpc, logs: Vec<FlowLog>, raw: serde_json::Value) -> Finding {
+        let findings = run_with(&inventory(vec![region(vec![vpc_], logs)]), raw);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        findings.into_iter().next().unwrap()
+    }
+
+    fn evidence(f: &Finding) -> FlowLogEvidence {
+        serde_json::from_value(f.evidence.clone()).unwrap()
+    }
+
+    // ---- decision branches ----
+
+    #[test]
+    fn vpc_without_flow_log_fails_with_remediation() {
+        let f = judge_one(vpc("vpc-1"), vec![], json!({}));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.message, "no flow log is attached to the VPC");
+        assert_eq!(f.resource.id, "vpc-1");
+        assert_eq!(f.resource.region.as_deref(), Some(REGION));
+        assert!(evidence(&f).flow_logs.is_empty());
+        let remediation = f.remediation.unwrap();
+        assert_eq!(
+            remediation.summary,
+            "create a flow log on vpc-1 in eu-west-1 that records ALL traffic to CloudWatch Logs log group \
+             <LOG_GROUP_NAME>"
+        );
+    }
+
+    #[test]
+    fn active_delivering_all_traffic_flow_log_passes() {
+        let f = judge_one(vpc("vpc-1"), vec![flow_log("fl-1", "vpc-1")], json!({}));
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(
+            f.message,
+            "flow log fl-1 is active and records ALL traffic to cloud-watch-logs (log group vpc-flow-logs)"
+        );
+        assert!(f.remediation.is_none());
+        let e = evidence(&f);
+        assert_eq!(e.flow_logs.len(), 1);
+        assert!(e.flow_logs[0].counted);
+        assert!(
+            e.flow_logs[0].reason.starts_with("counts: it is active"),
+            "{}",
+            e.flow_logs[0].reason
+        );
+        assert_eq!(e.required_traffic_type, "any");
+        assert_eq!(e.allowed_destination_types, ALL_DESTINATION_TYPES);
+    }
+
+    #[test]
+    fn flow_log_that_is_not_active_fails() {
+        let mut log = flow_log("fl-1", "vpc-1");
+        log.flow_log_status = "INACTIVE".to_string();
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({}));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.message, "flow log fl-1 is not active (status INACTIVE)");
+        let e = evidence(&f);
+        assert!(!e.flow_logs[0].counted);
+        assert_eq!(e.flow_logs[0].status, "INACTIVE");
+        assert!(f.remediation.is_some());
+    }
+
+    #[test]
+    fn flow_log_failing_delivery_fails_by_default() {
+        let log = failing_delivery(flow_log("fl-1", "vpc-1"), "Access error");
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({}));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.message, "flow log fl-1 is failing delivery: Access error");
+        let e = evidence(&f);
+        assert_eq!(e.flow_logs[0].delivery_status.as_deref(), Some("FAILED"));
+        assert_eq!(e.flow_logs[0].delivery_error.as_deref(), Some("Access error"));
+        assert_eq!(
+            e.flow_logs[0].reason,
+            "does not count: it is failing delivery: Access error"
+        );
+    }
+
+    #[test]
+    fn flow_log_failing_delivery_passes_when_failed_delivery_counts() {
+        let log = failing_delivery(flow_log("fl-1", "vpc-1"), "Access error");
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({"count_failed_delivery": true}));
+        assert_eq!(f.status, Status::Pass);
+        assert!(
+            f.message
+                .contains("its delivery is failing (Access error) but counts because"),
+            "{}",
+            f.message
+        );
+        assert!(evidence(&f).count_failed_delivery);
+    }
+
+    #[test]
+    fn flow_log_failing_delivery_without_error_message_says_so() {
+        let mut log = failing_delivery(flow_log("fl-1", "vpc-1"), "");
+        log.deliver_logs_error_message = None;
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({}));
+        assert_eq!(
+            f.message,
+            "flow log fl-1 is failing delivery: no error message reported"
+        );
+    }
+
+    #[test]
+    fn flow_log_with_several_problems_names_them_all() {
+        let mut log = to_s3(failing_delivery(flow_log("fl-1", "vpc-1"), "Access error"));
+        log.flow_log_status = "INACTIVE".to_string();
+        let f = judge_one(
+            vpc("vpc-1"),
+            vec![log],
+            json!({"destination_types": ["cloud-watch-logs"]}),
+        );
+        assert_eq!(
+            f.message,
+            "flow log fl-1 is not active (status INACTIVE), and is failing delivery: Access error, and sends \
+             to s3, which is not an allowed destination (allowed: cloud-watch-logs)"
+        );
+    }
+
+    #[test]
+    fn reject_only_flow_log_passes_any_and_reject() {
+        for required in ["any", "REJECT"] {
+            let log = traffic(flow_log("fl-1", "vpc-1"), TrafficType::Reject);
+            let f = judge_one(vpc("vpc-1"), vec![log], json!({"traffic_type": required}));
+            assert_eq!(f.status, Status::Pass, "{required}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn reject_only_flow_log_fails_all() {
+        let log = traffic(flow_log("fl-1", "vpc-1"), TrafficType::Reject);
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({"traffic_type": "ALL"}));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.message, "only REJECT traffic is logged but ALL is required");
+        let e = evidence(&f);
+        assert!(!e.flow_logs[0].counted);
+        assert_eq!(e.required_traffic_type, "ALL");
+        // The remediation creates what is required.
+        let cli = &f.remediation.unwrap().snippets[0].content;
+        assert!(cli.contains("--traffic-type ALL"), "{cli}");
+    }
+
+    #[test]
+    fn reject_only_flow_log_fails_accept() {
+        let log = traffic(flow_log("fl-1", "vpc-1"), TrafficType::Reject);
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({"traffic_type": "ACCEPT"}));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.message, "only REJECT traffic is logged but ACCEPT is required");
+        let cli = &f.remediation.unwrap().snippets[0].content;
+        assert!(cli.contains("--traffic-type ACCEPT"), "{cli}");
+    }
+
+    #[test]
+    fn all_traffic_flow_log_covers_accept_and_reject() {
+        for required in ["ACCEPT", "REJECT", "ALL"] {
+            let f = judge_one(
+                vpc("vpc-1"),
+                vec![flow_log("fl-1", "vpc-1")],
+                json!({"traffic_type": required}),
+            );
+            assert_eq!(f.status, Status::Pass, "{required}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn accept_and_reject_flow_logs_together_cover_all() {
+        let logs = vec![
+            traffic(flow_log("fl-a", "vpc-1"), TrafficType::Accept),
+            traffic(flow_log("fl-r", "vpc-1"), TrafficType::Reject),
+        ];
+        let f = judge_one(vpc("vpc-1"), logs, json!({"traffic_type": "ALL"}));
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(
+            f.message,
+            "flow logs fl-a (ACCEPT) and fl-r (REJECT) together record ALL traffic"
+        );
+        assert!(evidence(&f).flow_logs.iter().all(|l| l.counted));
+    }
+
+    #[test]
+    fn accept_flow_log_and_failing_reject_flow_log_do_not_cover_all() {
+        let logs = vec![
+            traffic(flow_log("fl-a", "vpc-1"), TrafficType::Accept),
+            failing_delivery(
+                traffic(flow_log("fl-r", "vpc-1"), TrafficType::Reject),
+                "Rate limited",
+            ),
+        ];
+        let f = judge_one(vpc("vpc-1"), logs, json!({"traffic_type": "ALL"}));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            f.message,
+            "only ACCEPT traffic is logged but ALL is required; flow log fl-r is failing delivery: Rate limited"
+        );
+        let e = evidence(&f);
+        assert!(e.flow_logs.iter().all(|l| !l.counted));
+        assert!(
+            e.flow_logs[0].reason.contains("do not cover ALL together"),
+            "{}",
+            e.flow_logs[0].reason
+        );
+    }
+
+    #[test]
+    fn flow_log_of_the_wrong_traffic_type_is_not_counted_when_another_passes() {
+        let logs = vec![
+            traffic(flow_log("fl-a", "vpc-1"), TrafficType::Accept),
+            traffic(flow_log("fl-r", "vpc-1"), TrafficType::Reject),
+        ];
+        let f = judge_one(vpc("vpc-1"), logs, json!({"traffic_type": "REJECT"}));
+        assert_eq!(f.status, Status::Pass);
+        let e = evidence(&f);
+        assert!(!e.flow_logs[0].counted);
+        assert_eq!(
+            e.flow_logs[0].reason,
+            "does not count: it records ACCEPT traffic but REJECT is required"
+        );
+        assert!(e.flow_logs[1].counted);
+    }
+
+    #[test]
+    fn flow_log_to_a_destination_not_allowed_fails() {
+        let log = to_s3(flow_log("fl-1", "vpc-1"));
+        let f = judge_one(
+            vpc("vpc-1"),
+            vec![log],
+            json!({"destination_types": ["cloud-watch-logs"]}),
+        );
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            f.message,
+            "flow log fl-1 sends to s3, which is not an allowed destination (allowed: cloud-watch-logs)"
+        );
+        let e = evidence(&f);
+        assert_eq!(e.flow_logs[0].destination_type, "s3");
+        assert_eq!(e.flow_logs[0].destination, "arn:aws:s3:::flow-log-bucket");
+    }
+
+    #[test]
+    fn flow_log_to_an_allowed_destination_passes() {
+        let log = to_s3(flow_log("fl-1", "vpc-1"));
+        let f = judge_one(vpc("vpc-1"), vec![log], json!({"destination_types": ["s3"]}));
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(
+            f.message,
+            "flow log fl-1 is active and records ALL traffic to s3 (arn:aws:s3:::flow-log-bucket)"
+        );
+    }
+
+    #[test]
+    fn good_flow_log_passes_despite_a_bad_one() {
+        let logs = vec![
+            failing_delivery(flow_log("fl-bad", "vpc-1"), "Access error"),
+            flow_log("fl-good", "vpc-1"),
+        ];
+        let f = judge_one(vpc("vpc-1"), logs, json!({}));
+        assert_eq!(f.status, Status::Pass);
+        assert!(f.message.starts_with("flow log fl-good"), "{}", f.message);
+        let e = evidence(&f);
+        assert_eq!(
+            e.flow_logs
+                .iter()
+                .map(|l| (l.id.as_str(), l.counted))
+                .collect::<Vec<_>>(),
+            [("fl-bad", false), ("fl-good", true)]
+        );
+    }
+
+    #[test]
+    fn flow_log_of_another_vpc_does_not_make_this_vpc_pass() {
+        let inv = inventory(vec![region(
+            vec![vpc("vpc-1"), vpc("vpc-2")],
+            vec![flow_log("fl-1", "vpc-1")],
+        )]);
+        let findings = run(&inv);
+        let status: Vec<(&str, Status)> = findings
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.status))
+            .collect();
+        assert_eq!(status, [("vpc-1", Status::Pass), ("vpc-2", Status::Fail)]);
+        assert!(evidence(&findings[1]).flow_logs.is_empty());
+    }
+
+    #[test]
+    fn subnet_and_interface_flow_logs_are_named_but_not_counted() {
+        let mut r = region(
+            vec![vpc("vpc-1")],
+            vec![flow_log("fl-s", "subnet-1"), flow_log("fl-e", "eni-1")],
+        );
+        r.subnets = Collection::Collected(vec![Subnet {
+            id: "subnet-1".to_string(),
+            vpc_id: "vpc-1".to_string(),
+            region: REGION.to_string(),
+            owner_id: Some(ACCOUNT.to_string()),
+            tags: Default::default(),
+        }]);
+        r.network_interfaces = Collection::Collected(vec![NetworkInterface {
+            id: "eni-1".to_string(),
+            vpc_id: "vpc-1".to_string(),
+            region: REGION.to_string(),
+            owner_id: Some(ACCOUNT.to_string()),
+            tags: Default::default(),
+        }]);
+        let findings = run(&inventory(vec![r]));
+        let f = &findings[0];
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            f.message,
+            "no flow log is attached to the VPC; flow logs of its subnets or network interfaces do not count \
+             for the VPC: fl-s on subnet-1, fl-e on eni-1"
+        );
+        let e = evidence(f);
+        assert!(e.flow_logs.is_empty());
+        let below: Vec<(&str, &str, bool)> = e
+            .subnet_and_interface_flow_logs
+            .iter()
+            .map(|l| (l.id.as_str(), l.attached_to.as_str(), l.counted))
+            .collect();
+        assert_eq!(below, [("fl-s", "subnet-1", false), ("fl-e", "eni-1", false)]);
+        assert!(
+            e.subnet_and_interface_flow_logs[0]
+                .reason
+                .contains("attached to subnet subnet-1")
+        );
+        assert!(
+            e.subnet_and_interface_flow_logs[1]
+                .reason
+                .contains("network interface eni-1")
+        );
+    }
+
+    #[test]
+    fn subnet_flow_log_of_another_vpc_is_not_named() {
+        let mut r = region(vec![vpc("vpc-1")], vec![flow_log("fl-s", "subnet-9")]);
+        r.subnets = Collection::Collected(vec![Subnet {
+            id: "subnet-9".to_string(),
+            vpc_id: "vpc-9".to_string(),
+            region: REGION.to_string(),
+            owner_id: None,
+            tags: Default::default(),
+        }]);
+        let findings = run(&inventory(vec![r]));
+        assert_eq!(findings[0].message, "no flow log is attached to the VPC");
+        assert!(evidence(&findings[0]).subnet_and_interface_flow_logs.is_empty());
+    }
+
+    #[test]
+    fn failed_subnet_lookup_leaves_verdict_alone_and_says_so() {
+        let mut r = region(
+            vec![vpc("vpc-1")],
+            vec![flow_log("fl-1", "vpc-1"), flow_log("fl-s", "subnet-1")],
+        );
+        r.subnets = Collection::Failed(access_denied("DescribeSubnets"));
+        let findings = run(&inventory(vec![r]));
+        let f = &findings[0];
+        assert_eq!(f.status, Status::Pass);
+        let notes = evidence(f).notes;
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].starts_with("1 subnet-level flow log in eu-west-1 could not be matched to a VPC"));
+        assert!(notes[0].contains("DescribeSubnets access denied"), "{}", notes[0]);
+    }
+
+    #[test]
+    fn failed_interface_lookup_on_a_failing_vpc_still_fails() {
+        let mut r = region(vec![vpc("vpc-1")], vec![flow_log("fl-e", "eni-1")]);
+        r.network_interfaces = Collection::Failed(access_denied("DescribeNetworkInterfaces"));
+        let findings = run(&inventory(vec![r]));
+        assert_eq!(findings[0].status, Status::Fail);
+        assert!(evidence(&findings[0]).notes[0].contains("DescribeNetworkInterfaces access denied"));
+    }
+
+    #[test]
+    fn shared_vpc_is_skipped() {
+        let mut shared = vpc("vpc-shared");
+        shared.owner_id = OTHER_ACCOUNT.to_string();
+        let f = judge_one(shared, vec![], json!({}));
+        assert_eq!(f.status, Status::Skipped);
+        assert_eq!(
+            f.message,
+            "VPC is owned by account 210987654321 and shared with account 123456789012 through AWS RAM; only \
+             its owner can create its flow logs"
+        );
+        assert_eq!(f.evidence["owner_id"], OTHER_ACCOUNT);
+        assert!(f.remediation.is_none());
+    }
+
+    #[test]
+    fn shared_vpc_is_skipped_even_when_flow_logs_could_not_be_listed() {
+        let mut shared = vpc("vpc-shared");
+        shared.owner_id = OTHER_ACCOUNT.to_string();
+        let mut r = region(vec![shared], vec![]);
+        r.flow_logs = Collection::Failed(access_denied("DescribeFlowLogs"));
+        assert_eq!(run(&inventory(vec![r]))[0].status, Status::Skipped);
+    }
+
+    #[test]
+    fn vpcs_are_evaluated_when_the_account_is_unknown_and_evidence_says_so() {
+        let mut shared = vpc("vpc-shared");
+        shared.owner_id = OTHER_ACCOUNT.to_string();
+        let mut inv = inventory(vec![region(vec![shared], vec![])]);
+        inv.account = None;
+        let findings = run(&inv);
+        assert_eq!(findings[0].status, Status::Fail);
+        let notes = evidence(&findings[0]).notes;
+        assert!(
+            notes[0].starts_with("the scanned account is unknown"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn region_whose_vpcs_could_not_be_listed_gives_one_error() {
+        let mut r = region(vec![], vec![flow_log("fl-1", "vpc-1")]);
+        r.vpcs = Collection::Failed(access_denied("DescribeVpcs"));
+        let findings = run(&inventory(vec![r]));
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(f.status, Status::Error);
+        assert_eq!(
+            f.message,
+            "could not list VPCs in eu-west-1: DescribeVpcs access denied (UnauthorizedOperation: You are not \
+             authorized to perform this operation.)"
+        );
+        assert_eq!(f.resource.kind, kinds::VPC);
+        assert_eq!(f.resource.id, REGION_WIDE_ID);
+        assert_eq!(f.resource.region.as_deref(), Some(REGION));
+        assert_eq!(f.resource.account.as_deref(), Some(ACCOUNT));
+        assert_eq!(f.evidence["error"]["code"], "UnauthorizedOperation");
+        assert!(f.remediation.is_none());
+    }
+
+    #[test]
+    fn region_not_enabled_is_an_error_for_that_region_only() {
+        let mut bad = RegionInventory::new("ap-east-1");
+        bad.vpcs = Collection::Failed(CollectError::new(
+            "DescribeVpcs",
+            ErrorClass::RegionNotEnabled,
+            Some("AuthFailure".to_string()),
+            "AWS was not able to validate the provided access credentials",
+        ));
+        let inv = inventory(vec![
+            bad,
+            region(vec![vpc("vpc-1")], vec![flow_log("fl-1", "vpc-1")]),
+        ]);
+        let findings = run(&inv);
+        let status: Vec<(&str, Status)> = findings
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.status))
+            .collect();
+        assert_eq!(status, [("*", Status::Error), ("vpc-1", Status::Pass)]);
+        assert!(
+            findings[0].message.contains("AuthFailure"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
+    fn throttled_flow_log_listing_is_an_error_per_vpc_never_a_pass() {
+        let mut r = region(vec![vpc("vpc-1"), vpc("vpc-2")], vec![]);
+        r.flow_logs = Collection::Failed(CollectError::new(
+            "DescribeFlowLogs",
+            ErrorClass::Throttled,
+            Some("RequestLimitExceeded".to_string()),
+            "Request limit exceeded.",
+        ));
+        let findings = run(&inventory(vec![r]));
+        assert_eq!(findings.len(), 2);
+        for f in &findings {
+            assert_eq!(f.status, Status::Error);
+            assert_eq!(
+                f.message,
+                "could not list flow logs in eu-west-1: DescribeFlowLogs throttled after retries \
+                 (RequestLimitExceeded: Request limit exceeded.); the VPC cannot be judged"
+            );
+            assert!(f.remediation.is_none());
+        }
+    }
+
+    #[test]
+    fn uncollected_vpcs_or_flow_logs_are_errors_not_silence() {
+        let no_vpcs = RegionInventory::new(REGION);
+        let findings = run(&inventory(vec![no_vpcs]));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].status, Status::Error);
+        assert!(
+            findings[0]
+                .message
+                .starts_with("VPCs were not collected in eu-west-1")
+        );
+
+        let mut no_logs = region(vec![vpc("vpc-1")], vec![]);
+        no_logs.flow_logs = Collection::NotCollected;
+        let findings = run(&inventory(vec![no_logs]));
+        assert_eq!(findings[0].status, Status::Error);
+        assert!(
+            findings[0]
+                .message
+                .starts_with("flow logs were not collected in eu-west-1")
+        );
+    }
+
+    #[test]
+    fn region_without_vpcs_gives_no_finding() {
+        assert!(run(&inventory(vec![region(vec![], vec![])])).is_empty());
+    }
+
+    #[test]
+    fn thousands_of_vpcs_and_flow_logs_are_all_judged_once() {
+        const N: usize = 5_000;
+        let vpcs: Vec<Vpc> = (0..N).map(|i| vpc(&format!("vpc-{i:05}"))).collect();
+        // Every even VPC has a good flow log; every VPC divisible by 3 also has a failing one.
+        let mut logs: Vec<FlowLog> = (0..N)
+            .step_by(2)
+            .map(|i| flow_log(&format!("fl-{i:05}"), &format!("vpc-{i:05}")))
+            .collect();
+        logs.extend((0..N).step_by(3).map(|i| {
+            failing_delivery(
+                flow_log(&format!("fl-x{i:05}"), &format!("vpc-{i:05}")),
+                "Access error",
+            )
+        }));
+        let findings = run(&inventory(vec![region(vpcs, logs)]));
+        assert_eq!(findings.len(), N);
+        let mut seen = std::collections::HashSet::new();
+        for (i, f) in findings.iter().enumerate() {
+            assert_eq!(f.resource.id, format!("vpc-{i:05}"));
+            assert!(
+                seen.insert(f.resource.id.clone()),
+                "{} judged twice",
+                f.resource.id
+            );
+            let expected = if i % 2 == 0 { Status::Pass } else { Status::Fail };
+            assert_eq!(f.status, expected, "{}: {}", f.resource.id, f.message);
+        }
+        assert_eq!(
+            findings.iter().filter(|f| f.status == Status::Pass).count(),
+            N / 2
+        );
+    }
+
+    #[test]
+    fn exactly_one_finding_per_vpc_across_regions() {
+        let mut west = region(vec![vpc("vpc-1"), vpc("vpc-2")], vec![flow_log("fl-1", "vpc-1")]);
+        west.name = "eu-west-1".to_string();
+        let mut east = region(vec![in_region(vpc("vpc-3"), "us-east-1")], vec![]);
+        east.name = "us-east-1".to_string();
+        let findings = run(&inventory(vec![west, east]));
+        let ids: Vec<(&str, Option<&str>)> = findings
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.resource.region.as_deref()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("vpc-1", Some("eu-west-1")),
+                ("vpc-2", Some("eu-west-1")),
+                ("vpc-3", Some("us-east-1"))
+            ]
+        );
+    }
+
+    #[test]
+    fn long_lists_in_messages_are_capped_and_evidence_keeps_all() {
+        let logs: Vec<FlowLog> = (0..8)
+            .map(|i| failing_delivery(flow_log(&format!("fl-{i}"), "vpc-1"), "Access error"))
+            .collect();
+        let f = judge_one(vpc("vpc-1"), logs, json!({}));
+        assert!(
+            f.message
+                .ends_with("3 other flow logs do not count (see the evidence)"),
+            "{}",
+            f.message
+        );
+        assert_eq!(evidence(&f).flow_logs.len(), 8);
+    }
+
+    #[test]
+    fn findings_carry_the_rule_metadata() {
+        let f = judge_one(vpc("vpc-1"), vec![], json!({}));
+        assert_eq!(f.rule_id, "VPC-001");
+        assert_eq!(f.title, "VPC Flow Logs Enabled");
+        assert_eq!(f.risk, RiskLevel::Low);
+        assert_eq!(f.controls.len(), VPC_001.controls.len());
+        assert_eq!(
+            f.resource.arn.as_deref(),
+            Some("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1")
+        );
+    }
+
+    // ---- remediation ----
+
+    fn remediation(raw: serde_json::Value) -> Remediation {
+        remediation_for(&vpc("vpc-0abc"), &settings(raw).unwrap())
+    }
+
+    fn snippet(r: &Remediation, kind: SnippetKind) -> &str {
+        &r.snippets.iter().find(|s| s.kind == kind).unwrap().content
+    }
+
+    #[test]
+    fn remediation_snippets_carry_vpc_id_and_region() {
+        let r = remediation(json!({}));
+        assert_eq!(
+            r.snippets.len(),
+            5,
+            "cli, cloudformation, terraform and two iam policies"
+        );
+        for s in &r.snippets[..3] {
+            assert!(s.content.contains("vpc-0abc"), "{}: {}", s.title, s.content);
+            assert!(s.content.contains(REGION), "{}: {}", s.title, s.content);
+        }
+    }
+
+    #[test]
+    fn remediation_uses_placeholders_without_settings() {
+        let r = remediation(json!({}));
+        let cli = snippet(&r, SnippetKind::Cli);
+        assert!(cli.contains("--log-group-name '<LOG_GROUP_NAME>'"), "{cli}");
+        assert!(
+            cli.contains("--deliver-logs-permission-arn '<DELIVERY_ROLE_ARN>'"),
+            "{cli}"
+        );
+        let tf = snippet(&r, SnippetKind::Terraform);
+        assert!(tf.contains("log-group:<LOG_GROUP_NAME>"), "{tf}");
+        assert!(tf.contains("\"<DELIVERY_ROLE_ARN>\""), "{tf}");
+    }
+
+    #[test]
+    fn remediation_uses_configured_destination_and_role() {
+        let r = remediation(json!({
+            "remediation_destination": "cloud-watch-logs:/vpc/flow-logs",
+            "remediation_role_arn": "arn:aws:iam::123456789012:role/VPCFlowLogsDelivery",
+        }));
+        let cli = snippet(&r, SnippetKind::Cli);
+        assert!(cli.contains("--log-group-name /vpc/flow-logs"), "{cli}");
+        assert!(
+            cli.contains("--deliver-logs-permission-arn arn:aws:iam::123456789012:role/VPCFlowLogsDelivery"),
+            "{cli}"
+        );
+        assert!(!cli.contains('<'), "no placeholder left: {cli}");
+        let policy = snippet(&r, SnippetKind::IamPolicy);
+        assert!(policy.contains("vpc-flow-logs.amazonaws.com"));
+    }
+
+    #[test]
+    fn remediation_to_s3_needs_no_role_or_policy() {
+        let r = remediation(json!({"remediation_destination": "s3:arn:aws:s3:::my-flow-logs/vpc"}));
+        let cli = snippet(&r, SnippetKind::Cli);
+        assert!(cli.contains("--log-destination-type s3"), "{cli}");
+        assert!(
+            cli.contains("--log-destination arn:aws:s3:::my-flow-logs/vpc"),
+            "{cli}"
+        );
+        assert!(!cli.contains("--deliver-logs-permission-arn"), "{cli}");
+        assert!(r.snippets.iter().all(|s| s.kind != SnippetKind::IamPolicy));
+        // A bare bucket ARN works the same.
+        let bare = remediation(json!({"remediation_destination": "arn:aws:s3:::my-flow-logs"}));
+        assert!(snippet(&bare, SnippetKind::Cli).contains("--log-destination arn:aws:s3:::my-flow-logs"));
+    }
+
+    #[test]
+    fn remediation_falls_back_to_an_allowed_destination_type() {
+        let r = remediation(json!({"destination_types": ["s3"]}));
+        let cli = snippet(&r, SnippetKind::Cli);
+        assert!(
+            cli.contains("--log-destination 'arn:aws:s3:::<BUCKET_NAME>'"),
+            "{cli}"
+        );
+        let r = remediation(json!({"destination_types": ["kinesis-data-firehose"]}));
+        let cli = snippet(&r, SnippetKind::Cli);
+        assert!(
+            cli.contains("--log-destination-type kinesis-data-firehose"),
+            "{cli}"
+        );
+        assert!(cli.contains("deliverystream/<DELIVERY_STREAM_NAME>"), "{cli}");
+    }
+
+    #[test]
+    fn remediation_traffic_type_is_the_required_one() {
+        for (required, created) in [
+            ("any", "ALL"),
+            ("ALL", "ALL"),
+            ("ACCEPT", "ACCEPT"),
+            ("REJECT", "REJECT"),
+        ] {
+            let r = remediation(json!({"traffic_type": required}));
+            assert!(snippet(&r, SnippetKind::Cli).contains(&format!("--traffic-type {created}")));
+            assert!(
+                snippet(&r, SnippetKind::Cloudformation).contains(&format!("TrafficType: \"{created}\""))
+            );
+        }
+    }
+
+    // ---- settings ----
+
+    fn settings_error(raw: serde_json::Value) -> String {
+        settings(raw).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn default_settings_are_valid() {
+        let s = settings(json!({})).unwrap();
+        assert_eq!(s.str(TRAFFIC_TYPE), Some("any"));
+        assert!(!s.bool(COUNT_FAILED_DELIVERY));
+        assert_eq!(s.list(DESTINATION_TYPES), ALL_DESTINATION_TYPES);
+        assert_eq!(s.str(REMEDIATION_DESTINATION), None);
+    }
+
+    #[test]
+    fn empty_destination_list_is_an_error() {
+        assert_eq!(
+            settings_error(json!({"destination_types": []})),
+            "rule `VPC-001` setting `destination_types`: the list is empty, so no flow log could count; list \
+             at least one of: cloud-watch-logs, s3, kinesis-data-firehose"
+        );
+    }
+
+    #[test]
+    fn bad_destination_format_is_an_error() {
+        assert_eq!(
+            settings_error(json!({"remediation_destination": "my-bucket"})),
+            "rule `VPC-001` setting `remediation_destination`: `my-bucket` is not a flow-log destination; use \
+             `cloud-watch-logs:LOG_GROUP_NAME`, `s3:arn:aws:s3:::BUCKET[/PREFIX]` (or the bare bucket ARN) or \
+             `kinesis-data-firehose:arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME`"
+        );
+        for (raw, expected) in [
+            ("s3:my-bucket", "is not an S3 bucket ARN"),
+            (
+                "s3:arn:aws:s3:::My_Bucket",
+                "names bucket `My_Bucket`, which is not a valid S3 bucket name",
+            ),
+            ("arn:aws:s3:::b", "names bucket `b`"),
+            ("s3:arn:aws:s3:::logs/AWSLogs", "uses the folder `AWSLogs`"),
+            (
+                "cloud-watch-logs:",
+                "is not a valid CloudWatch Logs log group name",
+            ),
+            (
+                "cloud-watch-logs:bad group",
+                "is not a valid CloudWatch Logs log group name",
+            ),
+            (
+                "cloud-watch-logs:arn:aws:logs:eu-west-1:123456789012:log-group:g",
+                "give its name",
+            ),
+            (
+                "kinesis-data-firehose:arn:aws:firehose:eu-west-1:1234:deliverystream/s",
+                "is not a Firehose",
+            ),
+        ] {
+            let err = settings_error(json!({"remediation_destination": raw}));
+            assert!(err.contains(expected), "{raw}: {err}");
+        }
+    }
+
+    #[test]
+    fn good_destinations_are_accepted() {
+        for raw in [
+            "cloud-watch-logs:/aws/vpc/flow-logs#1",
+            "s3:arn:aws:s3:::my.flow-logs",
+            "s3:arn:aws-cn:s3:::my-flow-logs/prefix/",
+            "arn:aws-us-gov:s3:::my-flow-logs",
+            "kinesis-data-firehose:arn:aws:firehose:eu-west-1:123456789012:deliverystream/flow_logs-1",
+        ] {
+            assert!(settings(json!({"remediation_destination": raw})).is_ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn destination_type_not_allowed_by_destination_types_is_an_error() {
+        let err = settings_error(json!({
+            "destination_types": ["cloud-watch-logs"],
+            "remediation_destination": "s3:arn:aws:s3:::my-flow-logs",
+        }));
+        assert!(
+            err.contains("sends to s3, which `destination_types` does not allow (allowed: cloud-watch-logs)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_role_arn_is_an_error() {
+        for raw in [
+            "VPCFlowLogsDelivery",
+            "arn:aws:iam::123456789012:user/alice",
+            "arn:aws:iam::12345:role/x",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:sts::123456789012:role/x",
+            "arn:aws:iam::123456789012:role/bad name",
+        ] {
+            let err = settings_error(json!({"remediation_role_arn": raw}));
+            assert_eq!(
+                err,
+                format!(
+                    "rule `VPC-001` setting `remediation_role_arn`: `{raw}` is not an IAM role ARN; expected \
+                     `arn:aws:iam::123456789012:role/NAME` (a path is allowed)"
+                )
+            );
+        }
+        for ok in [
+            "arn:aws:iam::123456789012:role/VPCFlowLogsDelivery",
+            "arn:aws-cn:iam::123456789012:role/service/flow-logs+delivery@x",
+        ] {
+            assert!(settings(json!({"remediation_role_arn": ok})).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn role_with_an_s3_destination_is_an_error() {
+        let err = settings_error(json!({
+            "remediation_destination": "s3:arn:aws:s3:::my-flow-logs",
+            "remediation_role_arn": "arn:aws:iam::123456789012:role/x",
+        }));
+        assert!(err.contains("written without a delivery role"), "{err}");
+    }
+
+    #[test]
+    fn wrong_traffic_type_is_rejected_by_core_with_allowed_values() {
+        assert_eq!(
+            settings_error(json!({"traffic_type": "all"})),
+            "rule `VPC-001` setting `traffic_type`: `all` is not allowed; expected one of: any, ALL, ACCEPT, \
+             REJECT"
+        );
+    }
+
+    // ---- the decision table, one VPC of every kind in VPC-001.md ----
+
+    /// Prints the table with `cargo test -p cloudposture-rules-aws decision_table -- --nocapture`.
+    #[test]
+    fn decision_table() {
+        let mut shared = vpc("vpc-shared");
+        shared.owner_id = OTHER_ACCOUNT.to_string();
+        let mut inactive = flow_log("fl-inactive", "vpc-inactive");
+        inactive.flow_log_status = "INACTIVE".to_string();
+        let mut ok = region(
+            [
+                "vpc-none",
+                "vpc-good",
+                "vpc-inactive",
+                "vpc-failing",
+                "vpc-reject",
+                "vpc-ar",
+                "vpc-s3",
+                "vpc-sub",
+            ]
+            .into_iter()
+            .map(vpc)
+            .chain([shared])
+            .collect(),
+            vec![
+                flow_log("fl-good", "vpc-good"),
+                inactive,
+                failing_delivery(flow_log("fl-failing", "vpc-failing"), "Access error"),
+                traffic(flow_log("fl-reject", "vpc-reject"), TrafficType::Reject),
+                traffic(flow_log("fl-accept", "vpc-ar"), TrafficType::Accept),
+                traffic(flow_log("fl-reject2", "vpc-ar"), TrafficType::Reject),
+                to_s3(flow_log("fl-s3", "vpc-s3")),
+                flow_log("fl-subnet", "subnet-1"),
+            ],
+        );
+        ok.subnets = Collection::Collected(vec![Subnet {
+            id: "subnet-1".to_string(),
+            vpc_id: "vpc-sub".to_string(),
+            region: REGION.to_string(),
+            owner_id: None,
+            tags: Default::default(),
+        }]);
+        let mut denied = RegionInventory::new("us-east-1");
+        denied.vpcs = Collection::Failed(access_denied("DescribeVpcs"));
+        let mut logs_denied = region(vec![in_region(vpc("vpc-nologs"), "us-west-2")], vec![]);
+        logs_denied.name = "us-west-2".to_string();
+        logs_denied.flow_logs = Collection::Failed(access_denied("DescribeFlowLogs"));
+        let findings = run_with(
+            &inventory(vec![ok, denied, logs_denied]),
+            json!({"traffic_type": "ALL", "destination_types": ["cloud-watch-logs"]}),
+        );
+        let table: Vec<(String, Status)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    format!(
+                        "{}/{}",
+                        f.resource.region.as_deref().unwrap_or("-"),
+                        f.resource.id
+                    ),
+                    f.status,
+                )
+            })
+            .collect();
+        for f in &findings {
+            println!("| {} | {} | {} |", f.resource.id, f.status, f.message);
+        }
+        let expected = [
+            ("eu-west-1/vpc-none", Status::Fail),
+            ("eu-west-1/vpc-good", Status::Pass),
+            ("eu-west-1/vpc-inactive", Status::Fail),
+            ("eu-west-1/vpc-failing", Status::Fail),
+            ("eu-west-1/vpc-reject", Status::Fail),
+            ("eu-west-1/vpc-ar", Status::Pass),
+            ("eu-west-1/vpc-s3", Status::Fail),
+            ("eu-west-1/vpc-sub", Status::Fail),
+            ("eu-west-1/vpc-shared", Status::Skipped),
+            ("us-east-1/*", Status::Error),
+            ("us-west-2/vpc-nologs", Status::Error),
+        ];
+        let expected: Vec<(String, Status)> = expected.iter().map(|(id, s)| (id.to_string(), *s)).collect();
+        assert_eq!(table, expected);
+    }
+}
