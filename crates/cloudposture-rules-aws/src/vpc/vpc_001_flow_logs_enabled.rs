@@ -1543,30 +1543,58 @@ fn terraform_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
     out
 }
 
-fn pretty_json(value: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+/// An IAM policy document, serialized in the order people read them (`Version` first).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyDocument {
+    version: &'static str,
+    statement: Vec<PolicyStatement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyStatement {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sid: Option<&'static str>,
+    effect: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<serde_json::Value>,
+    action: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<serde_json::Value>,
+}
+
+fn policy_json(statement: Vec<PolicyStatement>) -> String {
+    let document = PolicyDocument {
+        version: "2012-10-17",
+        statement,
+    };
+    // Serializing these plain structs cannot fail; an empty string would show if it did.
+    serde_json::to_string_pretty(&document).unwrap_or_default()
 }
 
 /// Lets the flow-logs service assume the role, only for flow logs of the VPC's account
 /// and region (the confused-deputy conditions AWS recommends).
 fn trust_policy(vpc: &Vpc) -> String {
-    pretty_json(&serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": { "Service": "vpc-flow-logs.amazonaws.com" },
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": { "aws:SourceAccount": vpc.owner_id },
-                "ArnLike": {
-                    "aws:SourceArn": format!(
-                        "arn:{}:ec2:{}:{}:vpc-flow-log/*",
-                        partition_of(&vpc.region), vpc.region, vpc.owner_id
-                    )
-                }
-            }
-        }]
-    }))
+    let source_arn = format!(
+        "arn:{}:ec2:{}:{}:vpc-flow-log/*",
+        partition_of(&vpc.region),
+        vpc.region,
+        vpc.owner_id
+    );
+    policy_json(vec![PolicyStatement {
+        sid: None,
+        effect: "Allow",
+        principal: Some(serde_json::json!({ "Service": "vpc-flow-logs.amazonaws.com" })),
+        action: serde_json::json!("sts:AssumeRole"),
+        resource: None,
+        condition: Some(serde_json::json!({
+            "StringEquals": { "aws:SourceAccount": vpc.owner_id },
+            "ArnLike": { "aws:SourceArn": source_arn },
+        })),
+    }])
 }
 
 /// Writes to the one log group; reads (describe) on the account's log groups of the region.
@@ -1577,23 +1605,27 @@ fn permissions_policy(vpc: &Vpc, log_group: &str) -> String {
         vpc.region,
         vpc.owner_id
     );
-    pretty_json(&serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "WriteFlowLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": [format!("{prefix}{log_group}"), format!("{prefix}{log_group}:*")]
-            },
-            {
-                "Sid": "DescribeLogGroupsAndStreams",
-                "Effect": "Allow",
-                "Action": ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                "Resource": format!("{prefix}*")
-            }
-        ]
-    }))
+    policy_json(vec![
+        PolicyStatement {
+            sid: Some("WriteFlowLogs"),
+            effect: "Allow",
+            principal: None,
+            action: serde_json::json!(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]),
+            resource: Some(serde_json::json!([
+                format!("{prefix}{log_group}"),
+                format!("{prefix}{log_group}:*")
+            ])),
+            condition: None,
+        },
+        PolicyStatement {
+            sid: Some("DescribeLogGroupsAndStreams"),
+            effect: "Allow",
+            principal: None,
+            action: serde_json::json!(["logs:DescribeLogGroups", "logs:DescribeLogStreams"]),
+            resource: Some(serde_json::json!(format!("{prefix}*"))),
+            condition: None,
+        },
+    ])
 }
 
 #[cfg(test)]
