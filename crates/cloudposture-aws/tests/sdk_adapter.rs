@@ -1,0 +1,550 @@
+//! The SDK adapter over real `aws_sdk_ec2` / `aws_sdk_sts` clients whose responses come from
+//! `aws-smithy-mocks` rules: paging, retries and error classification.
+//!
+//! The mock clients are built by hand (an interceptor on each client's configuration)
+//! rather than with `mock_client!`, which needs the SDK's `test-util` feature and would
+//! compile `aws-sdk-ec2` a second time.
+
+#![cfg(feature = "sdk")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::Client as Ec2;
+use aws_sdk_ec2::config::{Credentials, SharedCredentialsProvider, SharedInterceptor};
+use aws_sdk_ec2::error::ErrorMetadata;
+use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
+use aws_sdk_ec2::operation::describe_regions::DescribeRegionsOutput;
+use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
+use aws_sdk_ec2::operation::describe_vpcs::{DescribeVpcsError, DescribeVpcsOutput};
+use aws_sdk_ec2::types as ec2;
+use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
+use aws_smithy_mocks::{
+    MockResponse, MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
+use cloudposture_aws::{AccountApi, DestinationType, Ec2Api, ErrorClass, FlowLogResourceType};
+
+/// A configuration like a loaded one, over `http_client`, with fast retries.
+fn config(http_client: SharedHttpClient, max_attempts: u32, operation_timeout: Duration) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDTEST", "SECRET", None, None, "test",
+        )))
+        .http_client(http_client)
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(max_attempts)
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(5)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_timeout(operation_timeout)
+                .build(),
+        )
+        .build()
+}
+
+/// A collector whose EC2 and STS clients answer from `rules`.
+fn mocked(rules: &[&Rule]) -> SdkCollector {
+    mocked_with_attempts(rules, 3)
+}
+
+fn mocked_with_attempts(rules: &[&Rule], max_attempts: u32) -> SdkCollector {
+    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for rule in rules {
+        interceptor = interceptor.with_rule(rule);
+    }
+    let interceptor = SharedInterceptor::new(interceptor);
+    let for_sts = interceptor.clone();
+    SdkCollector::from_sdk_config(&config(
+        create_mock_http_client(),
+        max_attempts,
+        Duration::from_secs(10),
+    ))
+    .with_ec2_config(move |mut b| {
+        b.push_interceptor(interceptor.clone());
+        b
+    })
+    .with_sts_config(move |mut b| {
+        b.push_interceptor(for_sts.clone());
+        b
+    })
+}
+
+fn vpc(i: usize) -> ec2::Vpc {
+    ec2::Vpc::builder()
+        .vpc_id(format!("vpc-{i:05}"))
+        .owner_id("111122223333")
+        .cidr_block("10.0.0.0/16")
+        .is_default(false)
+        .state(ec2::VpcState::Available)
+        .tags(ec2::Tag::builder().key("Name").value(format!("vpc {i}")).build())
+        .build()
+}
+
+fn flow_log(i: usize) -> ec2::FlowLog {
+    ec2::FlowLog::builder()
+        .flow_log_id(format!("fl-{i:05}"))
+        .resource_id(format!("vpc-{i:05}"))
+        .traffic_type(ec2::TrafficType::All)
+        .flow_log_status("ACTIVE")
+        .deliver_logs_status("SUCCESS")
+        .log_destination_type(ec2::LogDestinationType::S3)
+        .log_destination("arn:aws:s3:::flows")
+        .build()
+}
+
+/// `pages` pages of `per_page` items, chained by `token-N`.
+fn page_of<T>(
+    next_token: Option<&str>,
+    pages: usize,
+    per_page: usize,
+    item: fn(usize) -> T,
+) -> (Vec<T>, Option<String>) {
+    let index = match next_token {
+        None => 0,
+        Some(t) => t.trim_start_matches("token-").parse::<usize>().unwrap(),
+    };
+    let items = (index * per_page..(index + 1) * per_page).map(item).collect();
+    let next = (index + 1 < pages).then(|| format!("token-{}", index + 1));
+    (items, next)
+}
+
+/// An EC2 error response as the API sends it (parsed by the SDK's real error parser).
+fn ec2_error(status: u16, code: &str, message: &str) -> HttpResponse {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+         <Message>{message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>"
+    );
+    HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
+}
+
+fn throttled() -> DescribeVpcsError {
+    DescribeVpcsError::generic(
+        ErrorMetadata::builder()
+            .code("RequestLimitExceeded")
+            .message("Request limit exceeded.")
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn describe_vpcs_reads_every_page_at_the_maximum_size() {
+    let max_results = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&max_results);
+    let rule = mock!(Ec2::describe_vpcs).then_compute_output(move |req| {
+        seen.lock().unwrap().push(req.max_results());
+        let (vpcs, next) = page_of(req.next_token(), 3, 1000, vpc);
+        DescribeVpcsOutput::builder()
+            .set_vpcs(Some(vpcs))
+            .set_next_token(next)
+            .build()
+    });
+    let aws = mocked(&[&rule]);
+
+    let listed = aws.vpcs("eu-west-1").await.unwrap();
+
+    assert_eq!(listed.api_calls, 3);
+    assert_eq!(rule.num_calls(), 3);
+    assert_eq!(*max_results.lock().unwrap(), [Some(1000); 3]);
+    assert_eq!(listed.items.len(), 3000);
+    assert_eq!(listed.items[0].id, "vpc-00000");
+    assert_eq!(listed.items[2999].id, "vpc-02999");
+    let last = &listed.items[2999];
+    assert_eq!(last.region, "eu-west-1");
+    assert_eq!(last.owner_id, "111122223333");
+    assert_eq!(last.state, "available");
+    assert_eq!(last.name(), Some("vpc 2999"));
+}
+
+#[tokio::test]
+async fn describe_flow_logs_reads_every_page_at_the_maximum_size() {
+    let max_results = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&max_results);
+    let rule = mock!(Ec2::describe_flow_logs).then_compute_output(move |req| {
+        seen.lock().unwrap().push(req.max_results());
+        let (flow_logs, next) = page_of(req.next_token(), 3, 1000, flow_log);
+        DescribeFlowLogsOutput::builder()
+            .set_flow_logs(Some(flow_logs))
+            .set_next_token(next)
+            .build()
+    });
+    let identity = mock!(aws_sdk_sts::Client::get_caller_identity)
+        .then_output(|| GetCallerIdentityOutput::builder().account("111122223333").build());
+    let aws = mocked(&[&rule, &identity]);
+    // Once the caller's account is known, flow logs carry it.
+    assert_eq!(aws.caller_account().await.unwrap(), "111122223333");
+
+    let listed = aws.flow_logs("ap-south-1").await.unwrap();
+
+    assert_eq!(listed.api_calls, 3);
+    assert_eq!(rule.num_calls(), 3);
+    assert_eq!(*max_results.lock().unwrap(), [Some(1000); 3]);
+    assert_eq!(listed.items.len(), 3000);
+    let f = &listed.items[1234];
+    assert_eq!(f.id, "fl-01234");
+    assert_eq!(f.resource_type, FlowLogResourceType::Vpc);
+    assert_eq!(f.destination_type, DestinationType::S3);
+    assert_eq!(f.account.as_deref(), Some("111122223333"));
+    assert_eq!(f.region, "ap-south-1");
+}
+
+#[tokio::test]
+async fn flow_logs_have_no_account_while_it_is_unknown() {
+    let rule = mock!(Ec2::describe_flow_logs)
+        .then_output(|| DescribeFlowLogsOutput::builder().flow_logs(flow_log(1)).build());
+    let listed = mocked(&[&rule]).flow_logs("us-east-1").await.unwrap();
+    assert_eq!(listed.items[0].account, None);
+    assert_eq!(listed.api_calls, 1);
+}
+
+#[tokio::test]
+async fn subnets_are_looked_up_by_id_in_chunks() {
+    let filters = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&filters);
+    let rule = mock!(Ec2::describe_subnets).then_compute_output(move |req| {
+        let filter = &req.filters()[0];
+        seen.lock().unwrap().push((
+            filter.name().unwrap().to_string(),
+            filter.values().len(),
+            req.max_results(),
+        ));
+        let subnets = filter
+            .values()
+            .iter()
+            .map(|id| {
+                ec2::Subnet::builder()
+                    .subnet_id(id)
+                    .vpc_id("vpc-1")
+                    .owner_id("111122223333")
+                    .build()
+            })
+            .collect();
+        DescribeSubnetsOutput::builder()
+            .set_subnets(Some(subnets))
+            .build()
+    });
+    let ids: Vec<String> = (0..450).map(|i| format!("subnet-{i:04}")).collect();
+
+    let listed = mocked(&[&rule]).subnets("eu-west-1", &ids).await.unwrap();
+
+    assert_eq!(listed.api_calls, 3);
+    assert_eq!(listed.items.len(), 450);
+    assert_eq!(listed.items[449].vpc_id, "vpc-1");
+    let filters = filters.lock().unwrap();
+    let sizes: Vec<usize> = filters.iter().map(|f| f.1).collect();
+    assert_eq!(sizes, [200, 200, 50]);
+    assert!(filters.iter().all(|f| f.0 == "subnet-id" && f.2 == Some(1000)));
+}
+
+#[tokio::test]
+async fn network_interfaces_are_looked_up_by_id() {
+    let rule = mock!(Ec2::describe_network_interfaces).then_compute_response(|req| {
+        let filter = &req.filters()[0];
+        assert_eq!(filter.name(), Some("network-interface-id"));
+        let enis = filter
+            .values()
+            .iter()
+            .map(|id| {
+                ec2::NetworkInterface::builder()
+                    .network_interface_id(id)
+                    .vpc_id("vpc-9")
+                    .build()
+            })
+            .collect();
+        MockResponse::Output(
+            aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesOutput::builder()
+                .set_network_interfaces(Some(enis))
+                .build(),
+        )
+    });
+    let listed = mocked(&[&rule])
+        .network_interfaces("eu-west-1", &["eni-1".into(), "eni-2".into()])
+        .await
+        .unwrap();
+    assert_eq!(listed.api_calls, 1);
+    let ids: Vec<&str> = listed.items.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["eni-1", "eni-2"]);
+    assert_eq!(listed.items[0].vpc_id, "vpc-9");
+}
+
+#[tokio::test]
+async fn regions_split_enabled_and_not_opted_in() {
+    let rule = mock!(Ec2::describe_regions)
+        .match_requests(|req| req.all_regions() == Some(true))
+        .then_output(|| {
+            let region = |name: &str, status: &str| {
+                ec2::Region::builder()
+                    .region_name(name)
+                    .opt_in_status(status)
+                    .build()
+            };
+            DescribeRegionsOutput::builder()
+                .regions(region("us-east-1", "opt-in-not-required"))
+                .regions(region("af-south-1", "not-opted-in"))
+                .regions(region("ap-east-1", "opted-in"))
+                .build()
+        });
+    let list = mocked(&[&rule]).regions().await.unwrap();
+    assert_eq!(list.enabled, ["ap-east-1", "us-east-1"]);
+    assert_eq!(list.not_enabled, ["af-south-1"]);
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_and_then_succeeds() {
+    let rule = mock!(Ec2::describe_vpcs)
+        .sequence()
+        .error(throttled)
+        .times(2)
+        .output(|| DescribeVpcsOutput::builder().vpcs(vpc(1)).build())
+        .build();
+    let listed = mocked(&[&rule]).vpcs("us-east-1").await.unwrap();
+    assert_eq!(rule.num_calls(), 3, "two throttled attempts, then success");
+    assert_eq!(listed.api_calls, 1, "retries are not counted as calls");
+    assert_eq!(listed.items.len(), 1);
+}
+
+#[tokio::test]
+async fn throttling_past_the_retries_is_throttled() {
+    let rule = mock!(Ec2::describe_vpcs).then_error(throttled);
+    let error = mocked_with_attempts(&[&rule], 4)
+        .vpcs("us-east-1")
+        .await
+        .unwrap_err();
+    assert_eq!(rule.num_calls(), 4);
+    assert_eq!(error.class, ErrorClass::Throttled);
+    assert_eq!(error.operation, "DescribeVpcs");
+    assert_eq!(error.code.as_deref(), Some("RequestLimitExceeded"));
+    assert_eq!(error.message, "Request limit exceeded.");
+    assert_eq!(error.api_calls, 1);
+}
+
+#[tokio::test]
+async fn access_denied_keeps_the_aws_code_and_message() {
+    let rule = mock!(Ec2::describe_flow_logs).then_http_response(|| {
+        ec2_error(
+            403,
+            "UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        )
+    });
+    let error = mocked(&[&rule]).flow_logs("eu-west-1").await.unwrap_err();
+    assert_eq!(rule.num_calls(), 1, "not retried");
+    assert_eq!(error.class, ErrorClass::AccessDenied);
+    assert_eq!(error.operation, "DescribeFlowLogs");
+    assert_eq!(error.code.as_deref(), Some("UnauthorizedOperation"));
+    assert_eq!(error.message, "You are not authorized to perform this operation.");
+    assert_eq!(
+        error.to_string(),
+        "DescribeFlowLogs access denied (UnauthorizedOperation: You are not authorized to perform this operation.)"
+    );
+}
+
+#[tokio::test]
+async fn a_failure_on_a_later_page_counts_the_pages_made() {
+    let rule = mock!(Ec2::describe_vpcs).then_compute_response(|req| match req.next_token() {
+        None => MockResponse::Output(
+            DescribeVpcsOutput::builder()
+                .vpcs(vpc(1))
+                .next_token("token-1")
+                .build(),
+        ),
+        Some(_) => MockResponse::Http(ec2_error(403, "UnauthorizedOperation", "no")),
+    });
+    let error = mocked(&[&rule]).vpcs("eu-west-1").await.unwrap_err();
+    assert_eq!(error.class, ErrorClass::AccessDenied);
+    assert_eq!(error.api_calls, 2);
+}
+
+#[tokio::test]
+async fn access_denied_exception_of_sts_is_access_denied() {
+    let rule = mock!(aws_sdk_sts::Client::get_caller_identity).then_error(|| {
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDenied")
+                .message("not allowed")
+                .build(),
+        )
+    });
+    let error = mocked(&[&rule]).caller_account().await.unwrap_err();
+    assert_eq!(error.class, ErrorClass::AccessDenied);
+    assert_eq!(error.operation, "GetCallerIdentity");
+    assert_eq!(error.code.as_deref(), Some("AccessDenied"));
+}
+
+#[tokio::test]
+async fn auth_failure_and_opt_in_required_mean_region_not_enabled() {
+    let auth_failure = mock!(Ec2::describe_vpcs).then_http_response(|| {
+        ec2_error(
+            401,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        )
+    });
+    let error = mocked(&[&auth_failure]).vpcs("me-south-1").await.unwrap_err();
+    assert_eq!(error.class, ErrorClass::RegionNotEnabled);
+    assert_eq!(error.code.as_deref(), Some("AuthFailure"));
+    assert_eq!(
+        error.message,
+        "AWS was not able to validate the provided access credentials"
+    );
+
+    let opt_in = mock!(Ec2::describe_vpcs).then_error(|| {
+        DescribeVpcsError::generic(
+            ErrorMetadata::builder()
+                .code("OptInRequired")
+                .message("You are not subscribed to this service.")
+                .build(),
+        )
+    });
+    let error = mocked(&[&opt_in]).vpcs("af-south-1").await.unwrap_err();
+    assert_eq!(error.class, ErrorClass::RegionNotEnabled);
+    assert_eq!(error.code.as_deref(), Some("OptInRequired"));
+}
+
+#[tokio::test]
+async fn other_service_errors_are_other() {
+    let rule =
+        mock!(Ec2::describe_vpcs).then_http_response(|| ec2_error(400, "InvalidParameterValue", "bad value"));
+    let error = mocked(&[&rule]).vpcs("us-east-1").await.unwrap_err();
+    assert_eq!(error.class, ErrorClass::Other);
+    assert_eq!(error.code.as_deref(), Some("InvalidParameterValue"));
+}
+
+/// An HTTP client whose requests never get an answer.
+#[derive(Debug)]
+struct NeverAnswers;
+
+impl HttpConnector for NeverAnswers {
+    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+        HttpConnectorFuture::new(std::future::pending())
+    }
+}
+
+impl HttpClient for NeverAnswers {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(NeverAnswers)
+    }
+}
+
+#[tokio::test]
+async fn an_operation_that_never_answers_times_out() {
+    let config = config(SharedHttpClient::new(NeverAnswers), 3, Duration::from_millis(200));
+    let aws = SdkCollector::from_sdk_config(&config);
+    let started = Instant::now();
+    let error = aws.vpcs("us-east-1").await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(error.class, ErrorClass::Timeout);
+    assert_eq!(error.operation, "DescribeVpcs");
+    assert_eq!(error.code, None);
+    assert!(error.message.contains("timeout"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_timeout_class_error() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let aws = SdkCollector::new(SdkOptions {
+        endpoint_url: Some(format!("http://127.0.0.1:{port}")),
+        home_region: Some("us-east-1".into()),
+        max_attempts: 2,
+        connect_timeout: Duration::from_secs(2),
+        operation_timeout: Duration::from_secs(20),
+        ..SdkOptions::default()
+    })
+    .await;
+    // Credentials are resolved before the request is sent: give static ones.
+    let aws = SdkCollector::from_sdk_config(
+        &aws.sdk_config()
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "a", "b", None, None, "t",
+            )))
+            .build(),
+    );
+    let error = aws.regions().await.unwrap_err();
+    assert_eq!(error.class, ErrorClass::Timeout, "{error}");
+    assert_eq!(error.operation, "DescribeRegions");
+    assert!(
+        error.to_string().contains("timed out or could not connect"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn options_default_as_documented() {
+    let options = SdkOptions::default();
+    assert_eq!(options.max_attempts, 5);
+    assert_eq!(options.connect_timeout, Duration::from_secs(5));
+    assert_eq!(options.operation_timeout, Duration::from_secs(60));
+    assert_eq!(
+        (options.profile, options.endpoint_url, options.home_region),
+        (None, None, None)
+    );
+}
+
+#[tokio::test]
+async fn loaded_configuration_carries_the_options() {
+    let aws = SdkCollector::new(SdkOptions {
+        endpoint_url: Some("http://127.0.0.1:9".into()),
+        home_region: Some("eu-central-1".into()),
+        max_attempts: 7,
+        connect_timeout: Duration::from_secs(3),
+        operation_timeout: Duration::from_secs(30),
+        ..SdkOptions::default()
+    })
+    .await;
+    assert_eq!(aws.home_region(), "eu-central-1");
+    let config = aws.sdk_config();
+    assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:9"));
+    let retry = config.retry_config().unwrap();
+    assert_eq!(retry.max_attempts(), 7);
+    assert_eq!(retry.mode(), aws_config::retry::RetryMode::Standard);
+    let timeouts = config.timeout_config().unwrap();
+    assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(3)));
+    assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(30)));
+    assert!(
+        config.http_client().is_some(),
+        "one HTTP client shared by all clients"
+    );
+    let client = aws.ec2_client("ap-southeast-2");
+    assert_eq!(
+        client.config().region().map(|r| r.as_ref()),
+        Some("ap-southeast-2")
+    );
+}
+
+#[tokio::test]
+async fn a_configuration_without_http_client_gets_a_shared_one() {
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .build();
+    let aws = SdkCollector::from_sdk_config(&config);
+    assert!(aws.sdk_config().http_client().is_some());
+    assert_eq!(aws.home_region(), "us-east-1");
+}
