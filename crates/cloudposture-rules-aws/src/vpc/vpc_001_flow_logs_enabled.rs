@@ -1,7 +1,9 @@
 //! VPC-001 "VPC Flow Logs Enabled": its metadata, settings, evaluation, remediation
 //! and unit tests, in one file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use cloudposture_aws::{
     CollectError, Collection, DestinationType, FlowLog, FlowLogResourceType, Inventory, RegionInventory,
@@ -585,17 +587,52 @@ pub struct ConsideredFlowLog {
     pub reason: String,
 }
 
-impl ConsideredFlowLog {
-    fn new(log: &FlowLog, counted: bool, reason: String) -> Self {
-        ConsideredFlowLog {
-            id: log.id.clone(),
-            attached_to: log.resource_id.clone(),
-            traffic_type: log.traffic_type.to_string(),
-            status: log.flow_log_status.clone(),
-            delivery_status: log.deliver_logs_status.clone(),
-            delivery_error: log.deliver_logs_error_message.clone(),
-            destination_type: log.destination_type.to_string(),
-            destination: log.destination_label(),
+/// [`FlowLogEvidence`] as it is written: borrowed from the inventory, so that judging a
+/// million VPCs does not copy every string twice. Same field names; the unit tests read
+/// every finding's evidence back as a [`FlowLogEvidence`], so the two cannot drift.
+#[derive(Serialize)]
+struct EvidenceRef<'a> {
+    required_traffic_type: &'static str,
+    allowed_destination_types: &'a [String],
+    count_failed_delivery: bool,
+    flow_logs: Vec<JudgedFlowLog<'a>>,
+    subnet_and_interface_flow_logs: Vec<JudgedFlowLog<'a>>,
+    notes: Vec<&'a str>,
+}
+
+/// [`ConsideredFlowLog`] as it is written.
+#[derive(Serialize)]
+struct JudgedFlowLog<'a> {
+    #[serde(skip)]
+    log: &'a FlowLog,
+    id: &'a str,
+    attached_to: &'a str,
+    traffic_type: &'a str,
+    status: &'a str,
+    delivery_status: Option<&'a str>,
+    delivery_error: Option<&'a str>,
+    destination_type: &'a str,
+    destination: Cow<'a, str>,
+    counted: bool,
+    reason: String,
+}
+
+impl<'a> JudgedFlowLog<'a> {
+    fn new(log: &'a FlowLog, counted: bool, reason: String) -> Self {
+        let destination = match &log.destination {
+            Some(d) if !d.is_empty() => Cow::Borrowed(d.as_str()),
+            _ => Cow::Owned(log.destination_label()),
+        };
+        JudgedFlowLog {
+            log,
+            id: &log.id,
+            attached_to: &log.resource_id,
+            traffic_type: log.traffic_type.as_str(),
+            status: &log.flow_log_status,
+            delivery_status: log.deliver_logs_status.as_deref(),
+            delivery_error: log.deliver_logs_error_message.as_deref(),
+            destination_type: log.destination_type.as_str(),
+            destination,
             counted,
             reason,
         }
@@ -736,6 +773,8 @@ fn evaluate_region(
             .to_string()
     });
 
+    // The delivery role's policies are the same for every VPC of an owner in the region.
+    let mut policies = PolicyCache::new();
     let index = match &region.flow_logs {
         Collection::Collected(logs) => Ok(RegionIndex::build(region, logs)),
         Collection::Failed(error) => Err(format!(
@@ -784,8 +823,12 @@ fn evaluate_region(
                 continue;
             }
         };
-        let mut notes = index.notes.clone();
-        notes.extend(account_note.clone());
+        let notes: Vec<&str> = index
+            .notes
+            .iter()
+            .chain(&account_note)
+            .map(String::as_str)
+            .collect();
         let vpc_logs = index
             .by_resource
             .get(vpc.id.as_str())
@@ -795,9 +838,9 @@ fn evaluate_region(
             .get(vpc.id.as_str())
             .map_or(&[][..], Vec::as_slice);
         let judgement = judge(vpc_logs, below, options);
-        let evidence = FlowLogEvidence {
-            required_traffic_type: options.traffic.as_str().to_string(),
-            allowed_destination_types: options.allowed.to_vec(),
+        let evidence = EvidenceRef {
+            required_traffic_type: options.traffic.as_str(),
+            allowed_destination_types: options.allowed,
             count_failed_delivery: options.count_failed_delivery,
             flow_logs: judgement.flow_logs,
             subnet_and_interface_flow_logs: judgement.below,
@@ -809,7 +852,7 @@ fn evaluate_region(
         } else {
             ctx.fail(resource, judgement.message)
                 .with_evidence(evidence)
-                .with_remediation(options.remediation.for_vpc(vpc, options.traffic))
+                .with_remediation(options.remediation.for_vpc(vpc, options.traffic, &mut policies))
         };
         findings.push(finding);
     }
@@ -833,11 +876,11 @@ fn region_error(
 }
 
 /// The verdict on one VPC, with the flow logs as judged.
-struct Judgement {
+struct Judgement<'a> {
     pass: bool,
     message: String,
-    flow_logs: Vec<ConsideredFlowLog>,
-    below: Vec<ConsideredFlowLog>,
+    flow_logs: Vec<JudgedFlowLog<'a>>,
+    below: Vec<JudgedFlowLog<'a>>,
 }
 
 /// What disqualifies one flow log, apart from its traffic type.
@@ -866,7 +909,7 @@ fn delivery_error(log: &FlowLog) -> &str {
         .unwrap_or("no error message reported")
 }
 
-fn judge(vpc_logs: &[&FlowLog], below: &[&FlowLog], options: &Options<'_>) -> Judgement {
+fn judge<'a>(vpc_logs: &[&'a FlowLog], below: &[&'a FlowLog], options: &Options<'_>) -> Judgement<'a> {
     let required = options.traffic.coverage();
     let checks: Vec<(&FlowLog, Vec<String>)> = vpc_logs.iter().map(|l| (*l, problems(l, options))).collect();
     let eligible: Vec<&FlowLog> = checks
@@ -887,7 +930,7 @@ fn judge(vpc_logs: &[&FlowLog], below: &[&FlowLog], options: &Options<'_>) -> Ju
             || Coverage::of(&log.traffic_type).intersects(required))
     };
 
-    let flow_logs: Vec<ConsideredFlowLog> = checks
+    let flow_logs: Vec<JudgedFlowLog<'a>> = checks
         .iter()
         .map(|(log, problems)| {
             let counted = problems.is_empty() && counts(log);
@@ -909,10 +952,10 @@ fn judge(vpc_logs: &[&FlowLog], below: &[&FlowLog], options: &Options<'_>) -> Ju
                     options.traffic.as_str()
                 )
             };
-            ConsideredFlowLog::new(log, counted, reason)
+            JudgedFlowLog::new(log, counted, reason)
         })
         .collect();
-    let below_considered: Vec<ConsideredFlowLog> = below
+    let below_considered: Vec<JudgedFlowLog<'a>> = below
         .iter()
         .map(|log| {
             let what = match log.resource_type {
@@ -924,7 +967,7 @@ fn judge(vpc_logs: &[&FlowLog], below: &[&FlowLog], options: &Options<'_>) -> Ju
                  traffic",
                 log.resource_id
             );
-            ConsideredFlowLog::new(log, false, reason)
+            JudgedFlowLog::new(log, false, reason)
         })
         .collect();
 
@@ -961,29 +1004,23 @@ fn counted_reason(log: &FlowLog, options: &Options<'_>) -> String {
     reason
 }
 
-fn pass_message(flow_logs: &[ConsideredFlowLog], options: &Options<'_>) -> String {
-    let counted: Vec<&ConsideredFlowLog> = flow_logs.iter().filter(|f| f.counted).collect();
+fn pass_message(flow_logs: &[JudgedFlowLog<'_>], options: &Options<'_>) -> String {
+    let counted: Vec<&JudgedFlowLog<'_>> = flow_logs.iter().filter(|f| f.counted).collect();
     // Prefer one flow log that satisfies the requirement alone.
     let alone = counted.iter().find(|f| {
         options.traffic == RequiredTraffic::Any
-            || Coverage::of(&TrafficType::from(f.traffic_type.as_str())).contains(options.traffic.coverage())
+            || Coverage::of(&f.log.traffic_type).contains(options.traffic.coverage())
     });
     match alone {
-        Some(log) => {
+        Some(f) => {
             let mut message = format!(
                 "flow log {} is active and records {} traffic to {} ({})",
-                log.id, log.traffic_type, log.destination_type, log.destination
+                f.id, f.traffic_type, f.destination_type, f.destination
             );
-            if log
-                .delivery_status
-                .as_deref()
-                .is_some_and(|s| s.eq_ignore_ascii_case("FAILED"))
-            {
+            if f.log.delivery_failed() {
                 message.push_str(&format!(
                     "; its delivery is failing ({}) but counts because `{COUNT_FAILED_DELIVERY}` is true",
-                    log.delivery_error
-                        .as_deref()
-                        .unwrap_or("no error message reported")
+                    delivery_error(f.log)
                 ));
             }
             message
@@ -1254,7 +1291,7 @@ impl RemediationPlan {
         }
     }
 
-    fn for_vpc(&self, vpc: &Vpc, traffic: RequiredTraffic) -> Remediation {
+    fn for_vpc(&self, vpc: &Vpc, traffic: RequiredTraffic, policies: &mut PolicyCache) -> Remediation {
         let partition = partition_of(&vpc.region);
         let target = match &self.destination {
             Some(Destination::CloudWatchLogs { log_group }) => Target::CloudWatchLogs {
@@ -1283,7 +1320,7 @@ impl RemediationPlan {
                 },
             },
         };
-        build_remediation(vpc, traffic.to_create(), &target)
+        build_remediation(vpc, traffic.to_create(), &target, policies)
     }
 
     fn role_or_placeholder(&self) -> String {
@@ -1334,10 +1371,14 @@ enum Target {
 /// ```
 pub fn remediation_for(vpc: &Vpc, settings: &Settings) -> Remediation {
     let traffic = RequiredTraffic::parse(settings.str(TRAFFIC_TYPE));
-    RemediationPlan::from_settings(settings).for_vpc(vpc, traffic)
+    RemediationPlan::from_settings(settings).for_vpc(vpc, traffic, &mut PolicyCache::new())
 }
 
-fn build_remediation(vpc: &Vpc, traffic: &str, target: &Target) -> Remediation {
+/// The delivery role's trust and permissions policies by VPC owner, for one region and
+/// one log group: built once, copied into every failing finding that needs them.
+type PolicyCache = HashMap<String, (String, String)>;
+
+fn build_remediation(vpc: &Vpc, traffic: &str, target: &Target, policies: &mut PolicyCache) -> Remediation {
     let destination_words = match target {
         Target::CloudWatchLogs { log_group, .. } => format!("CloudWatch Logs log group {log_group}"),
         Target::S3 { arn } => format!("S3 bucket {arn}"),
@@ -1361,15 +1402,23 @@ fn build_remediation(vpc: &Vpc, traffic: &str, target: &Target) -> Remediation {
         },
     ];
     if let Target::CloudWatchLogs { log_group, .. } = target {
+        let (trust, permissions) = match policies.get(&vpc.owner_id) {
+            Some(built) => built.clone(),
+            None => {
+                let built = (trust_policy(vpc), permissions_policy(vpc, log_group));
+                policies.insert(vpc.owner_id.clone(), built.clone());
+                built
+            }
+        };
         snippets.push(Snippet {
             kind: SnippetKind::IamPolicy,
             title: "IAM trust policy of the delivery role (vpc-flow-logs.amazonaws.com)".to_string(),
-            content: trust_policy(vpc),
+            content: trust,
         });
         snippets.push(Snippet {
             kind: SnippetKind::IamPolicy,
             title: "IAM permissions policy of the delivery role".to_string(),
-            content: permissions_policy(vpc, log_group),
+            content: permissions,
         });
     }
     Remediation {
@@ -1429,7 +1478,13 @@ fn cli_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
 
 /// A YAML double-quoted scalar: JSON string syntax is valid YAML.
 fn yaml_str(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        format!("\"{s}\"")
+    } else {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
 }
 
 fn cloudformation_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
@@ -1476,7 +1531,8 @@ fn cloudformation_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
         description = yaml_str(&format!("Flow log of {} (cloudposture VPC-001)", vpc.id)),
     );
     for (key, value) in properties {
-        out.push_str(&format!("      {key}: {value}\n"));
+        // Writing to a String cannot fail.
+        let _ = writeln!(out, "      {key}: {value}");
     }
     out
 }
@@ -1491,10 +1547,18 @@ fn capitalize(word: &str) -> String {
 
 /// An HCL quoted string: `"`, `\` and interpolation sequences escaped.
 fn hcl_str(s: &str) -> String {
+    if !s
+        .chars()
+        .any(|c| matches!(c, '\\' | '"' | '$' | '%') || c.is_control())
+    {
+        return format!("\"{s}\"");
+    }
     let escaped = s
         .replace('\\', r"\\")
         .replace('"', "\\\"")
         .replace('\n', r"\n")
+        .replace('\r', r"\r")
+        .replace('\t', r"\t")
         .replace("${", "$${")
         .replace("%{", "%%{");
     format!("\"{escaped}\"")
@@ -1537,7 +1601,7 @@ fn terraform_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
         vpc.region
     );
     for (key, value) in attributes {
-        out.push_str(&format!("  {key:<width$} = {value}\n"));
+        let _ = writeln!(out, "  {key:<width$} = {value}");
     }
     out.push_str("}\n");
     out
@@ -2439,6 +2503,30 @@ mod tests {
             assert!(
                 snippet(&r, SnippetKind::Cloudformation).contains(&format!("TrafficType: \"{created}\""))
             );
+        }
+    }
+
+    #[test]
+    fn quoting_survives_special_characters() {
+        for value in [
+            "plain-value/1",
+            "<PLACEHOLDER>",
+            "a \"b\" \\ ${c} %{d} 'e' <f>\n\tg",
+        ] {
+            assert_eq!(
+                shell_words::split(&shell_word(value)).unwrap(),
+                [value],
+                "shell: {value}"
+            );
+            assert_eq!(
+                serde_norway::from_str::<String>(&yaml_str(value)).unwrap(),
+                value,
+                "yaml: {value}"
+            );
+            let body = hcl::parse(&format!("x = {}", hcl_str(value))).unwrap();
+            let expr = body.attributes().next().unwrap().expr().clone();
+            let evaluated = hcl::eval::Evaluate::evaluate(&expr, &hcl::eval::Context::new()).unwrap();
+            assert_eq!(evaluated, hcl::Value::from(value), "hcl: {value}");
         }
     }
 
