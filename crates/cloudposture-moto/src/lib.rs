@@ -77,7 +77,17 @@ impl MotoServer {
             .ok()
             .filter(|b| !b.is_empty())
             .unwrap_or_else(|| "moto_server".to_string());
-        if !binary_exists(&binary) {
+        MotoServer::start_with(&binary)
+    }
+
+    /// Like [`MotoServer::start`], with the `moto_server` binary given: a path, or a name
+    /// looked up on `PATH`.
+    ///
+    /// # Panics
+    ///
+    /// As [`MotoServer::start`].
+    pub fn start_with(binary: &str) -> MotoServer {
+        if !binary_exists(binary) {
             panic!(
                 "moto_server not found: run scripts/test or pip install 'moto[server]' \
                  (looked for `{binary}`; set {MOTO_SERVER_ENV} to its path)"
@@ -90,7 +100,7 @@ impl MotoServer {
         let script =
             r#"exec 3<&0; "$0" "$@" & pid=$!; (cat <&3 >/dev/null; kill $pid 2>/dev/null) & wait $pid"#;
         let mut child = Command::new("sh")
-            .args(["-c", script, &binary, "-H", "127.0.0.1", "-p", "0"])
+            .args(["-c", script, binary, "-H", "127.0.0.1", "-p", "0"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -561,6 +571,18 @@ mod tests {
         let (status, body) = parse_answer(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").unwrap();
         assert_eq!((status, body.as_str()), (200, "{}"));
         assert!(parse_answer(b"garbage").is_err());
+    }
+
+    #[test]
+    fn a_missing_binary_panics_with_instructions() {
+        let panic =
+            std::panic::catch_unwind(|| MotoServer::start_with("/nonexistent/moto_server")).unwrap_err();
+        let message = panic.downcast_ref::<String>().unwrap();
+        assert!(
+            message.starts_with("moto_server not found: run scripts/test or pip install 'moto[server]'"),
+            "{message}"
+        );
+        assert!(message.contains("/nonexistent/moto_server"), "{message}");
     }
 
     #[test]

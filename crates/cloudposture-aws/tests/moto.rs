@@ -1,0 +1,374 @@
+//! `SdkCollector` and `collect()` against moto's EC2 emulator, over the wire.
+//!
+//! One moto server serves the whole binary ([`MotoServer::shared`]); each test works in
+//! regions (and S3 bucket names) of its own, so tests run in parallel without resets.
+
+#![cfg(feature = "sdk")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use cloudposture_aws::sdk::SdkCollector;
+use cloudposture_aws::{
+    AccountApi, CollectError, CollectOptions, DestinationType, Ec2Api, FlowLogResourceType, NoProgress,
+    RegionList, TrafficType, collect, kinds, snapshot,
+};
+use cloudposture_moto::{ACCOUNT_ID, MotoServer};
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/flow-logs";
+
+async fn collector(moto: &MotoServer) -> SdkCollector {
+    SdkCollector::from_sdk_config(&moto.sdk_config("us-east-1").await)
+}
+
+#[tokio::test]
+async fn regions_list_enabled_and_not_opted_in() {
+    let moto = MotoServer::shared();
+    let regions = collector(moto).await.regions().await.unwrap();
+    for enabled in ["us-east-1", "eu-west-1", "ap-northeast-1"] {
+        assert!(
+            regions.enabled.iter().any(|r| r == enabled),
+            "{enabled}: {regions:?}"
+        );
+    }
+    for not_enabled in ["ap-east-1", "me-south-1", "il-central-1"] {
+        assert!(
+            regions.not_enabled.iter().any(|r| r == not_enabled),
+            "{not_enabled}: {regions:?}"
+        );
+    }
+    assert!(regions.enabled.iter().all(|r| !regions.not_enabled.contains(r)));
+}
+
+#[tokio::test]
+async fn caller_account_is_moto_account() {
+    let moto = MotoServer::shared();
+    assert_eq!(collector(moto).await.caller_account().await.unwrap(), ACCOUNT_ID);
+}
+
+#[tokio::test]
+async fn vpcs_include_the_default_vpc_and_keep_tags() {
+    let moto = MotoServer::shared();
+    let region = "eu-north-1";
+    let id = moto
+        .create_vpc(region, "10.20.0.0/16", &[("Name", "prod"), ("team", "network")])
+        .await;
+
+    let listed = collector(moto).await.vpcs(region).await.unwrap();
+
+    assert_eq!(listed.api_calls, 1);
+    let default = listed
+        .items
+        .iter()
+        .find(|v| v.is_default)
+        .expect("moto's default VPC");
+    assert_eq!(default.cidr_blocks, ["172.31.0.0/16"]);
+    assert_eq!(default.id, moto.default_vpc_id(region).await);
+    let vpc = listed.items.iter().find(|v| v.id == id).unwrap();
+    assert!(!vpc.is_default);
+    assert_eq!(vpc.region, region);
+    assert_eq!(vpc.owner_id, ACCOUNT_ID);
+    assert_eq!(vpc.cidr_blocks, ["10.20.0.0/16"]);
+    assert_eq!(vpc.state, "available");
+    assert_eq!(vpc.name(), Some("prod"));
+    assert_eq!(vpc.tags.get("team").map(String::as_str), Some("network"));
+}
+
+#[tokio::test]
+async fn flow_logs_of_every_level_and_destination() {
+    let moto = MotoServer::shared();
+    let region = "eu-west-2";
+    let vpc = moto.create_vpc(region, "10.30.0.0/16", &[]).await;
+    let subnet = moto.create_subnet(region, &vpc, "10.30.1.0/24").await;
+    let eni = moto.create_network_interface(region, &subnet).await;
+    moto.create_bucket("cloudposture-test-levels").await;
+    moto.create_log_group(region, "flows-levels").await;
+
+    let vpc_s3 = moto
+        .create_flow_log_s3(region, &vpc, "VPC", "cloudposture-test-levels", "ALL")
+        .await;
+    let subnet_cwl = moto
+        .create_flow_log_cwl(region, &subnet, "Subnet", "flows-levels", ROLE_ARN, "REJECT")
+        .await;
+    let eni_s3 = moto
+        .create_flow_log_s3(
+            region,
+            &eni,
+            "NetworkInterface",
+            "cloudposture-test-levels",
+            "ACCEPT",
+        )
+        .await;
+    let vpc_missing_group = moto
+        .create_flow_log_cwl(region, &vpc, "VPC", "no-such-group", ROLE_ARN, "ALL")
+        .await;
+
+    let aws = collector(moto).await;
+    aws.caller_account().await.unwrap();
+    let listed = aws.flow_logs(region).await.unwrap();
+    assert_eq!(listed.api_calls, 1);
+    assert_eq!(listed.items.len(), 4);
+    let by_id = |id: &str| listed.items.iter().find(|f| f.id == id).unwrap().clone();
+
+    let f = by_id(&vpc_s3);
+    assert_eq!(f.resource_id, vpc);
+    assert_eq!(f.resource_type, FlowLogResourceType::Vpc);
+    assert_eq!(f.traffic_type, TrafficType::All);
+    assert_eq!(f.destination_type, DestinationType::S3);
+    assert_eq!(
+        f.destination.as_deref(),
+        Some("arn:aws:s3:::cloudposture-test-levels")
+    );
+    assert!(f.is_active());
+    assert!(!f.delivery_failed());
+    assert_eq!(f.account.as_deref(), Some(ACCOUNT_ID));
+    assert_eq!(f.region, region);
+    assert!(f.creation_time.is_some());
+
+    let f = by_id(&subnet_cwl);
+    assert_eq!(f.resource_type, FlowLogResourceType::Subnet);
+    assert_eq!(f.traffic_type, TrafficType::Reject);
+    assert_eq!(f.destination_type, DestinationType::CloudWatchLogs);
+    assert_eq!(f.log_group_name.as_deref(), Some("flows-levels"));
+    assert_eq!(f.deliver_logs_permission_arn.as_deref(), Some(ROLE_ARN));
+    assert!(!f.delivery_failed());
+
+    let f = by_id(&eni_s3);
+    assert_eq!(f.resource_type, FlowLogResourceType::NetworkInterface);
+    assert_eq!(f.traffic_type, TrafficType::Accept);
+
+    // A CloudWatch Logs destination that does not exist: created, but failing delivery.
+    let f = by_id(&vpc_missing_group);
+    assert!(f.is_active());
+    assert!(f.delivery_failed());
+    assert_eq!(f.deliver_logs_error_message.as_deref(), Some("Access error"));
+
+    let subnets = aws.subnets(region, std::slice::from_ref(&subnet)).await.unwrap();
+    assert_eq!(subnets.api_calls, 1);
+    assert_eq!(subnets.items.len(), 1);
+    assert_eq!(
+        (subnets.items[0].id.as_str(), subnets.items[0].vpc_id.as_str()),
+        (subnet.as_str(), vpc.as_str())
+    );
+    assert_eq!(subnets.items[0].owner_id.as_deref(), Some(ACCOUNT_ID));
+
+    let enis = aws
+        .network_interfaces(region, std::slice::from_ref(&eni))
+        .await
+        .unwrap();
+    assert_eq!(enis.api_calls, 1);
+    assert_eq!(enis.items.len(), 1);
+    assert_eq!(
+        (enis.items[0].id.as_str(), enis.items[0].vpc_id.as_str()),
+        (eni.as_str(), vpc.as_str())
+    );
+
+    // An id that no longer exists is simply absent, not an error for the lookup.
+    let gone = aws
+        .subnets(region, &[subnet.clone(), "subnet-0000000000000dead".into()])
+        .await
+        .unwrap();
+    assert_eq!(gone.items.len(), 1);
+}
+
+/// Counts the HTTP requests the SDK sends (retries included), to check the adapter's own count.
+#[derive(Debug)]
+struct CountingClient {
+    inner: SharedHttpClient,
+    requests: Arc<AtomicU64>,
+}
+
+#[derive(Debug)]
+struct CountingConnector {
+    inner: SharedHttpConnector,
+    requests: Arc<AtomicU64>,
+}
+
+impl HttpClient for CountingClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(CountingConnector {
+            inner: self.inner.http_connector(settings, components),
+            requests: Arc::clone(&self.requests),
+        })
+    }
+}
+
+impl HttpConnector for CountingConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        self.inner.call(request)
+    }
+}
+
+/// The account as moto has it, with the region list cut down to a few regions (the
+/// DescribeRegions call is still made).
+struct OnlyRegions<'a> {
+    aws: &'a SdkCollector,
+    keep: &'a [&'a str],
+}
+
+#[async_trait]
+impl AccountApi for OnlyRegions<'_> {
+    async fn caller_account(&self) -> Result<String, CollectError> {
+        self.aws.caller_account().await
+    }
+    async fn regions(&self) -> Result<RegionList, CollectError> {
+        let mut list = self.aws.regions().await?;
+        list.enabled.retain(|r| self.keep.contains(&r.as_str()));
+        Ok(list)
+    }
+}
+
+fn pages(items: usize) -> u64 {
+    items.div_ceil(1000).max(1) as u64
+}
+
+#[tokio::test]
+async fn collect_three_regions_with_the_minimum_of_api_calls() {
+    let moto = MotoServer::shared();
+    let regions = ["ap-northeast-1", "ap-southeast-1", "ca-central-1"];
+    // ap-northeast-1: two tagged VPCs, one with a VPC-level flow log to S3.
+    let [a, b, c] = regions;
+    moto.create_bucket("cloudposture-test-collect").await;
+    let prod = moto.create_vpc(a, "10.40.0.0/16", &[("Name", "prod")]).await;
+    moto.create_vpc(a, "10.41.0.0/16", &[("Name", "dev")]).await;
+    moto.create_flow_log_s3(a, &prod, "VPC", "cloudposture-test-collect", "ALL")
+        .await;
+    // ap-southeast-1: subnet- and ENI-level flow logs only (lookups needed), one failing.
+    let vpc = moto.create_vpc(b, "10.50.0.0/16", &[]).await;
+    let subnet = moto.create_subnet(b, &vpc, "10.50.1.0/24").await;
+    let eni = moto.create_network_interface(b, &subnet).await;
+    moto.create_flow_log_cwl(b, &subnet, "Subnet", "missing-group", ROLE_ARN, "ALL")
+        .await;
+    moto.create_flow_log_s3(b, &eni, "NetworkInterface", "cloudposture-test-collect", "REJECT")
+        .await;
+    // ca-central-1: nothing but the default VPC.
+
+    let requests = Arc::new(AtomicU64::new(0));
+    let aws = collector(moto).await;
+    let counting = CountingClient {
+        inner: aws.sdk_config().http_client().unwrap(),
+        requests: Arc::clone(&requests),
+    };
+    let aws = SdkCollector::from_sdk_config(&aws.sdk_config().to_builder().http_client(counting).build());
+    let account = OnlyRegions {
+        aws: &aws,
+        keep: &regions,
+    };
+
+    let inventory = collect(&account, &aws, &CollectOptions::new(kinds::ALL), &NoProgress)
+        .await
+        .unwrap();
+
+    let names: Vec<&str> = inventory.regions.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, regions);
+    assert_eq!(inventory.account.as_deref(), Some(ACCOUNT_ID));
+    assert!(inventory.global_errors.is_empty());
+    assert!(
+        inventory
+            .regions_not_scanned
+            .iter()
+            .any(|r| r.name == "ap-east-1")
+    );
+    for region in &inventory.regions {
+        assert_eq!(region.errors().count(), 0, "{}", region.name);
+    }
+    let region_a = inventory.region(a).unwrap();
+    assert_eq!(region_a.vpcs.items().unwrap().len(), 3, "default + 2");
+    assert_eq!(region_a.flow_logs.items().unwrap().len(), 1);
+    let region_b = inventory.region(b).unwrap();
+    assert_eq!(region_b.subnets.items().unwrap()[0].vpc_id, vpc);
+    assert_eq!(region_b.network_interfaces.items().unwrap()[0].vpc_id, vpc);
+    assert!(
+        region_b
+            .flow_logs
+            .items()
+            .unwrap()
+            .iter()
+            .any(|f| f.delivery_failed())
+    );
+    let region_c = inventory.region(c).unwrap();
+    assert_eq!(region_c.vpcs.items().unwrap().len(), 1);
+    assert!(region_c.flow_logs.items().unwrap().is_empty());
+
+    // The minimum: per region ⌈VPCs/1000⌉ + ⌈flow logs/1000⌉, one lookup per kind of
+    // subnet/ENI flow log present, plus DescribeRegions and GetCallerIdentity.
+    let minimum: u64 = inventory
+        .regions
+        .iter()
+        .map(|r| {
+            let flow_logs = r.flow_logs.items().unwrap();
+            let has = |t: FlowLogResourceType| u64::from(flow_logs.iter().any(|f| f.resource_type == t));
+            pages(r.vpcs.items().unwrap().len())
+                + pages(flow_logs.len())
+                + has(FlowLogResourceType::Subnet)
+                + has(FlowLogResourceType::NetworkInterface)
+        })
+        .sum::<u64>()
+        + 2;
+    let counted: u64 =
+        inventory.regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls;
+    let sent = requests.load(Ordering::SeqCst);
+    eprintln!(
+        "3-region collect: {counted} API calls counted, {sent} HTTP requests sent, minimum {minimum} \
+         (per region: {:?}, global: {})",
+        inventory
+            .regions
+            .iter()
+            .map(|r| (r.name.as_str(), r.api_calls))
+            .collect::<Vec<_>>(),
+        inventory.global_api_calls
+    );
+    assert_eq!(minimum, 10);
+    assert_eq!(counted, minimum);
+    assert_eq!(sent, minimum, "every request sent is counted, none repeated");
+
+    // The snapshot of a real collection loads back identically.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("moto.json");
+    snapshot::save(&inventory, &path).unwrap();
+    assert_eq!(snapshot::load(&path).unwrap(), inventory);
+}
+
+#[test]
+fn a_server_of_its_own_resets_and_stops_on_drop() {
+    let moto = MotoServer::start();
+    let port = moto.port();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let id = moto.create_vpc("us-west-1", "10.60.0.0/16", &[]).await;
+        let aws = collector(&moto).await;
+        assert!(
+            aws.vpcs("us-west-1")
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .any(|v| v.id == id)
+        );
+        moto.reset();
+        let after = aws.vpcs("us-west-1").await.unwrap();
+        assert!(
+            after.items.iter().all(|v| v.id != id),
+            "reset removes created VPCs"
+        );
+    });
+    drop(moto);
+    let refused = std::net::TcpStream::connect(("127.0.0.1", port));
+    assert!(refused.is_err(), "moto still listens on {port} after drop");
+}
