@@ -208,19 +208,27 @@ async fn collect_region(ec2: &dyn Ec2Api, name: &str, options: &CollectOptions) 
         };
         let subnet_ids = ids_of(FlowLogResourceType::Subnet);
         let eni_ids = ids_of(FlowLogResourceType::NetworkInterface);
-        if options.needs(kinds::SUBNET) {
-            region.subnets = if subnet_ids.is_empty() {
-                Collection::Collected(Vec::new())
-            } else {
-                record(&mut calls, ec2.subnets(name, &subnet_ids).await)
-            };
+        // The two lookups do not depend on each other either.
+        let subnets = async {
+            match (options.needs(kinds::SUBNET), subnet_ids.is_empty()) {
+                (false, _) => None,
+                (true, true) => Some(Ok(Listed::new(Vec::new(), 0))),
+                (true, false) => Some(ec2.subnets(name, &subnet_ids).await),
+            }
+        };
+        let network_interfaces = async {
+            match (options.needs(kinds::NETWORK_INTERFACE), eni_ids.is_empty()) {
+                (false, _) => None,
+                (true, true) => Some(Ok(Listed::new(Vec::new(), 0))),
+                (true, false) => Some(ec2.network_interfaces(name, &eni_ids).await),
+            }
+        };
+        let (subnets, network_interfaces) = futures::join!(subnets, network_interfaces);
+        if let Some(s) = subnets {
+            region.subnets = record(&mut calls, s);
         }
-        if options.needs(kinds::NETWORK_INTERFACE) {
-            region.network_interfaces = if eni_ids.is_empty() {
-                Collection::Collected(Vec::new())
-            } else {
-                record(&mut calls, ec2.network_interfaces(name, &eni_ids).await)
-            };
+        if let Some(n) = network_interfaces {
+            region.network_interfaces = record(&mut calls, n);
         }
     }
     region.api_calls = calls;
