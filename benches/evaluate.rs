@@ -1,0 +1,250 @@
+//! `evaluate`: the engine running VPC-001 over synthetic inventories of 1k to 1M VPCs,
+//! beside a hand-written baseline that makes the same pass/fail decisions with a plain
+//! hash join and builds no findings.
+//!
+//! Run: `cargo bench --bench evaluate`. Besides criterion's timings it prints, per size,
+//! the engine/baseline ratio and the peak heap growth per VPC during evaluation
+//! (measured with a counting global allocator). Under `cargo test` (criterion.s
+//! `--test` mode) it only runs the small sizes once.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use cloudposture::core::jiff::Timestamp;
+use cloudposture::prelude::*;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use peak_alloc::PeakAlloc;
+
+#[global_allocator]
+static ALLOC: PeakAlloc = PeakAlloc;
+
+const ACCOUNT: &str = "123456789012";
+const REGIONS: usize = 16;
+
+fn region_name(i: usize) -> String {
+    format!("synthetic-region-{i}")
+}
+
+/// `n` VPCs and about `n` flow logs over 16 regions, the last of which could not list
+/// its flow logs. Per VPC (by index): 40 % an active ALL log to S3; 10 % REJECT-only to
+/// CloudWatch Logs; 10 % a log failing delivery; 10 % only a subnet-level log; 10 % an
+/// inactive log; 10 % no log of its own (a transit-gateway log elsewhere instead);
+/// 10 % a log to Firehose; every 50th VPC is shared from another account.
+fn synthetic_inventory(n: usize) -> Inventory {
+    let mut inventory = Inventory::new(Some(ACCOUNT.to_string()));
+    let mut regions: Vec<RegionInventory> = (0..REGIONS)
+        .map(|r| RegionInventory::new(region_name(r)))
+        .collect();
+    let mut vpcs: Vec<Vec<Vpc>> = vec![Vec::new(); REGIONS];
+    let mut logs: Vec<Vec<FlowLog>> = vec![Vec::new(); REGIONS];
+    let mut subnets: Vec<Vec<Subnet>> = vec![Vec::new(); REGIONS];
+    for i in 0..n {
+        let r = i % REGIONS;
+        let region = region_name(r);
+        let vpc_id = format!("vpc-{i:017x}");
+        let owner = if i % 50 == 49 { "210987654321" } else { ACCOUNT };
+        vpcs[r].push(Vpc {
+            id: vpc_id.clone(),
+            region: region.clone(),
+            owner_id: owner.to_string(),
+            cidr_blocks: vec!["10.0.0.0/16".to_string()],
+            ipv6_cidr_blocks: Vec::new(),
+            is_default: false,
+            state: "available".to_string(),
+            tags: [("Name".to_string(), format!("vpc {i}"))].into_iter().collect(),
+        });
+        let mut log = FlowLog {
+            id: format!("fl-{i:017x}"),
+            region: region.clone(),
+            account: Some(ACCOUNT.to_string()),
+            resource_id: vpc_id.clone(),
+            resource_type: FlowLogResourceType::Vpc,
+            traffic_type: TrafficType::All,
+            flow_log_status: "ACTIVE".to_string(),
+            deliver_logs_status: Some("SUCCESS".to_string()),
+            deliver_logs_error_message: None,
+            destination_type: DestinationType::S3,
+            destination: Some("arn:aws:s3:::flow-logs-bucket".to_string()),
+            log_group_name: None,
+            deliver_logs_permission_arn: None,
+            log_format: None,
+            max_aggregation_interval: Some(600),
+            creation_time: None,
+            tags: Tags::new(),
+        };
+        match i % 10 {
+            4 => {
+                log.traffic_type = TrafficType::Reject;
+                log.destination_type = DestinationType::CloudWatchLogs;
+                log.destination = None;
+                log.log_group_name = Some("flow-logs".to_string());
+            }
+            5 => {
+                log.deliver_logs_status = Some("FAILED".to_string());
+                log.deliver_logs_error_message = Some("Access error".to_string());
+            }
+            6 => {
+                let subnet_id = format!("subnet-{i:017x}");
+                subnets[r].push(Subnet {
+                    id: subnet_id.clone(),
+                    vpc_id: vpc_id.clone(),
+                    region: region.clone(),
+                    owner_id: Some(ACCOUNT.to_string()),
+                    tags: Tags::new(),
+                });
+                log.resource_id = subnet_id;
+                log.resource_type = FlowLogResourceType::Subnet;
+            }
+            7 => log.flow_log_status = "INACTIVE".to_string(),
+            8 => {
+                log.resource_id = format!("tgw-{i:017x}");
+                log.resource_type = FlowLogResourceType::TransitGateway;
+            }
+            9 => log.destination_type = DestinationType::KinesisDataFirehose,
+            _ => {}
+        }
+        logs[r].push(log);
+    }
+    for (r, region) in regions.iter_mut().enumerate() {
+        region.vpcs = Collection::Collected(std::mem::take(&mut vpcs[r]));
+        region.flow_logs = if r == REGIONS - 1 {
+            Collection::Failed(CollectError::new(
+                "DescribeFlowLogs",
+                ErrorClass::AccessDenied,
+                Some("UnauthorizedOperation".into()),
+                "You are not authorized to perform this operation.",
+            ))
+        } else {
+            Collection::Collected(std::mem::take(&mut logs[r]))
+        };
+        region.subnets = Collection::Collected(std::mem::take(&mut subnets[r]));
+        region.network_interfaces = Collection::Collected(Vec::new());
+        region.api_calls = 2;
+    }
+    inventory.regions = regions;
+    inventory
+}
+
+/// Pass/fail/error/skipped counts.
+#[derive(Debug, Default, PartialEq, Eq, Clone, Copy)]
+struct Counts {
+    pass: u64,
+    fail: u64,
+    error: u64,
+    skipped: u64,
+}
+
+/// VPC-001's default decisions (any traffic type, all destinations, failing delivery
+/// does not count) as a plain hash join: no findings, no messages, no evidence.
+fn baseline(inventory: &Inventory) -> Counts {
+    let mut c = Counts::default();
+    for region in &inventory.regions {
+        let Some(vpcs) = region.vpcs.items() else {
+            c.error += 1;
+            continue;
+        };
+        let Some(logs) = region.flow_logs.items() else {
+            c.error += vpcs.len() as u64;
+            continue;
+        };
+        let mut healthy: HashMap<&str, bool> = HashMap::with_capacity(logs.len());
+        for log in logs {
+            let ok = log.is_active() && !log.delivery_failed();
+            let e = healthy.entry(log.resource_id.as_str()).or_insert(false);
+            *e |= ok;
+        }
+        for vpc in vpcs {
+            if inventory.account.as_deref().is_some_and(|a| a != vpc.owner_id) {
+                c.skipped += 1;
+            } else if healthy.get(vpc.id.as_str()).copied().unwrap_or(false) {
+                c.pass += 1;
+            } else {
+                c.fail += 1;
+            }
+        }
+    }
+    c
+}
+
+fn engine_counts(report: &Report) -> Counts {
+    Counts {
+        pass: report.summary.pass,
+        fail: report.summary.fail,
+        error: report.summary.error,
+        skipped: report.summary.skipped,
+    }
+}
+
+fn sizes() -> Vec<usize> {
+    // Criterion runs in test mode (each benchmark once) unless cargo passed `--bench`.
+    if std::env::args().any(|a| a == "--bench") {
+        vec![1_000, 10_000, 100_000, 1_000_000]
+    } else {
+        vec![1_000, 10_000]
+    }
+}
+
+fn bench_evaluate(c: &mut Criterion) {
+    let registry = match cloudposture::rules::registry() {
+        Ok(r) => r,
+        Err(e) => panic!("registry: {e}"),
+    };
+    let plan = match Plan::new(&registry, &Selection::rules(["VPC-001"]), &Config::default()) {
+        Ok(p) => p,
+        Err(e) => panic!("plan: {e}"),
+    };
+    let mut group = c.benchmark_group("evaluate");
+    let mut table = Vec::new();
+    for n in sizes() {
+        let inventory = synthetic_inventory(n);
+
+        // Same decisions, and the peak heap growth of one evaluation.
+        let before = ALLOC.current_usage();
+        ALLOC.reset_peak_usage();
+        let t = Instant::now();
+        let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
+        let engine_once = t.elapsed();
+        let peak = ALLOC.peak_usage().saturating_sub(before);
+        assert_eq!(
+            engine_counts(&report),
+            baseline(&inventory),
+            "engine and baseline disagree at {n} VPCs"
+        );
+        assert_eq!(report.findings.len(), n, "one finding per VPC");
+        drop(report);
+        let t = Instant::now();
+        black_box(baseline(&inventory));
+        let baseline_once = t.elapsed();
+        table.push((n, engine_once, baseline_once, peak));
+
+        let samples = if n >= 100_000 { 10 } else { 30 };
+        group.sample_size(samples);
+        group.measurement_time(Duration::from_secs(if n >= 1_000_000 { 30 } else { 5 }));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("engine", n), &inventory, |b, inv| {
+            b.iter_with_large_drop(|| plan.evaluate(inv, ScanSource::Snapshot, Timestamp::now()))
+        });
+        group.bench_with_input(BenchmarkId::new("baseline", n), &inventory, |b, inv| {
+            b.iter(|| baseline(inv))
+        });
+    }
+    group.finish();
+    eprintln!(
+        "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15}",
+        "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC"
+    );
+    for (n, e, b, peak) in table {
+        let per = |d: Duration| d.as_nanos() as f64 / n as f64;
+        eprintln!(
+            "{n:>9} | {:>14.0} | {:>16.0} | {:>6.1} | {:>15.0}",
+            per(e),
+            per(b),
+            per(e) / per(b).max(f64::MIN_POSITIVE),
+            peak as f64 / n as f64
+        );
+    }
+}
+
+criterion_group!(benches, bench_evaluate);
+criterion_main!(benches);
