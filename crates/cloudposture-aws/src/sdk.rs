@@ -121,7 +121,7 @@ impl SdkCollector {
     /// Loads the AWS configuration once, as `options` say.
     ///
     /// Loading does not call AWS: missing or wrong credentials show up as errors of the
-    /// first calls (recorded by [`crate::collect`]), not here.
+    /// first calls (recorded by [`crate::collect()`]), not here.
     pub async fn new(options: SdkOptions) -> SdkCollector {
         let retry = RetryConfig::standard().with_max_attempts(options.max_attempts.max(1));
         let timeouts = TimeoutConfig::builder()

@@ -48,6 +48,24 @@ pub const ACCOUNT_ID: &str = "123456789012";
 /// Access key id and secret key of the dummy credentials moto accepts.
 pub const DUMMY_CREDENTIAL: &str = "testing";
 
+/// AWS variables of the caller's environment that would redirect a child process
+/// configured with [`MotoServer::env`] (profiles, session tokens, web identity, endpoints).
+pub const AWS_ENV_TO_REMOVE: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_ENDPOINT_URL_EC2",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+];
+
 /// How long [`MotoServer::start`] waits for the server to answer.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -192,6 +210,34 @@ impl MotoServer {
             Ok((status, body)) => panic!("moto reset answered {status}: {body}"),
             Err(e) => panic!("moto reset failed: {e}"),
         }
+    }
+
+    /// Environment for a child process (e.g. the `cloudposture` binary under `assert_cmd`)
+    /// that should talk to this server and nothing else: its endpoint, the dummy
+    /// credentials, `us-east-1` as region (`AWS_REGION` and, for boto3, `AWS_DEFAULT_REGION`), instance metadata (IMDS) disabled and no
+    /// configuration or credentials files read. Remove [`AWS_ENV_TO_REMOVE`] as well, so
+    /// that nothing from the developer's own AWS set-up leaks in.
+    ///
+    /// ```no_run
+    /// # fn example(command: &mut std::process::Command) {
+    /// let moto = cloudposture_moto::MotoServer::shared();
+    /// for name in cloudposture_moto::AWS_ENV_TO_REMOVE {
+    ///     command.env_remove(name);
+    /// }
+    /// command.envs(moto.env());
+    /// # }
+    /// ```
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint_url()),
+            ("AWS_ACCESS_KEY_ID", DUMMY_CREDENTIAL.to_string()),
+            ("AWS_SECRET_ACCESS_KEY", DUMMY_CREDENTIAL.to_string()),
+            ("AWS_REGION", "us-east-1".to_string()),
+            ("AWS_DEFAULT_REGION", "us-east-1".to_string()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+            ("AWS_CONFIG_FILE", "/dev/null".to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null".to_string()),
+        ]
     }
 
     /// An SDK configuration for the server: `region`, the dummy credentials
