@@ -1,0 +1,365 @@
+//! The command line: every flag, with its documentation (what `--help` prints).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
+use cloudposture_core::{RiskLevel, Selection, Standard};
+
+/// Check an AWS account against security best-practice rules.
+///
+/// cloudposture lists what the selected rules need (only that, every page, all
+/// regions at once), evaluates each rule over it, and reports one finding per
+/// resource per rule: pass, fail, error (could not be judged — never counted as a
+/// pass), skipped (not applicable) or muted (an exception in the config matched).
+#[derive(Debug, Parser)]
+#[command(
+    name = "cloudposture",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_long_help = "Exit codes:\n  \
+        0  complete, and no failing finding at or above --fail-on\n  \
+        1  at least one failing finding at or above --fail-on\n  \
+        2  bad usage or input (flags, config, snapshot, output path); nothing evaluated\n  \
+        3  incomplete: something could not be evaluated (a region or the account could not\n     \
+           be read) and no failing finding at or above --fail-on\n\n\
+        Examples:\n  \
+        cloudposture scan --snapshot examples/demo-account.json\n  \
+        cloudposture scan --profile prod --regions eu-west-1,us-east-1 --format json --output report.json\n  \
+        cloudposture rules show VPC-001\n  \
+        cloudposture iam-policy --rules VPC"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted by every subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Configuration file (TOML): per-rule settings, risk overrides and exceptions.
+    #[arg(long, global = true, value_name = "FILE", env = "CLOUDPOSTURE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print nothing on stderr but errors (no progress, no hints).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log what happens on stderr: -v for info, -vv for debug, -vvv for everything.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to colour the table: auto (stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate the selected rules against a live account or a snapshot.
+    ///
+    /// Live by default: the normal AWS credential chain (environment, --profile, SSO,
+    /// assumed roles), every region enabled for the account. With --snapshot, no AWS
+    /// call is made at all. The configuration is checked before any API call.
+    Scan(ScanArgs),
+    /// Collect what the selected rules need from a live account and save it as a snapshot.
+    ///
+    /// The snapshot can be scanned later, elsewhere, with `scan --snapshot FILE` (no
+    /// credentials needed there). Exits 3 when a region could not be read completely:
+    /// the snapshot is written anyway and records what failed.
+    Collect(CollectArgs),
+    /// List the rules, or show one rule's knowledge-base page.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print the least-privilege IAM policy that the selected rules need.
+    ///
+    /// One Allow statement with the sorted, unique actions of the rules' audit
+    /// permissions (and remediation permissions with --remediation), on Resource "*".
+    IamPolicy(IamPolicyArgs),
+}
+
+/// Where the data comes from.
+#[derive(Debug, Args, Clone)]
+pub struct LiveArgs {
+    /// AWS profile from the shared config and credentials files (default: `AWS_PROFILE` or `default`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Regions to scan, comma separated, or `all` for every region enabled for the account.
+    #[arg(long, value_name = "REGIONS", default_value = "all", value_parser = parse_regions)]
+    pub regions: RegionScope,
+    /// Endpoint URL for every AWS call (e.g. an emulator such as moto or LocalStack).
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
+    pub endpoint_url: Option<String>,
+    /// Regions collected at once.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u16,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Attempts per API call, the first included; throttling and network errors are
+    /// retried with exponential backoff and jitter.
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+}
+
+/// Which rules to run. Every criterion given must match.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectionArgs {
+    /// Rule ids or id prefixes, comma separated (`VPC-001`, `VPC`).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub rules: Vec<String>,
+    /// Only rules mapped to these standards, comma separated.
+    #[arg(long, value_name = "STANDARD", value_delimiter = ',', value_parser = parse_standard)]
+    pub standard: Vec<Standard>,
+    /// Only rules of at least this risk (after config overrides).
+    #[arg(long, value_name = "RISK", value_parser = parse_risk)]
+    pub min_risk: Option<RiskLevel>,
+}
+
+impl SelectionArgs {
+    /// The core selection. `nist` selects both NIST publications.
+    pub fn to_selection(&self) -> Selection {
+        let mut standards = Vec::new();
+        for s in &self.standard {
+            for st in Standard::ALL {
+                if (st == *s || st.matches_code(s.code())) && !standards.contains(&st) {
+                    standards.push(st);
+                }
+            }
+        }
+        Selection {
+            rules: self
+                .rules
+                .iter()
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect(),
+            standards,
+            min_risk: self.min_risk,
+            services: Vec::new(),
+        }
+    }
+}
+
+/// `scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Evaluate a snapshot written by `cloudposture collect` instead of a live account (no AWS calls).
+    #[arg(long, value_name = "FILE",
+          conflicts_with_all = ["profile", "regions", "endpoint_url", "concurrency", "max_attempts"])]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Write the report to FILE (completely or not at all) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding has at least this risk; `never` to exit 1 on no finding.
+    #[arg(long, value_name = "RISK|never", default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// In the table, list passing, skipped and muted findings too (by default only counted).
+    #[arg(long)]
+    pub show_passing: bool,
+}
+
+/// Report formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// For people: failing findings grouped by rule, then counts.
+    Table,
+    /// The full report with stable field names.
+    Json,
+    /// One row per finding.
+    Csv,
+    /// JUnit XML, one test case per finding.
+    Junit,
+    /// OCSF 1.3 Compliance Finding events (class_uid 2003).
+    Ocsf,
+    /// AWS Security Hub findings (ASFF).
+    Asff,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Failing findings at or above this risk exit 1.
+    Risk(RiskLevel),
+    /// No finding exits 1.
+    Never,
+}
+
+/// `collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The snapshot file to write (completely or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+}
+
+/// `rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, risk, service, title and standards.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Show a rule's knowledge-base page: risk, standards and controls, rationale, how to
+    /// audit by hand, remediation (CLI, CloudFormation, Terraform), settings, IAM actions.
+    Show {
+        /// The rule id, e.g. `VPC-001`.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Markdown)]
+        format: ShowFormat,
+    },
+}
+
+/// Formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns.
+    Table,
+    /// The rules' metadata as a JSON array.
+    Json,
+}
+
+/// Formats of `rules show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// A Markdown page.
+    Markdown,
+    /// The rule's metadata as JSON.
+    Json,
+}
+
+/// `iam-policy`.
+#[derive(Debug, Args)]
+pub struct IamPolicyArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Include the actions needed to remediate, not only to audit.
+    #[arg(long)]
+    pub remediation: bool,
+}
+
+fn parse_regions(value: &str) -> Result<RegionScope, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("all") {
+        return Ok(RegionScope::AllEnabled);
+    }
+    let mut regions = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if !is_valid_region_name(name) {
+            return Err(format!(
+                "`{name}` is not a region name; expected names like `eu-west-1`, comma separated, or `all`"
+            ));
+        }
+        regions.push(name.to_string());
+    }
+    if regions.is_empty() {
+        return Err("no region given; name regions like `eu-west-1,us-east-1`, or `all`".into());
+    }
+    Ok(RegionScope::Only(regions))
+}
+
+fn parse_endpoint_url(value: &str) -> Result<String, String> {
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+        .ok_or_else(|| format!("`{value}` is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err(format!("`{value}` has no host"));
+    }
+    Ok(value.to_string())
+}
+
+fn parse_standard(value: &str) -> Result<Standard, String> {
+    value.parse::<Standard>().map_err(|e| e.to_string())
+}
+
+fn parse_risk(value: &str) -> Result<RiskLevel, String> {
+    value.parse::<RiskLevel>().map_err(|e| e.to_string())
+}
+
+fn parse_fail_on(value: &str) -> Result<FailOn, String> {
+    if value.trim().eq_ignore_ascii_case("never") {
+        return Ok(FailOn::Never);
+    }
+    value
+        .parse::<RiskLevel>()
+        .map(FailOn::Risk)
+        .map_err(|e| format!("{e}, or never"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn regions_are_all_or_valid_names() {
+        assert_eq!(parse_regions("all"), Ok(RegionScope::AllEnabled));
+        assert_eq!(
+            parse_regions("eu-west-1, us-east-1"),
+            Ok(RegionScope::Only(vec!["eu-west-1".into(), "us-east-1".into()]))
+        );
+        assert!(
+            parse_regions("eu-west")
+                .unwrap_err()
+                .contains("`eu-west` is not a region name")
+        );
+        assert!(parse_regions(",").is_err());
+    }
+
+    #[test]
+    fn fail_on_takes_a_risk_or_never() {
+        assert_eq!(parse_fail_on("never"), Ok(FailOn::Never));
+        assert_eq!(parse_fail_on("very-high"), Ok(FailOn::Risk(RiskLevel::VeryHigh)));
+        assert!(parse_fail_on("severe").is_err());
+    }
+
+    #[test]
+    fn nist_selects_both_publications() {
+        let args = SelectionArgs {
+            standard: vec![Standard::Nist, Standard::PciDss],
+            ..SelectionArgs::default()
+        };
+        assert_eq!(
+            args.to_selection().standards,
+            [Standard::Nist, Standard::Nist800171, Standard::PciDss]
+        );
+    }
+
+    #[test]
+    fn endpoint_urls_need_a_scheme_and_host() {
+        assert!(parse_endpoint_url("http://127.0.0.1:5000").is_ok());
+        assert!(parse_endpoint_url("127.0.0.1:5000").is_err());
+        assert!(parse_endpoint_url("http://").is_err());
+    }
+}

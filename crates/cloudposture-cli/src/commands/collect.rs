@@ -1,0 +1,67 @@
+//! `cloudposture collect`: collect what the selected rules need and save a snapshot.
+
+use anyhow::Context;
+use cloudposture_aws::snapshot;
+use cloudposture_core::Inventory as _;
+
+use crate::cli::{CollectArgs, GlobalArgs};
+use crate::config_file;
+use crate::exit::{CliError, Exit};
+use crate::output::temp_file_beside;
+use crate::source;
+use crate::terminal::Terminal;
+
+/// Runs `collect`. Exits 3 when a region (or the account id) could not be read: the
+/// snapshot is still written and records the failures, so that a scan of it says so.
+pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
+    let config = config_file::load(global.config.as_deref())?;
+    let registry = super::registry()?;
+    let plan = config.plan(&registry, &args.selection.to_selection())?;
+    // Fail on an unwritable destination before collecting, not after.
+    drop(temp_file_beside(&args.output)?);
+
+    let show_progress = term.stderr_is_terminal && !global.quiet;
+    let inventory = source::collect_live(&args.live, &plan.required_kinds(), show_progress)?;
+    snapshot::save(&inventory, &args.output).context("cannot save the snapshot")?;
+
+    let regions = inventory.regions();
+    let in_error: Vec<_> = regions
+        .iter()
+        .filter(|r| r.status == cloudposture_core::RegionState::Error)
+        .collect();
+    let vpcs: usize = inventory
+        .regions
+        .iter()
+        .map(|r| r.vpcs.items_or_empty().len())
+        .sum();
+    let flow_logs: usize = inventory
+        .regions
+        .iter()
+        .map(|r| r.flow_logs.items_or_empty().len())
+        .sum();
+    let api_calls = regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls;
+    term.note(
+        global,
+        format_args!(
+            "wrote {}: {} regions ({} in error), {vpcs} VPCs, {flow_logs} flow logs, {api_calls} API calls",
+            args.output.display(),
+            inventory.regions.len(),
+            in_error.len(),
+        ),
+    );
+    for r in &in_error {
+        term.note(
+            global,
+            format_args!(
+                "  {}: {}",
+                r.name,
+                r.error.as_deref().unwrap_or("could not be read")
+            ),
+        );
+    }
+    Ok(if in_error.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Incomplete
+    })
+}

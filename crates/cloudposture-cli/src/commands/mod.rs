@@ -1,0 +1,15 @@
+//! One module per subcommand.
+
+pub mod collect;
+pub mod iam_policy;
+pub mod rules;
+pub mod scan;
+
+use anyhow::Context;
+use cloudposture_aws::Inventory;
+use cloudposture_core::Registry;
+
+/// Every built-in rule.
+pub fn registry() -> anyhow::Result<Registry<Inventory>> {
+    cloudposture_rules_aws::registry().context("the built-in rules could not be registered")
+}

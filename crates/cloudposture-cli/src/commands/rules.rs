@@ -1,0 +1,260 @@
+//! `cloudposture rules list` and `cloudposture rules show ID`: the knowledge base,
+//! read from each rule's `'static` metadata.
+
+use std::io::Write;
+
+use anyhow::{Context, anyhow};
+use cloudposture_core::{AuditStep, RuleMetadata, SettingKind, selector_matches};
+
+use crate::cli::{GlobalArgs, ListFormat, RulesCommand, ShowFormat};
+use crate::exit::{CliError, Exit};
+use crate::terminal::Terminal;
+
+/// Runs `rules …`.
+pub fn run(cmd: &RulesCommand, _global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
+    let registry = super::registry()?;
+    let rules: Vec<&'static RuleMetadata> = registry.iter().map(|r| r.metadata()).collect();
+    let out = &mut *term.out;
+    match cmd {
+        RulesCommand::List { format } => match format {
+            ListFormat::Table => write_list(&rules, out),
+            ListFormat::Json => write_json(&rules, out),
+        },
+        RulesCommand::Show { id, format } => {
+            let Some(rule) = rules.iter().find(|m| m.id.eq_ignore_ascii_case(id.trim())) else {
+                let near: Vec<&str> = rules
+                    .iter()
+                    .filter(|m| selector_matches(id, m.id))
+                    .map(|m| m.id)
+                    .collect();
+                return Err(if near.is_empty() {
+                    anyhow!("no rule `{id}`; `cloudposture rules list` shows the rules").into()
+                } else {
+                    anyhow!("no rule `{id}`; did you mean {}?", quote_list(&near)).into()
+                });
+            };
+            match format {
+                ShowFormat::Markdown => write_markdown(rule, out),
+                ShowFormat::Json => write_json(rule, out),
+            }
+        }
+    }
+    .context("cannot write to stdout")?;
+    Ok(Exit::Ok)
+}
+
+fn quote_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+    writeln!(out)
+}
+
+/// Aligned columns: id, risk, service, title, standards.
+fn write_list(rules: &[&'static RuleMetadata], out: &mut dyn Write) -> std::io::Result<()> {
+    let id_w = rules.iter().map(|m| m.id.len()).max().unwrap_or(2).max(2);
+    let svc_w = rules.iter().map(|m| m.service.len()).max().unwrap_or(7).max(7);
+    let title_w = rules.iter().map(|m| m.title.len()).max().unwrap_or(5).max(5);
+    writeln!(
+        out,
+        "{:<id_w$}  {:<9}  {:<svc_w$}  {:<title_w$}  STANDARDS",
+        "ID", "RISK", "SERVICE", "TITLE"
+    )?;
+    for m in rules {
+        let standards: Vec<&str> = m.standards().iter().map(|s| s.code()).collect();
+        writeln!(
+            out,
+            "{:<id_w$}  {:<9}  {:<svc_w$}  {:<title_w$}  {}",
+            m.id,
+            m.risk.as_str(),
+            m.service,
+            m.title,
+            standards.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The language tag of a fenced code block for a step done `via` something.
+fn fence_language(via: &str) -> &'static str {
+    match via.to_ascii_lowercase().as_str() {
+        "cli" | "aws-cli" | "shell" => "sh",
+        "cloudformation" => "yaml",
+        "terraform" => "hcl",
+        "iam" | "iam-policy" | "json" => "json",
+        _ => "text",
+    }
+}
+
+fn write_steps(steps: &[AuditStep], out: &mut dyn Write) -> std::io::Result<()> {
+    for (i, step) in steps.iter().enumerate() {
+        writeln!(out, "{}. **{}** — {}", i + 1, step.via, step.text.trim())?;
+        if let Some(code) = step.code {
+            writeln!(out)?;
+            writeln!(out, "   ```{}", fence_language(step.via))?;
+            for line in code.trim_end().lines() {
+                if line.is_empty() {
+                    writeln!(out)?;
+                } else {
+                    writeln!(out, "   {line}")?;
+                }
+            }
+            writeln!(out, "   ```")?;
+            writeln!(out)?;
+        }
+    }
+    writeln!(out)
+}
+
+/// The rule's knowledge-base page as Markdown.
+fn write_markdown(m: &RuleMetadata, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "# {} — {}\n", m.id, m.title)?;
+    let pillars: Vec<&str> = m.pillars.iter().map(|p| p.name()).collect();
+    writeln!(out, "| | |\n|---|---|")?;
+    writeln!(out, "| Risk | **{}** |", m.risk)?;
+    writeln!(out, "| Provider / service | {} / {} |", m.provider, m.service)?;
+    writeln!(out, "| Resource | {} (`{}`) |", m.resource_type, m.resource_kind)?;
+    writeln!(out, "| Well-Architected pillars | {} |", pillars.join(", "))?;
+    let standards: Vec<&str> = m.standards().iter().map(|s| s.name()).collect();
+    writeln!(out, "| Standards | {} |", standards.join(", "))?;
+    writeln!(out, "| Published | {} |\n", m.published)?;
+
+    writeln!(out, "## What it checks\n\n{}\n", m.description.trim())?;
+    writeln!(out, "## Why it matters\n\n{}\n", m.rationale.trim())?;
+
+    writeln!(out, "## Compliance\n")?;
+    for standard in m.standards() {
+        let controls: Vec<String> = m
+            .controls
+            .iter()
+            .filter(|c| c.standard == standard)
+            .map(|c| match c.id {
+                Some(id) => format!("{} {id}", c.version),
+                None => c.version.to_string(),
+            })
+            .collect();
+        writeln!(out, "- **{}**: {}", standard.name(), controls.join("; "))?;
+    }
+    writeln!(out)?;
+
+    writeln!(out, "## Audit by hand\n")?;
+    write_steps(m.audit, out)?;
+    writeln!(out, "## Remediation\n")?;
+    write_steps(m.remediation, out)?;
+
+    if !m.settings.is_empty() {
+        writeln!(out, "## Settings\n")?;
+        writeln!(out, "In the config file, under `[rules.{}]`:\n", m.id)?;
+        writeln!(
+            out,
+            "| setting | type | default | allowed | description |\n|---|---|---|---|---|"
+        )?;
+        for s in m.settings {
+            let allowed = match s.kind {
+                SettingKind::Choice(a) | SettingKind::List(a) => {
+                    a.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                }
+                SettingKind::Bool => "`true`, `false`".to_string(),
+                SettingKind::String => "any".to_string(),
+            };
+            writeln!(
+                out,
+                "| `{}` | {} | `{}` | {} | {} |",
+                s.name,
+                s.kind.type_name(),
+                s.default,
+                allowed,
+                s.description.replace('|', "\\|").replace('\n', " ")
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    writeln!(out, "## IAM permissions\n")?;
+    writeln!(out, "- To audit: {}", code_list(m.iam_audit))?;
+    writeln!(out, "- To remediate: {}", code_list(m.iam_remediate))?;
+    writeln!(
+        out,
+        "\n`cloudposture iam-policy --rules {}` prints the policy.\n",
+        m.id
+    )?;
+
+    if !m.references.is_empty() {
+        writeln!(out, "## References\n")?;
+        for r in m.references {
+            writeln!(out, "- [{}]({})", r.title, r.url)?;
+        }
+    }
+    Ok(())
+}
+
+fn code_list(items: &[&str]) -> String {
+    if items.is_empty() {
+        return "(none)".into();
+    }
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::testing::Captured;
+
+    fn global() -> GlobalArgs {
+        GlobalArgs {
+            config: None,
+            quiet: false,
+            verbose: 0,
+            color: crate::cli::ColorChoice::Never,
+        }
+    }
+
+    #[test]
+    fn show_renders_every_section_of_the_page() {
+        let mut io = Captured::default();
+        let cmd = RulesCommand::Show {
+            id: "vpc-001".into(),
+            format: ShowFormat::Markdown,
+        };
+        assert_eq!(run(&cmd, &global(), &mut io.terminal()).unwrap(), Exit::Ok);
+        let page = io.stdout();
+        for section in [
+            "# VPC-001 — VPC Flow Logs Enabled",
+            "| Risk | **low** |",
+            "## Why it matters",
+            "## Compliance",
+            "CIS AWS Foundations Benchmark**: ",
+            "## Audit by hand",
+            "## Remediation",
+            "## Settings",
+            "`traffic_type`",
+            "## IAM permissions",
+            "`ec2:DescribeFlowLogs`",
+            "## References",
+        ] {
+            assert!(page.contains(section), "missing {section:?} in\n{page}");
+        }
+    }
+
+    #[test]
+    fn unknown_rule_suggests_prefix_matches() {
+        let mut io = Captured::default();
+        let cmd = RulesCommand::Show {
+            id: "VPC".into(),
+            format: ShowFormat::Json,
+        };
+        let err = run(&cmd, &global(), &mut io.terminal()).unwrap_err();
+        assert_eq!(err.exit, Exit::Usage);
+        assert_eq!(err.to_string(), "no rule `VPC`; did you mean `VPC-001`?");
+    }
+}

@@ -1,0 +1,169 @@
+//! `cloudposture scan`: evaluate the selected rules and report.
+//!
+//! args → config → plan (config errors before any API call) → output file opened →
+//! collect the plan's kinds or load the snapshot → evaluate → render → exit code.
+
+use cloudposture_core::jiff::Timestamp;
+use cloudposture_core::render::Format;
+use cloudposture_core::{Report, ScanSource};
+
+use crate::cli::{FailOn, GlobalArgs, ScanArgs, ScanFormat};
+use crate::config_file;
+use crate::exit::{CliError, Exit};
+use crate::output::Output;
+use crate::source;
+use crate::style::Painter;
+use crate::table::{TableOptions, write_table};
+use crate::terminal::Terminal;
+
+/// Runs `scan`.
+pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
+    let config = config_file::load(global.config.as_deref())?;
+    let registry = super::registry()?;
+    let plan = config.plan(&registry, &args.selection.to_selection())?;
+    let mut output = Output::open(args.output.as_deref())?;
+
+    let started_at = Timestamp::now();
+    let (inventory, source, label) = match &args.snapshot {
+        Some(path) => (
+            source::load_snapshot(path)?,
+            ScanSource::Snapshot,
+            format!("snapshot {}", path.display()),
+        ),
+        None => {
+            let show_progress = term.stderr_is_terminal && !global.quiet;
+            let inventory = source::collect_live(&args.live, &plan.required_kinds(), show_progress)?;
+            (inventory, ScanSource::Live, "live scan".to_string())
+        }
+    };
+    let report = plan.evaluate(&inventory, source, started_at);
+
+    let color = !output.is_file() && term.color(global);
+    let writer = output.writer(term.out);
+    let rendered = match args.format {
+        ScanFormat::Table => write_table(
+            &report,
+            &label,
+            TableOptions {
+                columns: term.columns,
+                painter: Painter { enabled: color },
+                show_passing: args.show_passing,
+                hints: !global.quiet,
+            },
+            writer,
+        ),
+        ScanFormat::Json => Format::Json.write(&report, writer),
+        ScanFormat::Csv => Format::Csv.write(&report, writer),
+        ScanFormat::Junit => Format::Junit.write(&report, writer),
+        ScanFormat::Ocsf => Format::Ocsf.write(&report, writer),
+        ScanFormat::Asff => Format::Asff.write(&report, writer),
+    };
+    rendered.map_err(|e| anyhow::Error::new(e).context("cannot write the report"))?;
+    if let Some(path) = output.commit(term.out)? {
+        let s = &report.summary;
+        term.note(
+            global,
+            format_args!(
+                "wrote {} ({} findings: {} fail, {} error, {} pass, {} skipped, {} muted)",
+                path.display(),
+                s.total,
+                s.fail,
+                s.error,
+                s.pass,
+                s.skipped,
+                s.muted
+            ),
+        );
+    }
+    Ok(exit_code(&report, args.fail_on))
+}
+
+/// 1 when something fails at or above the threshold; else 3 when something could not
+/// be judged or a region not read (`never` included: unknown is never a pass); else 0.
+pub fn exit_code(report: &Report, fail_on: FailOn) -> Exit {
+    let failing = match fail_on {
+        FailOn::Risk(risk) => report.failures_at_or_above(risk).next().is_some(),
+        FailOn::Never => false,
+    };
+    if failing {
+        Exit::Failing
+    } else if !report.is_complete() {
+        Exit::Incomplete
+    } else {
+        Exit::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::cli::{ColorChoice, LiveArgs, SelectionArgs};
+    use crate::terminal::testing::Captured;
+
+    fn args(format: ScanFormat) -> ScanArgs {
+        ScanArgs {
+            snapshot: Some(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json"),
+            ),
+            live: LiveArgs {
+                profile: None,
+                regions: cloudposture_aws::RegionScope::AllEnabled,
+                endpoint_url: None,
+                concurrency: 8,
+                max_attempts: 5,
+            },
+            selection: SelectionArgs::default(),
+            format,
+            output: None,
+            fail_on: FailOn::Risk(cloudposture_core::RiskLevel::Low),
+            show_passing: false,
+        }
+    }
+
+    fn global() -> GlobalArgs {
+        GlobalArgs {
+            config: None,
+            quiet: false,
+            verbose: 0,
+            color: ColorChoice::Auto,
+        }
+    }
+
+    #[test]
+    fn scan_writes_the_table_to_the_injected_stdout_only() {
+        let mut io = Captured::default();
+        let exit = run(&args(ScanFormat::Table), &global(), &mut io.terminal()).unwrap();
+        assert_eq!(exit, Exit::Failing);
+        assert!(io.stdout().contains("7 failing"), "{}", io.stdout());
+        assert_eq!(io.stderr(), "");
+    }
+
+    #[test]
+    fn colour_follows_the_terminal_and_no_color() {
+        let mut io = Captured::default();
+        let mut term = io.terminal();
+        term.stdout_is_terminal = true;
+        run(&args(ScanFormat::Table), &global(), &mut term).unwrap();
+        assert!(io.stdout().contains("\x1b[1;31m"));
+
+        let mut io = Captured::default();
+        let mut term = io.terminal();
+        term.stdout_is_terminal = true;
+        term.no_color = true;
+        run(&args(ScanFormat::Table), &global(), &mut term).unwrap();
+        assert!(!io.stdout().contains('\x1b'));
+    }
+
+    #[test]
+    fn machine_formats_never_get_colour() {
+        let mut io = Captured::default();
+        let mut term = io.terminal();
+        term.stdout_is_terminal = true;
+        run(&args(ScanFormat::Json), &global(), &mut term).unwrap();
+        assert!(!io.stdout().contains('\x1b'));
+        let report: serde_json::Value = serde_json::from_slice(&io.out).unwrap();
+        assert_eq!(report["summary"]["total"], 14);
+    }
+}

@@ -1,0 +1,47 @@
+//! Per-region progress on stderr while a live scan collects.
+
+use cloudposture_aws::{CollectProgress, RegionInventory};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A progress bar over the regions; regions in error are printed above it as they finish.
+pub struct RegionBar {
+    bar: ProgressBar,
+}
+
+impl RegionBar {
+    /// A bar on stderr. Only create it when stderr is a terminal.
+    pub fn new() -> RegionBar {
+        let bar = ProgressBar::new(0);
+        let style =
+            ProgressStyle::with_template("{spinner} collecting {bar:30} {pos}/{len} regions {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+        bar.set_style(style);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        RegionBar { bar }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl CollectProgress for RegionBar {
+    fn regions_planned(&self, regions: &[String]) {
+        self.bar.set_length(regions.len() as u64);
+    }
+
+    fn region_started(&self, region: &str) {
+        self.bar.set_message(region.to_string());
+    }
+
+    fn region_finished(&self, region: &RegionInventory) {
+        let errors: Vec<String> = region.errors().map(ToString::to_string).collect();
+        if !errors.is_empty() {
+            self.bar
+                .println(format!("  {}: {}", region.name, errors.join("; ")));
+        }
+        self.bar.inc(1);
+    }
+}

@@ -1,0 +1,91 @@
+//! Colour for the terminal table: plain ANSI SGR codes, used only when wanted
+//! ([`crate::terminal::Terminal::color`]).
+
+use std::fmt::{self, Display};
+
+use cloudposture_core::{RiskLevel, Status};
+
+/// A text style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Bold.
+    Bold,
+    /// Dimmed.
+    Dim,
+    /// Bold red: failures.
+    Red,
+    /// Bold yellow: errors (could not be judged).
+    Yellow,
+    /// Green: passes.
+    Green,
+    /// Cyan: hints.
+    Cyan,
+    /// Magenta: highest risks.
+    Magenta,
+}
+
+impl Style {
+    fn code(self) -> &'static str {
+        match self {
+            Style::Bold => "1",
+            Style::Dim => "2",
+            Style::Red => "1;31",
+            Style::Yellow => "1;33",
+            Style::Green => "32",
+            Style::Cyan => "36",
+            Style::Magenta => "1;35",
+        }
+    }
+
+    /// The style of a status word.
+    pub fn of_status(status: Status) -> Style {
+        match status {
+            Status::Fail => Style::Red,
+            Status::Error => Style::Yellow,
+            Status::Pass => Style::Green,
+            Status::Skipped | Status::Muted => Style::Dim,
+        }
+    }
+
+    /// The style of a risk level.
+    pub fn of_risk(risk: RiskLevel) -> Style {
+        match risk {
+            RiskLevel::Low => Style::Bold,
+            RiskLevel::Medium => Style::Yellow,
+            RiskLevel::High => Style::Red,
+            RiskLevel::VeryHigh | RiskLevel::Extreme => Style::Magenta,
+        }
+    }
+}
+
+/// Paints text, or leaves it alone when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Painter {
+    /// Whether to emit escape codes.
+    pub enabled: bool,
+}
+
+impl Painter {
+    /// `text` in `style`.
+    pub fn paint<T: Display>(self, style: Style, text: T) -> Painted<T> {
+        Painted {
+            style: self.enabled.then_some(style),
+            text,
+        }
+    }
+}
+
+/// Text with an optional style.
+pub struct Painted<T> {
+    style: Option<Style>,
+    text: T,
+}
+
+impl<T: Display> Display for Painted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.style {
+            Some(s) => write!(f, "\x1b[{}m{}\x1b[0m", s.code(), self.text),
+            None => self.text.fmt(f),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The terminal view of a report: what fails first, grouped by rule; counts for the rest.
+
+use std::io::{self, Write};
+
+use cloudposture_core::{Finding, RegionState, Report, Status};
+
+use crate::style::{Painter, Style};
+
+/// How to lay the table out.
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    /// Width to fit lines in.
+    pub columns: usize,
+    /// Colour.
+    pub painter: Painter,
+    /// List passing, skipped and muted findings instead of only counting them.
+    pub show_passing: bool,
+    /// Print the closing hint lines.
+    pub hints: bool,
+}
+
+const INDENT: &str = "  ";
+const MAX_NAME_WIDTH: usize = 20;
+const MIN_REASON_WIDTH: usize = 24;
+
+/// Writes the table view of `report`; `source` says where the data came from
+/// (e.g. `snapshot examples/demo-account.json`).
+pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut dyn Write) -> io::Result<()> {
+    let p = opts.painter;
+    let scan = &report.scan;
+    let account = scan.account.as_deref().unwrap_or("(unknown account)");
+    let title = "cloudposture scan";
+    let rest = format!(" · account {account} · {source}");
+    let rest = truncate(&rest, opts.columns.saturating_sub(title.len()));
+    writeln!(out, "{}{rest}", p.paint(Style::Bold, title))?;
+    writeln!(out)?;
+
+    let listed: &[Status] = if opts.show_passing {
+        &Status::ALL
+    } else {
+        &[Status::Fail, Status::Error]
+    };
+    for &status in listed {
+        write_section(report, status, opts, out)?;
+    }
+
+    let s = &report.summary;
+    if s.total == 0 {
+        writeln!(out, "No resources of the selected rules were found.")?;
+        writeln!(out)?;
+    } else if !opts.show_passing && s.pass + s.skipped + s.muted > 0 {
+        writeln!(
+            out,
+            "Not listed: {} pass, {} skipped, {} muted ({} lists them)",
+            s.pass,
+            s.skipped,
+            s.muted,
+            p.paint(Style::Cyan, "--show-passing")
+        )?;
+        writeln!(out)?;
+    }
+
+    let in_error: Vec<_> = scan
+        .regions
+        .iter()
+        .filter(|r| r.status == RegionState::Error)
+        .collect();
+    if !in_error.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                Style::Yellow,
+                "Regions in error (their resources could not be judged):"
+            )
+        )?;
+        let width = in_error.iter().map(|r| r.name.len()).max().unwrap_or(0);
+        for r in &in_error {
+            let reason = one_line(r.error.as_deref().unwrap_or("could not be read"));
+            let room = opts
+                .columns
+                .saturating_sub(INDENT.len() + width + 2)
+                .max(MIN_REASON_WIDTH);
+            writeln!(out, "{INDENT}{:<width$}  {}", r.name, truncate(&reason, room))?;
+        }
+        writeln!(out)?;
+    }
+    if !scan.regions_not_scanned.is_empty() {
+        writeln!(out, "Regions not scanned:")?;
+        let width = scan
+            .regions_not_scanned
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(0);
+        for r in &scan.regions_not_scanned {
+            writeln!(out, "{INDENT}{:<width$}  {}", r.name, one_line(&r.reason))?;
+        }
+        writeln!(out)?;
+    }
+
+    let regions = scan.regions.iter().filter(|r| r.name != "global").count();
+    let counts = [
+        p.paint(Style::Red, format!("{} fail", s.fail)).to_string(),
+        p.paint(Style::Yellow, format!("{} error", s.error)).to_string(),
+        p.paint(Style::Green, format!("{} pass", s.pass)).to_string(),
+        format!("{} skipped", s.skipped),
+        format!("{} muted", s.muted),
+    ];
+    writeln!(
+        out,
+        "{}: {} · {regions} regions ({} in error) · {} API calls",
+        p.paint(Style::Bold, format!("{} findings", s.total)),
+        counts.join(", "),
+        in_error.len(),
+        scan.api_calls
+    )?;
+    if opts.hints {
+        let mut rule_ids: Vec<&str> = Vec::new();
+        for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
+            if !rule_ids.contains(&f.rule_id) {
+                rule_ids.push(f.rule_id);
+            }
+        }
+        if let Some(first) = rule_ids.first() {
+            writeln!(
+                out,
+                "How to fix: {} (or the remediation of each finding in JSON)",
+                p.paint(Style::Cyan, format!("cloudposture rules show {first}"))
+            )?;
+        }
+        writeln!(
+            out,
+            "Full report with evidence and remediation: {}",
+            p.paint(Style::Cyan, "--format json --output report.json")
+        )?;
+    }
+    Ok(())
+}
+
+fn section_label(status: Status, n: usize) -> String {
+    match status {
+        Status::Fail => format!("{n} failing"),
+        Status::Error => format!("{n} could not be judged"),
+        Status::Pass => format!("{n} passing"),
+        Status::Skipped => format!("{n} skipped"),
+        Status::Muted => format!("{n} muted"),
+    }
+}
+
+fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut dyn Write) -> io::Result<()> {
+    let p = opts.painter;
+    let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.status == status).collect();
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let mut rule_ids: Vec<&str> = Vec::new();
+    for f in &findings {
+        if !rule_ids.contains(&f.rule_id) {
+            rule_ids.push(f.rule_id);
+        }
+    }
+    for rule_id in rule_ids {
+        let mut group: Vec<&Finding> = findings
+            .iter()
+            .copied()
+            .filter(|f| f.rule_id == rule_id)
+            .collect();
+        group.sort_by(|a, b| {
+            (a.resource.region.as_deref(), a.resource.id.as_str())
+                .cmp(&(b.resource.region.as_deref(), b.resource.id.as_str()))
+        });
+        let Some(first) = group.first() else { continue };
+        let status_word = status.as_str().to_ascii_uppercase();
+        writeln!(
+            out,
+            "{}  {}  {}  {}  {}",
+            p.paint(Style::of_status(status), format!("{status_word:<5}")),
+            p.paint(Style::Bold, rule_id),
+            first.title,
+            p.paint(Style::of_risk(first.risk), format!("[{}]", first.risk)),
+            section_label(status, group.len())
+        )?;
+        // Region as a sub-heading rather than a column: the reason gets the room.
+        let id_width = group
+            .iter()
+            .map(|f| f.resource.id.chars().count())
+            .max()
+            .unwrap_or(1);
+        let names: Vec<String> = group.iter().map(|f| name_of(f)).collect();
+        let name_width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(MAX_NAME_WIDTH);
+        let used = 2 * INDENT.len() + id_width + 2 + if name_width > 0 { name_width + 2 } else { 0 };
+        let room = opts.columns.saturating_sub(used).max(MIN_REASON_WIDTH);
+        let mut current_region: Option<&str> = None;
+        for (f, name) in group.iter().zip(&names) {
+            let region = f.resource.region.as_deref().unwrap_or("(global)");
+            if current_region != Some(region) {
+                writeln!(out, "{INDENT}{}", p.paint(Style::Bold, region))?;
+                current_region = Some(region);
+            }
+            let reason = match (&f.muted_reason, status) {
+                (Some(why), Status::Muted) => format!("muted: {why} ({})", f.message),
+                _ => f.message.clone(),
+            };
+            let mut line = format!("{INDENT}{INDENT}{:<id_width$}  ", f.resource.id);
+            if name_width > 0 {
+                let name = truncate(name, name_width);
+                let pad = name_width - name.chars().count();
+                line.push_str(&format!("{name}{:pad$}  ", ""));
+            }
+            line.push_str(&truncate(&one_line(&reason), room));
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The `Name` tag on one line, or empty.
+fn name_of(f: &Finding) -> String {
+    f.resource
+        .tags
+        .get("Name")
+        .map(|n| one_line(n))
+        .unwrap_or_default()
+}
+
+/// Newlines and tabs become spaces, so that one finding stays one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters, ending in `…` when cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_characters_and_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 6), "abcdef");
+        assert_eq!(truncate("abcdefg", 6), "abcde…");
+        assert_eq!(truncate("ééééééé", 3), "éé…");
+        assert_eq!(one_line("a\n b\tc"), "a b c");
+    }
+}

@@ -1,0 +1,300 @@
+//! Live scans of the `cloudposture` binary against moto's EC2 emulator (started by
+//! `cloudposture-moto` on a free loopback port), and against an endpoint that does not
+//! answer at all.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use cloudposture_moto::MotoServer;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The binary with dummy credentials and nothing of the developer's AWS set-up.
+fn cloudposture() -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("cloudposture");
+    for var in [
+        "CLOUDPOSTURE_CONFIG",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_SESSION_TOKEN",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+struct Seeded {
+    logged: String,
+    unlogged: String,
+    failing: String,
+    subnet_only: String,
+    default_vpc: String,
+}
+
+/// Seeds `region` with a VPC of each kind moto can produce.
+fn seed(moto: &MotoServer, region: &str, bucket: &str) -> Seeded {
+    runtime().block_on(async {
+        moto.create_bucket(bucket).await;
+        let logged = moto
+            .create_vpc(region, "10.1.0.0/16", &[("Name", "logged")])
+            .await;
+        moto.create_flow_log_s3(region, &logged, "VPC", bucket, "ALL")
+            .await;
+        let unlogged = moto
+            .create_vpc(region, "10.2.0.0/16", &[("Name", "unlogged")])
+            .await;
+        // No such log group: moto creates the flow log with DeliverLogsStatus=FAILED.
+        let failing = moto
+            .create_vpc(region, "10.3.0.0/16", &[("Name", "failing")])
+            .await;
+        moto.create_flow_log_cwl(
+            region,
+            &failing,
+            "VPC",
+            "/missing/group",
+            "arn:aws:iam::123456789012:role/flow-logs",
+            "ALL",
+        )
+        .await;
+        let subnet_only = moto
+            .create_vpc(region, "10.4.0.0/16", &[("Name", "subnet-only")])
+            .await;
+        let subnet = moto.create_subnet(region, &subnet_only, "10.4.1.0/24").await;
+        moto.create_flow_log_s3(region, &subnet, "Subnet", bucket, "ALL")
+            .await;
+        let default_vpc = moto.default_vpc_id(region).await;
+        Seeded {
+            logged,
+            unlogged,
+            failing,
+            subnet_only,
+            default_vpc,
+        }
+    })
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {stderr}"))
+}
+
+fn statuses(report: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"]["id"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn status<'a>(statuses: &'a [(String, String)], id: &str) -> &'a str {
+    statuses
+        .iter()
+        .find(|(v, _)| v == id)
+        .map(|(_, s)| s.as_str())
+        .unwrap_or_else(|| panic!("no finding for {id}: {statuses:?}"))
+}
+
+#[test]
+fn live_scan_and_collect_then_scan_the_snapshot() {
+    let moto = MotoServer::start();
+    let region = "eu-north-1";
+    let vpcs = seed(&moto, region, "cloudposture-cli-live");
+    let endpoint = moto.endpoint_url();
+
+    let live = cloudposture()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--regions",
+            region,
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        live.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+    let report = json_of(&live);
+    assert_eq!(report["scan"]["source"], "live");
+    assert_eq!(report["scan"]["account"], "123456789012");
+    assert_eq!(report["scan"]["regions"][0]["name"], region);
+    assert_eq!(report["scan"]["regions"][0]["status"], "ok");
+    // GetCallerIdentity, DescribeVpcs, DescribeFlowLogs, DescribeSubnets (one subnet log).
+    assert_eq!(report["scan"]["api_calls"], 4);
+    let live_statuses = statuses(&report);
+    assert_eq!(status(&live_statuses, &vpcs.logged), "pass");
+    assert_eq!(status(&live_statuses, &vpcs.unlogged), "fail");
+    assert_eq!(status(&live_statuses, &vpcs.failing), "fail");
+    assert_eq!(status(&live_statuses, &vpcs.subnet_only), "fail");
+    assert_eq!(status(&live_statuses, &vpcs.default_vpc), "fail");
+    assert_eq!(live_statuses.len(), 5);
+
+    let dir = TempDir::new().unwrap();
+    let snapshot = dir.path().join("account.json");
+    let collected = cloudposture()
+        .args([
+            "collect",
+            "--regions",
+            region,
+            "--endpoint-url",
+            &endpoint,
+            "--output",
+        ])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&collected.stderr);
+    assert_eq!(collected.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 regions (0 in error), 5 VPCs, 3 flow logs"),
+        "{stderr}"
+    );
+    assert!(collected.stdout.is_empty());
+
+    let offline = cloudposture()
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(&snapshot)
+        .env("AWS_ACCESS_KEY_ID", "")
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(1));
+    let report = json_of(&offline);
+    assert_eq!(report["scan"]["source"], "snapshot");
+    assert_eq!(
+        statuses(&report),
+        live_statuses,
+        "the snapshot gives the live verdicts"
+    );
+    assert_eq!(
+        report["scan"]["api_calls"], 4,
+        "the snapshot keeps the calls it took"
+    );
+}
+
+#[test]
+fn live_scan_of_every_enabled_region_lists_regions_once() {
+    let moto = MotoServer::start();
+    let output = cloudposture()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--concurrency",
+            "16",
+            "--endpoint-url",
+            &moto.endpoint_url(),
+        ])
+        .output()
+        .unwrap();
+    let report = json_of(&output);
+    let scan = &report["scan"];
+    let regions = scan["regions"].as_array().unwrap();
+    assert!(regions.len() > 10, "every enabled region: {}", regions.len());
+    assert!(regions.iter().all(|r| r["status"] == "ok"), "{regions:?}");
+    assert!(
+        !scan["regions_not_scanned"].as_array().unwrap().is_empty(),
+        "opt-in regions are listed"
+    );
+    // Every region has a default VPC without a flow log.
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        report["summary"]["fail"].as_u64().unwrap() as usize,
+        regions.len()
+    );
+}
+
+#[test]
+fn unreachable_endpoint_named_regions_are_errors_exit_3() {
+    let output = cloudposture()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--max-attempts",
+            "1",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json_of(&output);
+    let regions = report["scan"]["regions"].as_array().unwrap();
+    assert!(regions.iter().all(|r| r["status"] == "error"), "{regions:?}");
+    assert_eq!(report["summary"]["pass"], 0, "unknown is never a pass");
+}
+
+#[test]
+fn unreachable_endpoint_all_regions_fails_clearly_exit_3() {
+    let output = cloudposture()
+        .args([
+            "scan",
+            "--max-attempts",
+            "1",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot list the account's regions: DescribeRegions"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--regions"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn collect_refuses_an_unwritable_destination_before_calling_aws() {
+    let output = cloudposture()
+        .args(["collect", "--endpoint-url", "http://127.0.0.1:1", "--output"])
+        .arg(Path::new("/nonexistent-dir/snap.json"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write `/nonexistent-dir/snap.json`"),
+        "{stderr}"
+    );
+}
