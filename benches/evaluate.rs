@@ -144,8 +144,12 @@ fn baseline(inventory: &Inventory) -> Counts {
             c.error += 1;
             continue;
         };
+        // Shared VPCs are skipped whatever else is known: only their owner can act.
+        let is_shared = |v: &Vpc| inventory.account.as_deref().is_some_and(|a| a != v.owner_id);
         let Some(logs) = region.flow_logs.items() else {
-            c.error += vpcs.len() as u64;
+            let shared = vpcs.iter().filter(|v| is_shared(v)).count() as u64;
+            c.skipped += shared;
+            c.error += vpcs.len() as u64 - shared;
             continue;
         };
         let mut healthy: HashMap<&str, bool> = HashMap::with_capacity(logs.len());
@@ -155,7 +159,7 @@ fn baseline(inventory: &Inventory) -> Counts {
             *e |= ok;
         }
         for vpc in vpcs {
-            if inventory.account.as_deref().is_some_and(|a| a != vpc.owner_id) {
+            if is_shared(vpc) {
                 c.skipped += 1;
             } else if healthy.get(vpc.id.as_str()).copied().unwrap_or(false) {
                 c.pass += 1;

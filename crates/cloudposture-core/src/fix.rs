@@ -100,11 +100,17 @@ mod tests {
 
     #[test]
     fn only_failing_findings_are_planned() {
-        let findings: Vec<Finding> = [Status::Pass, Status::Fail, Status::Error, Status::Skipped, Status::Muted]
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| finding(&format!("vpc-{i}"), s))
-            .collect();
+        let findings: Vec<Finding> = [
+            Status::Pass,
+            Status::Fail,
+            Status::Error,
+            Status::Skipped,
+            Status::Muted,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| finding(&format!("vpc-{i}"), s))
+        .collect();
         let plan = FixPlan::from_findings(&findings, |f| {
             Ok(Some(FixAction {
                 rule_id: f.rule_id,
@@ -131,9 +137,15 @@ mod tests {
     fn a_planning_error_stops_the_plan() {
         let findings = [finding("vpc-1", Status::Fail)];
         let err = FixPlan::from_findings(&findings, |_| {
-            Err(FixError { rule_id: "VPC-001".into(), message: "no destination given".into() })
+            Err(FixError {
+                rule_id: "VPC-001".into(),
+                message: "no destination given".into(),
+            })
         })
         .unwrap_err();
-        assert_eq!(err.to_string(), "cannot plan a fix for rule `VPC-001`: no destination given");
+        assert_eq!(
+            err.to_string(),
+            "cannot plan a fix for rule `VPC-001`: no destination given"
+        );
     }
 }

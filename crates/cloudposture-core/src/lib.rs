@@ -27,8 +27,8 @@ pub use compliance::{Control, Pillar, Standard};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};
 pub use error::ParseEnumError;
-pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
 pub use finding::{Finding, Remediation, Snippet, SnippetKind, Status};
+pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
 pub use metadata::{AuditStep, Reference, RuleMetadata};
 pub use registry::{Registry, RegistryError, Selection, SelectionError, selector_matches};
 pub use report::{
