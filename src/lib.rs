@@ -61,9 +61,9 @@ pub mod prelude {
         TrafficType, Vpc, collect, kinds,
     };
     pub use cloudposture_core::{
-        AuditStep, Config, Control, Finding, Pillar, Plan, Reference, Registry, Remediation, Report, Resource,
-        ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, ScanSource, Selection, SettingDefault,
-        SettingKind, SettingSpec, SettingValue, Settings, SettingsError, Snippet, SnippetKind, Standard, Status,
-        Tags,
+        AuditStep, Config, Control, Finding, Pillar, Plan, Reference, Registry, Remediation, Report,
+        Resource, ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, ScanSource, Selection,
+        SettingDefault, SettingKind, SettingSpec, SettingValue, Settings, SettingsError, Snippet,
+        SnippetKind, Standard, Status, Tags,
     };
 }
