@@ -91,7 +91,7 @@ mod tests {
             risk: RiskLevel::Low,
             resource: ResourceRef::new("aws.ec2.vpc", id),
             message: String::new(),
-            evidence: serde_json::Value::Null,
+            evidence: crate::Evidence::none(),
             controls: &[] as &[Control],
             remediation: None,
             muted_reason: None,

@@ -27,7 +27,9 @@ pub use compliance::{Control, Pillar, Standard};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};
 pub use error::ParseEnumError;
-pub use finding::{Finding, Remediation, Snippet, SnippetKind, Status};
+pub use finding::{
+    BuildRemediation, Evidence, Finding, Remediation, RemediationPayload, Snippet, SnippetKind, Status,
+};
 pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
 pub use metadata::{AuditStep, Reference, RuleMetadata};
 pub use registry::{Registry, RegistryError, Selection, SelectionError, selector_matches};

@@ -16,7 +16,7 @@
 //! The price is that a registry holds rules of one provider at a time
 //! (`Registry<I>`), which is how scans run anyway: one provider's inventory at a time.
 
-use crate::finding::{Finding, Status};
+use crate::finding::{Evidence, Finding, Status};
 use crate::fix::{FixAction, FixError};
 use crate::metadata::RuleMetadata;
 use crate::resource::ResourceRef;
@@ -93,7 +93,7 @@ impl<'a> RuleContext<'a> {
             risk: self.risk,
             resource,
             message: message.into(),
-            evidence: serde_json::Value::Null,
+            evidence: Evidence::none(),
             controls: self.metadata.controls,
             remediation: None,
             muted_reason: None,

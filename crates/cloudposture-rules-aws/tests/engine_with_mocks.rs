@@ -191,10 +191,10 @@ async fn scan_with_default_settings_and_a_tag_exception() {
          the VPC: fl-subnet on subnet-1"
     );
     assert_eq!(
-        subnet_only.evidence["subnet_and_interface_flow_logs"][0]["id"],
+        subnet_only.evidence.to_value()["subnet_and_interface_flow_logs"][0]["id"],
         "fl-subnet"
     );
-    let remediation = subnet_only.remediation.as_ref().unwrap();
+    let remediation = subnet_only.remediation.as_ref().unwrap().get();
     assert!(
         remediation.snippets[0]
             .content
@@ -240,7 +240,8 @@ async fn traffic_type_all_from_config_fails_the_reject_only_vpc() {
         reject.message,
         "only REJECT traffic is logged but ALL is required"
     );
-    let cli = &reject.remediation.as_ref().unwrap().snippets[0].content;
+    let remediation = reject.remediation.as_ref().unwrap().get();
+    let cli = &remediation.snippets[0].content;
     assert!(cli.contains("--log-destination arn:aws:s3:::flow-logs"), "{cli}");
     // Without the exception, the sandbox VPC fails like any other.
     assert_eq!(report.findings[2].status, Status::Fail);

@@ -139,6 +139,7 @@ fn finding(report: &Report, f: &Finding) -> Value {
         },
     });
     if let Some(rem) = &f.remediation {
+        let rem = rem.get();
         out["Remediation"] = json!({
             "Recommendation": { "Text": super::truncate_chars(&rem.summary, 512) },
         });

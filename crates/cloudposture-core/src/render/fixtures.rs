@@ -34,7 +34,7 @@ fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
         risk: RiskLevel::Low,
         resource,
         message: message.to_string(),
-        evidence: json!({"flow_logs": []}),
+        evidence: json!({"flow_logs": []}).into(),
         controls: CONTROLS,
         remediation: None,
         muted_reason: None,

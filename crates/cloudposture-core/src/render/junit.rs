@@ -84,6 +84,7 @@ fn testcase(f: &Finding) -> String {
     }
     details.push_str(&format!("risk: {}\n{}\n", f.risk, f.message));
     if let Some(rem) = &f.remediation {
+        let rem = rem.get();
         details.push_str(&format!("\nremediation: {}\n", rem.summary));
         for s in &rem.snippets {
             details.push_str(&format!("\n# {}\n{}\n", s.title, s.content));

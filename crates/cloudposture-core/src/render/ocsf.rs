@@ -88,6 +88,8 @@ fn event(report: &Report, f: &Finding) -> Value {
     if let Some(account) = account {
         resource["owner"] = json!({ "account": { "uid": account, "type": "AWS Account", "type_id": 10 } });
     }
+    // Built once: a deferred remediation is made on every read.
+    let remediation = f.remediation.as_ref().map(|r| r.get());
     let mut event = json!({
         "class_uid": CLASS_UID,
         "class_name": "Compliance Finding",
@@ -139,7 +141,7 @@ fn event(report: &Report, f: &Finding) -> Value {
         "unmapped": {
             "risk": f.risk,
             "evidence": f.evidence,
-            "remediation": f.remediation,
+            "remediation": remediation,
         },
     });
     if let Some(account) = account {
@@ -148,7 +150,7 @@ fn event(report: &Report, f: &Finding) -> Value {
     if let Some(reason) = &f.muted_reason {
         event["status_detail"] = json!(reason);
     }
-    if let Some(rem) = &f.remediation {
+    if let Some(rem) = &remediation {
         event["remediation"] = json!({ "desc": rem.summary });
     }
     event

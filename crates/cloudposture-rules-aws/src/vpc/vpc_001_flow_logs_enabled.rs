@@ -4,15 +4,16 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use cloudposture_aws::{
     CollectError, Collection, DestinationType, FlowLog, FlowLogResourceType, Inventory, RegionInventory,
     TrafficType, Vpc, kinds, partition_of,
 };
 use cloudposture_core::{
-    AuditStep, Control, Finding, Pillar, Reference, Remediation, Resource, ResourceRef, RiskLevel, Rule,
-    RuleContext, RuleMetadata, SettingDefault, SettingKind, SettingSpec, Settings, SettingsError, Snippet,
-    SnippetKind, Standard,
+    AuditStep, BuildRemediation, Control, Finding, Pillar, Reference, Remediation, Resource, ResourceRef,
+    RiskLevel, Rule, RuleContext, RuleMetadata, SettingDefault, SettingKind, SettingSpec, Settings,
+    SettingsError, Snippet, SnippetKind, Standard,
 };
 use serde::{Deserialize, Serialize};
 
@@ -243,6 +244,16 @@ pub static VPC_001: RuleMetadata = RuleMetadata {
                 finding carries the resource with its values filled in.",
             code: None,
         },
+        AuditStep {
+            via: "cloudposture",
+            text: "Or let cloudposture create them. `cloudposture fix` scans, prints the flow log each failing \
+                VPC would get and checks the plan with DryRun, creating nothing; with --apply it creates them \
+                (one CreateFlowLogs call per region and destination for up to 300 VPCs, with an idempotency \
+                token, leaving alone VPCs that already have that flow log) and scans those regions again. A \
+                CloudWatch Logs destination (cloud-watch-logs:LOG_GROUP_NAME) also needs --role-arn; \
+                --traffic-type chooses ALL (the default), ACCEPT or REJECT.",
+            code: Some("cloudposture fix --rules VPC-001 --destination s3:arn:aws:s3:::BUCKET_NAME --apply"),
+        },
     ],
     references: &[
         Reference {
@@ -295,12 +306,17 @@ pub static VPC_001: RuleMetadata = RuleMetadata {
         "ec2:DescribeNetworkInterfaces",
         "sts:GetCallerIdentity",
     ],
-    // CreateFlowLogs itself; PassRole for the delivery role (CloudWatch Logs, or a
+    // CreateFlowLogs itself, and DescribeFlowLogs for `cloudposture fix` to leave alone VPCs
+    // that already have the flow log; PassRole for the delivery role (CloudWatch Logs, or a
     // cross-account Firehose stream); Create/DeleteLogDelivery for S3 and Firehose
     // destinations, which are delivered as vended logs. The log group is created by the
     // delivery role, not by the caller, so `logs:CreateLogGroup` is the role's, not ours.
+    // S3 also lets a caller with s3:GetBucketPolicy and s3:PutBucketPolicy on its own bucket
+    // have the delivery policy attached for it (replacing the bucket's policy): too broad to
+    // ask for here; the bucket owner adds that policy instead.
     iam_remediate: &[
         "ec2:CreateFlowLogs",
+        "ec2:DescribeFlowLogs",
         "iam:PassRole",
         "logs:CreateLogDelivery",
         "logs:DeleteLogDelivery",
@@ -410,6 +426,13 @@ impl Rule<Inventory> for VpcFlowLogsEnabled {
             evaluate_region(inventory, region, &options, ctx, &mut findings);
         }
         findings
+    }
+
+    /// One `ec2:CreateFlowLogs` action per failing VPC, to `remediation_destination`
+    /// (with `remediation_role_arn` for CloudWatch Logs), recording the `traffic_type`
+    /// setting's traffic (ALL for `any`). See [`plan_fix`].
+    fn plan_fix(&self, finding: &Finding, settings: &Settings) -> Result<Option<FixAction>, FixError> {
+        plan_fix(finding, settings)
     }
 }
 
@@ -521,7 +544,7 @@ struct Options<'s> {
     traffic: RequiredTraffic,
     count_failed_delivery: bool,
     allowed: &'s [String],
-    remediation: RemediationPlan,
+    remediation: Arc<RemediationPlan>,
 }
 
 impl<'s> Options<'s> {
@@ -530,7 +553,7 @@ impl<'s> Options<'s> {
             traffic: RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)),
             count_failed_delivery: settings.bool(COUNT_FAILED_DELIVERY),
             allowed: settings.list(DESTINATION_TYPES),
-            remediation: RemediationPlan::from_settings(settings),
+            remediation: Arc::new(RemediationPlan::from_settings(settings)),
         }
     }
 
@@ -773,8 +796,6 @@ fn evaluate_region(
             .to_string()
     });
 
-    // The delivery role's policies are the same for every VPC of an owner in the region.
-    let mut policies = PolicyCache::new();
     let index = match &region.flow_logs {
         Collection::Collected(logs) => Ok(RegionIndex::build(region, logs)),
         Collection::Failed(error) => Err(format!(
@@ -846,13 +867,18 @@ fn evaluate_region(
             subnet_and_interface_flow_logs: judgement.below,
             notes,
         };
-        let evidence = serde_json::to_value(&evidence).unwrap_or(serde_json::Value::Null);
         let finding = if judgement.pass {
-            ctx.pass(resource, judgement.message).with_evidence(evidence)
+            ctx.pass(resource, judgement.message).with_evidence(&evidence)
         } else {
+            // Snippets are built when a writer reads them: most findings of a large scan
+            // are counted, not printed with their templates.
             ctx.fail(resource, judgement.message)
-                .with_evidence(evidence)
-                .with_remediation(options.remediation.for_vpc(vpc, options.traffic, &mut policies))
+                .with_evidence(&evidence)
+                .with_deferred_remediation(Arc::new(DeferredRemediation {
+                    vpc: VpcKey::of(vpc),
+                    traffic: options.traffic,
+                    plan: Arc::clone(&options.remediation),
+                }))
         };
         findings.push(finding);
     }
@@ -1291,7 +1317,7 @@ impl RemediationPlan {
         }
     }
 
-    fn for_vpc(&self, vpc: &Vpc, traffic: RequiredTraffic, policies: &mut PolicyCache) -> Remediation {
+    fn for_vpc(&self, vpc: &VpcKey, traffic: RequiredTraffic) -> Remediation {
         let partition = partition_of(&vpc.region);
         let target = match &self.destination {
             Some(Destination::CloudWatchLogs { log_group }) => Target::CloudWatchLogs {
@@ -1320,7 +1346,7 @@ impl RemediationPlan {
                 },
             },
         };
-        build_remediation(vpc, traffic.to_create(), &target, policies)
+        build_remediation(vpc, traffic.to_create(), &target)
     }
 
     fn role_or_placeholder(&self) -> String {
@@ -1371,14 +1397,42 @@ enum Target {
 /// ```
 pub fn remediation_for(vpc: &Vpc, settings: &Settings) -> Remediation {
     let traffic = RequiredTraffic::parse(settings.str(TRAFFIC_TYPE));
-    RemediationPlan::from_settings(settings).for_vpc(vpc, traffic, &mut PolicyCache::new())
+    RemediationPlan::from_settings(settings).for_vpc(&VpcKey::of(vpc), traffic)
 }
 
-/// The delivery role's trust and permissions policies by VPC owner, for one region and
-/// one log group: built once, copied into every failing finding that needs them.
-type PolicyCache = HashMap<String, (String, String)>;
+/// What remediation needs to know of a VPC.
+#[derive(Debug, Clone)]
+struct VpcKey {
+    id: String,
+    region: String,
+    owner_id: String,
+}
 
-fn build_remediation(vpc: &Vpc, traffic: &str, target: &Target, policies: &mut PolicyCache) -> Remediation {
+impl VpcKey {
+    fn of(vpc: &Vpc) -> Self {
+        VpcKey {
+            id: vpc.id.clone(),
+            region: vpc.region.clone(),
+            owner_id: vpc.owner_id.clone(),
+        }
+    }
+}
+
+/// The remediation of one failing VPC, built when read: the VPC's key and the plan
+/// resolved once from the settings, shared by every failing finding of the scan.
+struct DeferredRemediation {
+    vpc: VpcKey,
+    traffic: RequiredTraffic,
+    plan: Arc<RemediationPlan>,
+}
+
+impl BuildRemediation for DeferredRemediation {
+    fn build(&self) -> Remediation {
+        self.plan.for_vpc(&self.vpc, self.traffic)
+    }
+}
+
+fn build_remediation(vpc: &VpcKey, traffic: &str, target: &Target) -> Remediation {
     let destination_words = match target {
         Target::CloudWatchLogs { log_group, .. } => format!("CloudWatch Logs log group {log_group}"),
         Target::S3 { arn } => format!("S3 bucket {arn}"),
@@ -1402,14 +1456,7 @@ fn build_remediation(vpc: &Vpc, traffic: &str, target: &Target, policies: &mut P
         },
     ];
     if let Target::CloudWatchLogs { log_group, .. } = target {
-        let (trust, permissions) = match policies.get(&vpc.owner_id) {
-            Some(built) => built.clone(),
-            None => {
-                let built = (trust_policy(vpc), permissions_policy(vpc, log_group));
-                policies.insert(vpc.owner_id.clone(), built.clone());
-                built
-            }
-        };
+        let (trust, permissions) = (trust_policy(vpc), permissions_policy(vpc, log_group));
         snippets.push(Snippet {
             kind: SnippetKind::IamPolicy,
             title: "IAM trust policy of the delivery role (vpc-flow-logs.amazonaws.com)".to_string(),
@@ -1440,7 +1487,7 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-fn cli_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
+fn cli_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
     let mut args: Vec<(&str, String)> = vec![
         ("--region", vpc.region.clone()),
         ("--resource-type", "VPC".to_string()),
@@ -1487,7 +1534,7 @@ fn yaml_str(s: &str) -> String {
     }
 }
 
-fn cloudformation_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
+fn cloudformation_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
     let logical_id: String = std::iter::once("FlowLog".to_string())
         .chain(vpc.id.split('-').map(capitalize))
         .collect::<String>()
@@ -1564,7 +1611,7 @@ fn hcl_str(s: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-fn terraform_snippet(vpc: &Vpc, traffic: &str, target: &Target) -> String {
+fn terraform_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
     let label: String = vpc
         .id
         .chars()
@@ -1641,7 +1688,7 @@ fn policy_json(statement: Vec<PolicyStatement>) -> String {
 
 /// Lets the flow-logs service assume the role, only for flow logs of the VPC's account
 /// and region (the confused-deputy conditions AWS recommends).
-fn trust_policy(vpc: &Vpc) -> String {
+fn trust_policy(vpc: &VpcKey) -> String {
     let source_arn = format!(
         "arn:{}:ec2:{}:{}:vpc-flow-log/*",
         partition_of(&vpc.region),
@@ -1662,7 +1709,7 @@ fn trust_policy(vpc: &Vpc) -> String {
 }
 
 /// Writes to the one log group; reads (describe) on the account's log groups of the region.
-fn permissions_policy(vpc: &Vpc, log_group: &str) -> String {
+fn permissions_policy(vpc: &VpcKey, log_group: &str) -> String {
     let prefix = format!(
         "arn:{}:logs:{}:{}:log-group:",
         partition_of(&vpc.region),
@@ -1820,7 +1867,7 @@ mod tests {
     }
 
     fn evidence(f: &Finding) -> FlowLogEvidence {
-        serde_json::from_value(f.evidence.clone()).unwrap()
+        f.evidence.parse().unwrap()
     }
 
     // ---- decision branches ----
@@ -1833,7 +1880,7 @@ mod tests {
         assert_eq!(f.resource.id, "vpc-1");
         assert_eq!(f.resource.region.as_deref(), Some(REGION));
         assert!(evidence(&f).flow_logs.is_empty());
-        let remediation = f.remediation.unwrap();
+        let remediation = f.remediation.unwrap().get().into_owned();
         assert_eq!(
             remediation.summary,
             "create a flow log on vpc-1 in eu-west-1 that records ALL traffic to CloudWatch Logs log group \
@@ -1950,7 +1997,8 @@ mod tests {
         assert!(!e.flow_logs[0].counted);
         assert_eq!(e.required_traffic_type, "ALL");
         // The remediation creates what is required.
-        let cli = &f.remediation.unwrap().snippets[0].content;
+        let remediation = f.remediation.unwrap().get().into_owned();
+        let cli = &remediation.snippets[0].content;
         assert!(cli.contains("--traffic-type ALL"), "{cli}");
     }
 
@@ -1960,7 +2008,8 @@ mod tests {
         let f = judge_one(vpc("vpc-1"), vec![log], json!({"traffic_type": "ACCEPT"}));
         assert_eq!(f.status, Status::Fail);
         assert_eq!(f.message, "only REJECT traffic is logged but ACCEPT is required");
-        let cli = &f.remediation.unwrap().snippets[0].content;
+        let remediation = f.remediation.unwrap().get().into_owned();
+        let cli = &remediation.snippets[0].content;
         assert!(cli.contains("--traffic-type ACCEPT"), "{cli}");
     }
 
@@ -2194,7 +2243,7 @@ mod tests {
             "VPC is owned by account 210987654321 and shared with account 123456789012 through AWS RAM; only \
              its owner can create its flow logs"
         );
-        assert_eq!(f.evidence["owner_id"], OTHER_ACCOUNT);
+        assert_eq!(f.evidence.to_value()["owner_id"], OTHER_ACCOUNT);
         assert!(f.remediation.is_none());
     }
 
@@ -2239,7 +2288,7 @@ mod tests {
         assert_eq!(f.resource.id, REGION_WIDE_ID);
         assert_eq!(f.resource.region.as_deref(), Some(REGION));
         assert_eq!(f.resource.account.as_deref(), Some(ACCOUNT));
-        assert_eq!(f.evidence["error"]["code"], "UnauthorizedOperation");
+        assert_eq!(f.evidence.to_value()["error"]["code"], "UnauthorizedOperation");
         assert!(f.remediation.is_none());
     }
 
@@ -2744,5 +2793,454 @@ mod tests {
         ];
         let expected: Vec<(String, Status)> = expected.iter().map(|(id, s)| (id.to_string(), *s)).collect();
         assert_eq!(table, expected);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remediation that acts (`cloudposture fix`). Imported here to keep this part in one place.
+// ---------------------------------------------------------------------------------------------
+
+use cloudposture_aws::fix::{CREATE_FLOW_LOGS, CreateFlowLogParams, FlowLogSpec};
+use cloudposture_core::{FixAction, FixError, Status};
+
+fn fix_error(message: impl Into<String>) -> FixError {
+    FixError {
+        rule_id: VPC_001.id.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The action that fixes one failing VPC-001 finding: a VPC-level flow log of the
+/// `traffic_type` setting's traffic (ALL for `any`) to `remediation_destination`, with
+/// `remediation_role_arn` as the delivery role (required for CloudWatch Logs, not allowed
+/// for S3). The parameters are a [`CreateFlowLogParams`], with a client token derived from
+/// the VPC and the destination so that a repeated run creates nothing twice.
+///
+/// `Ok(None)` for anything but a failing VPC: passing, muted, skipped (shared) and error
+/// findings (a region that could not be read) are never touched. A missing or malformed
+/// destination or role is an error, whatever the finding.
+///
+/// ```
+/// use cloudposture_core::{RiskLevel, RuleContext, ResourceRef, SettingValue, Settings};
+/// use cloudposture_rules_aws::VPC_001;
+/// use cloudposture_rules_aws::vpc::vpc_001_flow_logs_enabled::plan_fix;
+///
+/// let settings = Settings::defaults(VPC_001.settings)
+///     .with("remediation_destination", SettingValue::Str("s3:arn:aws:s3:::flow-logs".into()));
+/// let ctx = RuleContext::new(&VPC_001, &settings, RiskLevel::Low);
+/// let finding = ctx.fail(ResourceRef::new("aws.ec2.vpc", "vpc-0abc").in_region("eu-west-1"), "no flow log");
+/// let action = plan_fix(&finding, &settings)?.expect("a failing VPC gets an action");
+/// assert_eq!(action.operation, "ec2:CreateFlowLogs");
+/// assert_eq!(action.summary, "create an ALL flow log on vpc-0abc (eu-west-1) to s3 arn:aws:s3:::flow-logs");
+/// # Ok::<(), cloudposture_core::FixError>(())
+/// ```
+pub fn plan_fix(finding: &Finding, settings: &Settings) -> Result<Option<FixAction>, FixError> {
+    let region = finding.resource.region.as_deref().unwrap_or_default();
+    // Checked whatever the finding, so that bad options fail before any VPC is looked at.
+    let spec = fix_spec(region, settings)?;
+    let resource = &finding.resource;
+    if finding.rule_id != VPC_001.id
+        || finding.status != Status::Fail
+        || resource.kind != kinds::VPC
+        || resource.id == REGION_WIDE_ID
+    {
+        return Ok(None);
+    }
+    if region.is_empty() {
+        return Err(fix_error(format!(
+            "the finding for `{}` names no region",
+            resource.id
+        )));
+    }
+    let article = if spec.traffic_type == TrafficType::Reject {
+        "a"
+    } else {
+        "an"
+    };
+    let summary = format!(
+        "create {article} {} flow log on {} ({region}) to {}",
+        spec.traffic_type,
+        resource.id,
+        spec.destination_label()
+    );
+    let params = CreateFlowLogParams::new(resource.id.clone(), spec);
+    let parameters = serde_json::to_value(&params)
+        .map_err(|e| fix_error(format!("cannot write the parameters of `{}`: {e}", resource.id)))?;
+    Ok(Some(FixAction {
+        rule_id: VPC_001.id,
+        resource: resource.clone(),
+        summary,
+        operation: CREATE_FLOW_LOGS,
+        parameters,
+    }))
+}
+
+/// The flow log a fix creates in `region`, from the settings.
+fn fix_spec(region: &str, settings: &Settings) -> Result<FlowLogSpec, FixError> {
+    let raw = settings.str(REMEDIATION_DESTINATION).ok_or_else(|| {
+        fix_error(
+            "no destination: pass --destination s3:arn:aws:s3:::BUCKET[/prefix] or cloud-watch-logs:GROUP \
+             (or set `remediation_destination`)",
+        )
+    })?;
+    let destination =
+        Destination::parse(raw).map_err(|detail| fix_error(format!("bad destination: {detail}")))?;
+    let role = match settings.str(REMEDIATION_ROLE_ARN) {
+        Some(role) => {
+            check_role_arn(role).map_err(|detail| fix_error(format!("bad delivery role: {detail}")))?;
+            Some(role.to_string())
+        }
+        None => None,
+    };
+    let (destination_type, log_destination, log_group_name) = match destination {
+        Destination::CloudWatchLogs { log_group } => {
+            if role.is_none() {
+                return Err(fix_error(format!(
+                    "the cloud-watch-logs destination `{log_group}` needs a delivery role: pass --role-arn \
+                     arn:aws:iam::ACCOUNT:role/NAME (or set `remediation_role_arn`)"
+                )));
+            }
+            (DestinationType::CloudWatchLogs, None, Some(log_group))
+        }
+        Destination::S3 { arn } => {
+            if role.is_some() {
+                return Err(fix_error(
+                    "an s3 destination takes no delivery role: remove --role-arn (or `remediation_role_arn`)",
+                ));
+            }
+            (DestinationType::S3, Some(arn), None)
+        }
+        Destination::Firehose { arn } => (DestinationType::KinesisDataFirehose, Some(arn), None),
+    };
+    Ok(FlowLogSpec {
+        region: region.to_string(),
+        traffic_type: TrafficType::from(RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)).to_create()),
+        destination_type,
+        log_destination,
+        log_group_name,
+        deliver_logs_permission_arn: role,
+    })
+}
+
+#[cfg(test)]
+mod plan_fix_tests {
+    use super::*;
+    use cloudposture_core::{Config, Exception, Plan, Registry, ScanSource, SettingValue};
+
+    const ACCOUNT: &str = "123456789012";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/flow-logs";
+
+    fn vpc(id: &str, owner: &str) -> Vpc {
+        Vpc {
+            id: id.to_string(),
+            region: "eu-west-1".to_string(),
+            owner_id: owner.to_string(),
+            cidr_blocks: vec!["10.0.0.0/16".to_string()],
+            ipv6_cidr_blocks: Vec::new(),
+            is_default: false,
+            state: "available".to_string(),
+            tags: Default::default(),
+        }
+    }
+
+    fn flow_log_on(vpc_id: &str) -> FlowLog {
+        FlowLog {
+            id: format!("fl-{vpc_id}"),
+            region: "eu-west-1".to_string(),
+            account: Some(ACCOUNT.to_string()),
+            resource_id: vpc_id.to_string(),
+            resource_type: FlowLogResourceType::Vpc,
+            traffic_type: TrafficType::All,
+            flow_log_status: "ACTIVE".to_string(),
+            deliver_logs_status: Some("SUCCESS".to_string()),
+            deliver_logs_error_message: None,
+            destination_type: DestinationType::S3,
+            destination: Some("arn:aws:s3:::flows".to_string()),
+            log_group_name: None,
+            deliver_logs_permission_arn: None,
+            log_format: None,
+            max_aggregation_interval: Some(600),
+            creation_time: None,
+            tags: Default::default(),
+        }
+    }
+
+    /// eu-west-1: one VPC failing, one passing, one muted by the config, one shared from
+    /// another account; eu-west-2: its flow logs could not be listed.
+    fn account() -> Inventory {
+        let mut readable = RegionInventory::new("eu-west-1");
+        readable.vpcs = Collection::Collected(vec![
+            vpc("vpc-fail", ACCOUNT),
+            vpc("vpc-pass", ACCOUNT),
+            vpc("vpc-muted", ACCOUNT),
+            vpc("vpc-shared", "210987654321"),
+        ]);
+        readable.flow_logs = Collection::Collected(vec![flow_log_on("vpc-pass")]);
+        readable.subnets = Collection::Collected(Vec::new());
+        readable.network_interfaces = Collection::Collected(Vec::new());
+        let mut unreadable = RegionInventory::new("eu-west-2");
+        let mut in_error = vpc("vpc-unknown", ACCOUNT);
+        in_error.region = "eu-west-2".to_string();
+        unreadable.vpcs = Collection::Collected(vec![in_error]);
+        unreadable.flow_logs = Collection::Failed(CollectError::new(
+            "DescribeFlowLogs",
+            cloudposture_aws::ErrorClass::AccessDenied,
+            Some("UnauthorizedOperation".to_string()),
+            "You are not authorized to perform this operation.",
+        ));
+        Inventory {
+            regions: vec![readable, unreadable],
+            ..Inventory::new(Some(ACCOUNT.to_string()))
+        }
+    }
+
+    fn settings(destination: Option<&str>, role: Option<&str>) -> Settings {
+        let mut settings = Settings::defaults(VPC_001.settings);
+        if let Some(d) = destination {
+            settings = settings.with(REMEDIATION_DESTINATION, SettingValue::Str(d.to_string()));
+        }
+        if let Some(r) = role {
+            settings = settings.with(REMEDIATION_ROLE_ARN, SettingValue::Str(r.to_string()));
+        }
+        settings
+    }
+
+    fn failing(vpc_id: &str) -> Finding {
+        let settings = Settings::defaults(VPC_001.settings);
+        let ctx = RuleContext::new(&VPC_001, &settings, RiskLevel::Low);
+        ctx.fail(
+            ResourceRef::new(kinds::VPC, vpc_id).in_region("eu-west-1"),
+            "no flow log",
+        )
+    }
+
+    fn params(action: &FixAction) -> CreateFlowLogParams {
+        serde_json::from_value(action.parameters.clone()).unwrap()
+    }
+
+    #[test]
+    fn only_failing_vpcs_get_an_action() {
+        let mut registry: Registry<Inventory> = Registry::new();
+        registry.register(VpcFlowLogsEnabled).unwrap();
+        let config = Config {
+            exceptions: vec![Exception {
+                resources: Some(vec!["vpc-muted".to_string()]),
+                reason: "sandbox".to_string(),
+                ..Exception::default()
+            }],
+            ..Config::default()
+        };
+        let plan = Plan::new(&registry, &cloudposture_core::Selection::all(), &config).unwrap();
+        let report = plan.evaluate(
+            &account(),
+            ScanSource::Snapshot,
+            cloudposture_core::jiff::Timestamp::now(),
+        );
+        let statuses: Vec<(&str, Status)> = report
+            .findings
+            .iter()
+            .map(|f| (f.resource.id.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("vpc-fail", Status::Fail),
+                ("vpc-pass", Status::Pass),
+                ("vpc-muted", Status::Muted),
+                ("vpc-shared", Status::Skipped),
+                ("vpc-unknown", Status::Error),
+            ]
+        );
+        let settings = settings(Some("s3:arn:aws:s3:::flows"), None);
+        let planned: Vec<String> = report
+            .findings
+            .iter()
+            .filter_map(|f| VpcFlowLogsEnabled.plan_fix(f, &settings).unwrap())
+            .map(|a| a.resource.id)
+            .collect();
+        assert_eq!(planned, ["vpc-fail"]);
+        // The core plan asks only about failing findings and lists none as unfixable.
+        let fix = cloudposture_core::FixPlan::from_findings(&report.findings, |f| {
+            VpcFlowLogsEnabled.plan_fix(f, &settings)
+        })
+        .unwrap();
+        assert_eq!(fix.actions.len(), 1);
+        assert!(fix.not_planned.is_empty());
+    }
+
+    #[test]
+    fn a_region_wide_error_finding_gets_no_action() {
+        let settings = settings(Some("s3:arn:aws:s3:::flows"), None);
+        let ctx = RuleContext::new(&VPC_001, &settings, RiskLevel::Low);
+        let mut finding = ctx.error(
+            ResourceRef::new(kinds::VPC, REGION_WIDE_ID).in_region("eu-west-1"),
+            "DescribeVpcs access denied",
+        );
+        assert_eq!(plan_fix(&finding, &settings).unwrap(), None);
+        // Even marked failing by mistake, the `*` stands for no VPC that could be changed.
+        finding.status = Status::Fail;
+        assert_eq!(plan_fix(&finding, &settings).unwrap(), None);
+    }
+
+    #[test]
+    fn s3_destination_becomes_the_parameters_and_summary() {
+        let action = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some("s3:arn:aws:s3:::flows/vpc"), None),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(action.rule_id, "VPC-001");
+        assert_eq!(action.operation, "ec2:CreateFlowLogs");
+        assert_eq!(
+            action.summary,
+            "create an ALL flow log on vpc-1 (eu-west-1) to s3 arn:aws:s3:::flows/vpc"
+        );
+        let p = params(&action);
+        assert_eq!(p.vpc_id, "vpc-1");
+        assert_eq!(p.spec.region, "eu-west-1");
+        assert_eq!(p.spec.traffic_type, TrafficType::All);
+        assert_eq!(p.spec.destination_type, DestinationType::S3);
+        assert_eq!(p.spec.log_destination.as_deref(), Some("arn:aws:s3:::flows/vpc"));
+        assert_eq!(p.spec.log_group_name, None);
+        assert_eq!(p.spec.deliver_logs_permission_arn, None);
+        // A bare bucket ARN is an S3 destination too.
+        let bare = plan_fix(&failing("vpc-1"), &settings(Some("arn:aws:s3:::flows"), None))
+            .unwrap()
+            .unwrap();
+        assert_eq!(params(&bare).spec.destination_type, DestinationType::S3);
+    }
+
+    #[test]
+    fn cloud_watch_logs_destination_needs_and_carries_the_role() {
+        let action = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some("cloud-watch-logs:/vpc/flows"), Some(ROLE)),
+        )
+        .unwrap()
+        .unwrap();
+        let p = params(&action);
+        assert_eq!(p.spec.destination_type, DestinationType::CloudWatchLogs);
+        assert_eq!(p.spec.log_group_name.as_deref(), Some("/vpc/flows"));
+        assert_eq!(p.spec.log_destination, None);
+        assert_eq!(p.spec.deliver_logs_permission_arn.as_deref(), Some(ROLE));
+        assert_eq!(
+            action.summary,
+            format!(
+                "create an ALL flow log on vpc-1 (eu-west-1) to cloud-watch-logs log group /vpc/flows (role {ROLE})"
+            )
+        );
+
+        let err = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some("cloud-watch-logs:/vpc/flows"), None),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot plan a fix for rule `VPC-001`: the cloud-watch-logs destination `/vpc/flows` needs a delivery \
+             role: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (or set `remediation_role_arn`)"
+        );
+    }
+
+    #[test]
+    fn firehose_destination_is_planned() {
+        let arn = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/flows";
+        let action = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some(&format!("kinesis-data-firehose:{arn}")), None),
+        )
+        .unwrap()
+        .unwrap();
+        let p = params(&action);
+        assert_eq!(p.spec.destination_type, DestinationType::KinesisDataFirehose);
+        assert_eq!(p.spec.log_destination.as_deref(), Some(arn));
+    }
+
+    #[test]
+    fn missing_or_bad_options_are_errors_even_for_a_passing_vpc() {
+        let err = plan_fix(&failing("vpc-1"), &settings(None, None)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "no destination: pass --destination s3:arn:aws:s3:::BUCKET[/prefix] or cloud-watch-logs:GROUP \
+             (or set `remediation_destination`)"
+        );
+        let mut passing = failing("vpc-1");
+        passing.status = Status::Pass;
+        assert!(plan_fix(&passing, &settings(None, None)).is_err());
+
+        let err = plan_fix(&failing("vpc-1"), &settings(Some("ftp://bucket"), None)).unwrap_err();
+        assert!(
+            err.message
+                .starts_with("bad destination: `ftp://bucket` is not a flow-log destination"),
+            "{err}"
+        );
+        let err = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some("s3:arn:aws:s3:::Bad_Bucket"), None),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("not a valid S3 bucket name"), "{err}");
+        let err = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some("s3:arn:aws:s3:::flows"), Some(ROLE)),
+        )
+        .unwrap_err();
+        assert!(
+            err.message
+                .starts_with("an s3 destination takes no delivery role"),
+            "{err}"
+        );
+        let err = plan_fix(
+            &failing("vpc-1"),
+            &settings(Some("cloud-watch-logs:g"), Some("role/x")),
+        )
+        .unwrap_err();
+        assert!(
+            err.message
+                .starts_with("bad delivery role: `role/x` is not an IAM role ARN"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn traffic_type_setting_decides_what_is_created() {
+        let plan = |traffic: &str| {
+            let settings = settings(Some("s3:arn:aws:s3:::flows"), None)
+                .with(TRAFFIC_TYPE, SettingValue::Str(traffic.to_string()));
+            plan_fix(&failing("vpc-1"), &settings).unwrap().unwrap()
+        };
+        assert_eq!(params(&plan("any")).spec.traffic_type, TrafficType::All);
+        assert_eq!(params(&plan("ALL")).spec.traffic_type, TrafficType::All);
+        assert_eq!(params(&plan("ACCEPT")).spec.traffic_type, TrafficType::Accept);
+        let reject = plan("REJECT");
+        assert_eq!(params(&reject).spec.traffic_type, TrafficType::Reject);
+        assert!(
+            reject.summary.starts_with("create a REJECT flow log"),
+            "{}",
+            reject.summary
+        );
+    }
+
+    #[test]
+    fn client_tokens_are_deterministic_per_vpc_and_destination() {
+        let s3 = settings(Some("s3:arn:aws:s3:::flows"), None);
+        let token = |finding: &Finding, settings: &Settings| {
+            params(&plan_fix(finding, settings).unwrap().unwrap()).client_token
+        };
+        let first = token(&failing("vpc-1"), &s3);
+        assert_eq!(
+            first,
+            token(&failing("vpc-1"), &s3),
+            "a repeated run sends the same token"
+        );
+        assert_ne!(first, token(&failing("vpc-2"), &s3));
+        assert_ne!(
+            first,
+            token(&failing("vpc-1"), &settings(Some("s3:arn:aws:s3:::other"), None))
+        );
+        let reject = s3.clone().with(TRAFFIC_TYPE, SettingValue::Str("REJECT".into()));
+        assert_ne!(first, token(&failing("vpc-1"), &reject));
+        assert!(first.len() <= 64 && first.is_ascii(), "{first}");
     }
 }
