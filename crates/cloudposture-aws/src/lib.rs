@@ -4,10 +4,14 @@
 //! Features: `sdk` (default) compiles the `aws-sdk-ec2` adapter; without it, rule
 //! crates get the models and inventory quickly. `mocks` exports mockall mocks of the
 //! collector traits ([`MockAccountApi`], [`MockEc2Api`]).
+//!
+//! Remediation that acts: [`fix`] describes the `ec2:CreateFlowLogs` actions that rules
+//! plan and their outcomes; [`sdk::fix`] carries them out (feature `sdk`).
 
 pub mod collect;
 pub mod collector;
 pub mod error;
+pub mod fix;
 pub mod inventory;
 pub mod model;
 #[cfg(feature = "sdk")]

@@ -25,6 +25,7 @@
 
 mod classify;
 mod convert;
+pub mod fix;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};

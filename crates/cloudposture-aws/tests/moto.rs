@@ -372,3 +372,212 @@ fn a_server_of_its_own_resets_and_stops_on_drop() {
     let refused = std::net::TcpStream::connect(("127.0.0.1", port));
     assert!(refused.is_err(), "moto still listens on {port} after drop");
 }
+
+// ---- the fix executor (`sdk::fix`) over the wire ----
+
+mod fix {
+    use super::*;
+    use cloudposture_aws::fix::{CREATE_FLOW_LOGS, CreateFlowLogParams, FixResult, FlowLogSpec};
+    use cloudposture_aws::sdk::fix::execute;
+    use cloudposture_core::{FixAction, ResourceRef};
+
+    fn s3(region: &str, bucket: &str) -> FlowLogSpec {
+        FlowLogSpec {
+            region: region.to_string(),
+            traffic_type: TrafficType::All,
+            destination_type: DestinationType::S3,
+            log_destination: Some(format!("arn:aws:s3:::{bucket}")),
+            log_group_name: None,
+            deliver_logs_permission_arn: None,
+        }
+    }
+
+    fn action(vpc: &str, spec: FlowLogSpec) -> FixAction {
+        let params = CreateFlowLogParams::new(vpc, spec);
+        FixAction {
+            rule_id: "VPC-001",
+            resource: ResourceRef::new(kinds::VPC, vpc).in_region(params.spec.region.clone()),
+            summary: format!("create a flow log on {vpc}"),
+            operation: CREATE_FLOW_LOGS,
+            parameters: serde_json::to_value(&params).unwrap(),
+        }
+    }
+
+    /// (flow log id, VPC, destination or log group) of every flow log of `region`.
+    async fn flow_logs(moto: &MotoServer, region: &str) -> Vec<(String, String, String)> {
+        let out = moto.ec2_client(region).describe_flow_logs().send().await.unwrap();
+        let mut logs: Vec<_> = out
+            .flow_logs()
+            .iter()
+            .map(|f| {
+                let destination = f
+                    .log_destination()
+                    .filter(|d| !d.is_empty())
+                    .or(f.log_group_name())
+                    .unwrap_or_default();
+                (
+                    f.flow_log_id().unwrap_or_default().to_string(),
+                    f.resource_id().unwrap_or_default().to_string(),
+                    destination.to_string(),
+                )
+            })
+            .collect();
+        logs.sort();
+        logs
+    }
+
+    /// A collector whose HTTP requests are counted.
+    async fn counted(moto: &MotoServer) -> (SdkCollector, Arc<AtomicU64>) {
+        let requests = Arc::new(AtomicU64::new(0));
+        let aws = collector(moto).await;
+        let counting = CountingClient {
+            inner: aws.sdk_config().http_client().unwrap(),
+            requests: Arc::clone(&requests),
+        };
+        let aws = SdkCollector::from_sdk_config(&aws.sdk_config().to_builder().http_client(counting).build());
+        (aws, requests)
+    }
+
+    #[tokio::test]
+    async fn dry_run_would_succeed_and_creates_nothing() {
+        let moto = MotoServer::shared();
+        let region = "sa-east-1";
+        moto.create_bucket("cloudposture-test-fix-dry").await;
+        let a = moto.create_vpc(region, "10.70.0.0/16", &[]).await;
+        let b = moto.create_vpc(region, "10.71.0.0/16", &[]).await;
+        let spec = s3(region, "cloudposture-test-fix-dry");
+        let actions = [action(&a, spec.clone()), action(&b, spec)];
+
+        let outcomes = execute(&collector(moto).await, &actions, true).await;
+
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(
+            (outcomes[0].vpc_id.as_str(), outcomes[0].region.as_str()),
+            (a.as_str(), region)
+        );
+        assert!(
+            outcomes.iter().all(|o| o.result == FixResult::WouldSucceed),
+            "{outcomes:?}"
+        );
+        assert!(
+            flow_logs(moto, region).await.is_empty(),
+            "a dry run creates nothing"
+        );
+    }
+
+    #[tokio::test]
+    async fn one_call_per_destination_and_a_missing_bucket_fails_only_its_vpcs() {
+        let moto = MotoServer::shared();
+        let region = "eu-west-3";
+        moto.create_bucket("cloudposture-test-fix-ok").await;
+        let vpcs = moto.create_vpcs(region, 3).await;
+        let ok = s3(region, "cloudposture-test-fix-ok");
+        let missing = s3(region, "cloudposture-test-fix-missing");
+        let actions = [
+            action(&vpcs[0], ok.clone()),
+            action(&vpcs[1], missing),
+            action(&vpcs[2], ok),
+        ];
+        let (aws, requests) = counted(moto).await;
+
+        let outcomes = execute(&aws, &actions, false).await;
+
+        // DescribeFlowLogs of the 3 VPCs, CreateFlowLogs per destination, and one
+        // DescribeFlowLogs to learn which new flow log belongs to which of the 2 VPCs.
+        assert_eq!(requests.load(Ordering::SeqCst), 4);
+        let logs = flow_logs(moto, region).await;
+        assert_eq!(logs.len(), 2, "{logs:?}");
+        for i in [0, 2] {
+            let FixResult::Created { flow_log_id } = &outcomes[i].result else {
+                panic!("{:?}", outcomes[i]);
+            };
+            let log = logs.iter().find(|l| &l.0 == flow_log_id).unwrap();
+            assert_eq!(log.1, vpcs[i], "each VPC gets the id of its own flow log");
+            assert_eq!(log.2, "arn:aws:s3:::cloudposture-test-fix-ok");
+        }
+        assert_eq!(
+            outcomes[1].result,
+            FixResult::failed(
+                "400",
+                "LogDestination: cloudposture-test-fix-missing does not exist."
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn a_second_run_creates_nothing() {
+        let moto = MotoServer::shared();
+        let region = "eu-central-1";
+        moto.create_log_group(region, "/vpc/fix-twice").await;
+        let vpcs = moto.create_vpcs(region, 2).await;
+        let spec = FlowLogSpec {
+            region: region.to_string(),
+            traffic_type: TrafficType::Reject,
+            destination_type: DestinationType::CloudWatchLogs,
+            log_destination: None,
+            log_group_name: Some("/vpc/fix-twice".to_string()),
+            deliver_logs_permission_arn: Some(ROLE_ARN.to_string()),
+        };
+        let actions: Vec<FixAction> = vpcs.iter().map(|v| action(v, spec.clone())).collect();
+        let aws = collector(moto).await;
+
+        let first = execute(&aws, &actions, false).await;
+        let created: Vec<String> = first
+            .iter()
+            .map(|o| match &o.result {
+                FixResult::Created { flow_log_id } => flow_log_id.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let logs = flow_logs(moto, region).await;
+        assert_eq!(logs.len(), 2);
+        assert!(logs.iter().all(|l| l.2 == "/vpc/fix-twice"));
+
+        let second = execute(&aws, &actions, false).await;
+        let existing: Vec<FixResult> = second.into_iter().map(|o| o.result).collect();
+        assert_eq!(
+            existing,
+            created
+                .into_iter()
+                .map(|id| FixResult::AlreadyExists {
+                    flow_log_id: Some(id)
+                })
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(flow_logs(moto, region).await, logs, "nothing more was created");
+
+        // A REJECT flow log to the group does not meet an ALL plan, but moto refuses a
+        // second flow log to the same group: the VPC is not fixed, and says why.
+        let mut all = spec;
+        all.traffic_type = TrafficType::All;
+        let third = execute(&aws, &[action(&vpcs[0], all)], false).await;
+        assert!(
+            matches!(&third[0].result, FixResult::Failed { code, .. } if code == "FlowLogAlreadyExists"),
+            "{third:?}"
+        );
+        assert_eq!(flow_logs(moto, region).await, logs);
+    }
+
+    #[tokio::test]
+    async fn actions_that_cannot_be_read_fail_without_a_call() {
+        let moto = MotoServer::shared();
+        let (aws, requests) = counted(moto).await;
+        let mut other = action("vpc-1", s3("us-west-1", "b"));
+        other.operation = "s3:PutBucketPolicy";
+        let mut garbled = action("vpc-2", s3("us-west-1", "b"));
+        garbled.parameters = serde_json::json!({"vpc_id": "vpc-2"});
+
+        let outcomes = execute(&aws, &[other, garbled], false).await;
+
+        assert!(
+            matches!(&outcomes[0].result, FixResult::Failed { code, .. } if code == "UnsupportedOperation"),
+            "{outcomes:?}"
+        );
+        assert!(
+            matches!(&outcomes[1].result, FixResult::Failed { code, .. } if code == "InvalidParameters"),
+            "{outcomes:?}"
+        );
+        assert_eq!(outcomes[1].vpc_id, "vpc-2");
+        assert_eq!(requests.load(Ordering::SeqCst), 0);
+    }
+}

@@ -548,3 +548,306 @@ async fn a_configuration_without_http_client_gets_a_shared_one() {
     assert!(aws.sdk_config().http_client().is_some());
     assert_eq!(aws.home_region(), "us-east-1");
 }
+
+// ---- the fix executor (`sdk::fix`): what moto cannot produce ----
+
+mod fix {
+    use super::*;
+    use aws_sdk_ec2::operation::create_flow_logs::{
+        CreateFlowLogsError, CreateFlowLogsInput, CreateFlowLogsOutput,
+    };
+    use cloudposture_aws::fix::{CREATE_FLOW_LOGS, CreateFlowLogParams, FixResult, FlowLogSpec};
+    use cloudposture_aws::sdk::fix::execute;
+    use cloudposture_aws::{TrafficType, kinds};
+    use cloudposture_core::{FixAction, ResourceRef};
+
+    const REGION: &str = "eu-west-1";
+
+    fn spec(bucket: &str) -> FlowLogSpec {
+        FlowLogSpec {
+            region: REGION.to_string(),
+            traffic_type: TrafficType::All,
+            destination_type: DestinationType::S3,
+            log_destination: Some(format!("arn:aws:s3:::{bucket}")),
+            log_group_name: None,
+            deliver_logs_permission_arn: None,
+        }
+    }
+
+    fn action(vpc: &str, spec: FlowLogSpec) -> FixAction {
+        FixAction {
+            rule_id: "VPC-001",
+            resource: ResourceRef::new(kinds::VPC, vpc).in_region(REGION),
+            summary: String::new(),
+            operation: CREATE_FLOW_LOGS,
+            parameters: serde_json::to_value(CreateFlowLogParams::new(vpc, spec)).unwrap(),
+        }
+    }
+
+    /// No flow log exists yet (the listing before creating).
+    fn none_exist() -> Rule {
+        mock!(Ec2::describe_flow_logs)
+            .match_requests(|req| req.flow_log_ids().is_empty())
+            .then_output(|| DescribeFlowLogsOutput::builder().build())
+    }
+
+    /// Looking flow logs up by id: `fl-X` belongs to `X`.
+    fn lookup() -> Rule {
+        mock!(Ec2::describe_flow_logs)
+            .match_requests(|req| !req.flow_log_ids().is_empty())
+            .then_compute_output(|req| {
+                let logs = req
+                    .flow_log_ids()
+                    .iter()
+                    .map(|id| {
+                        ec2::FlowLog::builder()
+                            .flow_log_id(id)
+                            .resource_id(id.trim_start_matches("fl-"))
+                            .build()
+                    })
+                    .collect();
+                DescribeFlowLogsOutput::builder()
+                    .set_flow_logs(Some(logs))
+                    .build()
+            })
+    }
+
+    fn error(code: &str, message: &str) -> CreateFlowLogsError {
+        CreateFlowLogsError::generic(ErrorMetadata::builder().code(code).message(message).build())
+    }
+
+    #[tokio::test]
+    async fn unsuccessful_items_fail_their_vpc_and_new_ids_are_looked_up() {
+        // vpc-2 is refused; the new ids come in an order that is not the request's, so
+        // only the look-up can tell which is whose.
+        let create = mock!(Ec2::create_flow_logs).then_output(|| {
+            CreateFlowLogsOutput::builder()
+                .flow_log_ids("fl-vpc-3")
+                .flow_log_ids("fl-vpc-1")
+                .unsuccessful(
+                    ec2::UnsuccessfulItem::builder()
+                        .resource_id("vpc-2")
+                        .error(
+                            ec2::UnsuccessfulItemError::builder()
+                                .code("InvalidParameter")
+                                .message("Access Denied for LogDestination: flows.")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let (existing, lookup) = (none_exist(), lookup());
+        let aws = mocked(&[&create, &existing, &lookup]);
+        let actions: Vec<FixAction> = ["vpc-1", "vpc-2", "vpc-3"]
+            .iter()
+            .map(|v| action(v, spec("flows")))
+            .collect();
+
+        let outcomes = execute(&aws, &actions, false).await;
+
+        let results: Vec<(&str, &FixResult)> =
+            outcomes.iter().map(|o| (o.vpc_id.as_str(), &o.result)).collect();
+        assert_eq!(
+            results,
+            [
+                (
+                    "vpc-1",
+                    &FixResult::Created {
+                        flow_log_id: "fl-vpc-1".into()
+                    }
+                ),
+                (
+                    "vpc-2",
+                    &FixResult::failed("InvalidParameter", "Access Denied for LogDestination: flows.")
+                ),
+                (
+                    "vpc-3",
+                    &FixResult::Created {
+                        flow_log_id: "fl-vpc-3".into()
+                    }
+                ),
+            ]
+        );
+        assert_eq!((create.num_calls(), lookup.num_calls()), (1, 1));
+    }
+
+    /// CreateFlowLogs calls seen: (dry run, client token, VPCs).
+    type Seen = Arc<Mutex<Vec<(Option<bool>, String, Vec<String>)>>>;
+
+    /// A CreateFlowLogs rule for calls to `bucket` that records them in `seen`.
+    fn create_to(
+        bucket: &str,
+        seen: &Seen,
+    ) -> aws_smithy_mocks::RuleBuilder<CreateFlowLogsInput, CreateFlowLogsOutput, CreateFlowLogsError> {
+        let destination = format!("arn:aws:s3:::{bucket}");
+        let seen = Arc::clone(seen);
+        mock!(Ec2::create_flow_logs).match_requests(move |req| {
+            let hit = req.log_destination() == Some(destination.as_str());
+            if hit {
+                seen.lock().unwrap().push((
+                    req.dry_run(),
+                    req.client_token().unwrap_or_default().to_string(),
+                    req.resource_ids().to_vec(),
+                ));
+            }
+            hit
+        })
+    }
+
+    #[tokio::test]
+    async fn dry_run_says_what_aws_would_do_per_destination() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let allowed = create_to("allowed", &seen).then_error(|| {
+            error(
+                "DryRunOperation",
+                "Request would have succeeded, but DryRun flag is set.",
+            )
+        });
+        let denied = create_to("denied", &seen).then_error(|| {
+            error(
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation. Encoded authorization failure message: x",
+            )
+        });
+        let existing = none_exist();
+        let aws = mocked(&[&allowed, &denied, &existing]);
+        let actions = [
+            action("vpc-2", spec("allowed")),
+            action("vpc-1", spec("allowed")),
+            action("vpc-3", spec("denied")),
+        ];
+
+        let outcomes = execute(&aws, &actions, true).await;
+
+        assert_eq!(outcomes[0].result, FixResult::WouldSucceed);
+        assert_eq!(outcomes[1].result, FixResult::WouldSucceed);
+        let FixResult::Failed { code, message } = &outcomes[2].result else {
+            panic!("{outcomes:?}");
+        };
+        assert_eq!(code, "UnauthorizedOperation");
+        assert!(
+            message.starts_with("would be refused: missing permission (ec2:CreateFlowLogs, or iam:PassRole"),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("Encoded authorization failure message: x"),
+            "{message}"
+        );
+        // One call per destination, every one a dry run, its token that of its sorted VPCs.
+        let mut calls = seen.lock().unwrap().clone();
+        calls.sort_by(|a, b| a.2.cmp(&b.2));
+        assert_eq!(
+            calls,
+            [
+                (
+                    Some(true),
+                    spec("allowed").client_token(&["vpc-1", "vpc-2"]),
+                    vec!["vpc-1".to_string(), "vpc-2".to_string()]
+                ),
+                (
+                    Some(true),
+                    spec("denied").client_token(&["vpc-3"]),
+                    vec!["vpc-3".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn calls_take_at_most_300_vpcs_each_with_a_token_per_call() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let create = create_to("flows", &seen).then_compute_output(|req| {
+            let ids = req.resource_ids().iter().map(|v| format!("fl-{v}")).collect();
+            CreateFlowLogsOutput::builder()
+                .set_flow_log_ids(Some(ids))
+                .build()
+        });
+        let (existing, lookup) = (none_exist(), lookup());
+        let aws = mocked(&[&create, &existing, &lookup]);
+        let vpcs: Vec<String> = (0..301).map(|i| format!("vpc-{i:05}")).collect();
+        let actions: Vec<FixAction> = vpcs.iter().map(|v| action(v, spec("flows"))).collect();
+
+        let outcomes = execute(&aws, &actions, false).await;
+
+        for (vpc, outcome) in vpcs.iter().zip(&outcomes) {
+            assert_eq!(
+                outcome.result,
+                FixResult::Created {
+                    flow_log_id: format!("fl-{vpc}")
+                }
+            );
+        }
+        let calls = seen.lock().unwrap().clone();
+        let sizes: Vec<usize> = calls.iter().map(|c| c.2.len()).collect();
+        assert_eq!(sizes, [300, 1]);
+        assert_eq!(calls[0].1, spec("flows").client_token(&vpcs[..300]));
+        assert_eq!(calls[1].1, spec("flows").client_token(&vpcs[300..]));
+        assert!(calls.iter().all(|c| c.0 == Some(false)));
+        // The call of one VPC carries that VPC's own token, as planned.
+        assert_eq!(
+            calls[1].1,
+            CreateFlowLogParams::new(&vpcs[300], spec("flows")).client_token
+        );
+    }
+
+    #[tokio::test]
+    async fn a_call_that_fails_as_a_whole_fails_each_of_its_vpcs() {
+        let create = mock!(Ec2::create_flow_logs)
+            .then_error(|| error("InvalidParameterValue", "Invalid value 'x' for LogDestination."));
+        let existing = none_exist();
+        let aws = mocked(&[&create, &existing]);
+        let actions = [action("vpc-1", spec("flows")), action("vpc-2", spec("flows"))];
+
+        let outcomes = execute(&aws, &actions, false).await;
+
+        for outcome in &outcomes {
+            assert_eq!(
+                outcome.result,
+                FixResult::failed("InvalidParameterValue", "Invalid value 'x' for LogDestination.")
+            );
+        }
+        assert_eq!(create.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn vpcs_with_the_planned_flow_log_are_left_alone() {
+        let existing = mock!(Ec2::describe_flow_logs).then_compute_output(|req| {
+            let filter = &req.filter()[0];
+            assert_eq!(filter.name(), Some("resource-id"));
+            assert_eq!(filter.values(), ["vpc-1", "vpc-2"]);
+            DescribeFlowLogsOutput::builder()
+                .flow_logs(
+                    ec2::FlowLog::builder()
+                        .flow_log_id("fl-old")
+                        .resource_id("vpc-1")
+                        .traffic_type(ec2::TrafficType::All)
+                        .log_destination_type(ec2::LogDestinationType::S3)
+                        .log_destination("arn:aws:s3:::flows")
+                        .build(),
+                )
+                .build()
+        });
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let create = create_to("flows", &seen)
+            .then_output(|| CreateFlowLogsOutput::builder().flow_log_ids("fl-new").build());
+        let aws = mocked(&[&create, &existing]);
+        let actions = [action("vpc-1", spec("flows")), action("vpc-2", spec("flows"))];
+
+        let outcomes = execute(&aws, &actions, false).await;
+
+        assert_eq!(
+            outcomes[0].result,
+            FixResult::AlreadyExists {
+                flow_log_id: Some("fl-old".into())
+            }
+        );
+        assert_eq!(
+            outcomes[1].result,
+            FixResult::Created {
+                flow_log_id: "fl-new".into()
+            }
+        );
+        assert_eq!(seen.lock().unwrap()[0].2, ["vpc-2"]);
+    }
+}
