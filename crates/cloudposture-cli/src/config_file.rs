@@ -97,10 +97,7 @@ fn locate(text: &str, error: &ConfigError) -> Option<usize> {
         }
         ConfigError::InvalidException { index, .. } | ConfigError::ExceptionUnknownRule { index, .. } => {
             let (_, exceptions) = find(doc, "exceptions")?;
-            let item = exceptions
-                .get_ref()
-                .as_array()?
-                .get(index.checked_sub(1)?)?;
+            let item = exceptions.get_ref().as_array()?.get(index.checked_sub(1)?)?;
             let table = item.get_ref().as_table()?;
             // The first key of the exception: its table header has no span of its own.
             table.iter().map(|(k, _)| k.span().start).min()?

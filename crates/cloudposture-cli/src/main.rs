@@ -32,9 +32,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(&cli.global);
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: the progress bar's ticker thread and the tracing
+    // subscriber on the runtime's threads write to stderr too, and would wait forever.
+    let mut err = std::io::stderr();
     let mut term = Terminal {
         stdout_is_terminal: std::io::stdout().is_terminal(),
         stderr_is_terminal: std::io::stderr().is_terminal(),

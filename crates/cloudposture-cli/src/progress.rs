@@ -11,12 +11,11 @@ pub struct RegionBar {
 impl RegionBar {
     /// A bar on stderr. Only create it when stderr is a terminal.
     pub fn new() -> RegionBar {
-        let bar = ProgressBar::new(0);
-        let style =
-            ProgressStyle::with_template("{spinner} collecting {bar:30} {pos}/{len} regions {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
-        bar.set_style(style);
+        // A spinner until the regions are known (listing them is one call), then a bar.
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("{spinner} listing the account's regions") {
+            bar.set_style(style);
+        }
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         RegionBar { bar }
     }
@@ -29,6 +28,11 @@ impl RegionBar {
 
 impl CollectProgress for RegionBar {
     fn regions_planned(&self, regions: &[String]) {
+        let style =
+            ProgressStyle::with_template("{spinner} collecting {bar:30} {pos}/{len} regions {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+        self.bar.set_style(style);
         self.bar.set_length(regions.len() as u64);
     }
 

@@ -65,6 +65,9 @@ pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut 
         .iter()
         .filter(|r| r.status == RegionState::Error)
         .collect();
+    // `global` stands for account-level calls (the caller identity): listed with the
+    // regions in error, but not counted as a region.
+    let regions_in_error = in_error.iter().filter(|r| r.name != "global").count();
     if !in_error.is_empty() {
         writeln!(
             out,
@@ -112,7 +115,7 @@ pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut 
         "{}: {} · {regions} regions ({} in error) · {} API calls",
         p.paint(Style::Bold, format!("{} findings", s.total)),
         counts.join(", "),
-        in_error.len(),
+        regions_in_error,
         scan.api_calls
     )?;
     if opts.hints {

@@ -298,3 +298,32 @@ fn collect_refuses_an_unwritable_destination_before_calling_aws() {
         "{stderr}"
     );
 }
+
+/// With stderr on a terminal the progress bar draws from its own thread while the scan
+/// runs; nothing may wait on a lock the main thread holds. `script` (util-linux) gives
+/// the binary a pseudo-terminal.
+#[test]
+fn progress_on_a_terminal_does_not_block_the_scan() {
+    let moto = MotoServer::start();
+    let command = format!(
+        "{} scan --regions ca-central-1 --endpoint-url {} -v",
+        assert_cmd::cargo::cargo_bin!("cloudposture").display(),
+        moto.endpoint_url()
+    );
+    // `timeout`: a deadlock must fail the test (exit 124), not hang it.
+    let output = std::process::Command::new("timeout")
+        .args(["120", "script", "-qec", &command, "/dev/null"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("`timeout` and `script` (coreutils, util-linux) run the binary on a pseudo-terminal");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("collecting"), "the progress bar was drawn: {text}");
+    assert!(text.contains("1 failing"), "{text}");
+    assert!(text.contains("\x1b["), "colour on a terminal: {text}");
+}

@@ -58,7 +58,13 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         ScanFormat::Ocsf => Format::Ocsf.write(&report, writer),
         ScanFormat::Asff => Format::Asff.write(&report, writer),
     };
-    rendered.map_err(|e| anyhow::Error::new(e).context("cannot write the report"))?;
+    let exit = exit_code(&report, args.fail_on);
+    match rendered {
+        // The reader went away (`cloudposture scan | head`): the verdict still stands.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && !output.is_file() => return Ok(exit),
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot write the report").into()),
+        Ok(()) => {}
+    }
     if let Some(path) = output.commit(term.out)? {
         let s = &report.summary;
         term.note(
@@ -75,7 +81,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
             ),
         );
     }
-    Ok(exit_code(&report, args.fail_on))
+    Ok(exit)
 }
 
 /// 1 when something fails at or above the threshold; else 3 when something could not
