@@ -327,3 +327,32 @@ fn progress_on_a_terminal_does_not_block_the_scan() {
     assert!(text.contains("1 failing"), "{text}");
     assert!(text.contains("\x1b["), "colour on a terminal: {text}");
 }
+
+/// A region that cannot be read is recorded in the snapshot: `collect` exits 3, and so
+/// does every later scan of that snapshot.
+#[test]
+fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
+    let dir = TempDir::new().unwrap();
+    let snapshot = dir.path().join("partial.json");
+    let collected = cloudposture()
+        .args(["collect", "--regions", "eu-south-1", "--max-attempts", "1"])
+        .args(["--endpoint-url", "http://127.0.0.1:1", "--output"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&collected.stderr);
+    assert_eq!(collected.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("1 regions (1 in error)"), "{stderr}");
+    assert!(stderr.contains("eu-south-1: DescribeVpcs"), "{stderr}");
+
+    let scanned = cloudposture()
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(scanned.status.code(), Some(3));
+    let report = json_of(&scanned);
+    assert_eq!(report["scan"]["regions"][1]["name"], "eu-south-1");
+    assert_eq!(report["scan"]["regions"][1]["status"], "error");
+    assert_eq!(report["summary"]["pass"], 0);
+}

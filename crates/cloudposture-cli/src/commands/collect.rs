@@ -46,7 +46,7 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
             "wrote {}: {} regions ({} in error), {vpcs} VPCs, {flow_logs} flow logs, {api_calls} API calls",
             args.output.display(),
             inventory.regions.len(),
-            in_error.len(),
+            in_error.iter().filter(|r| r.name != "global").count(),
         ),
     );
     for r in &in_error {
