@@ -25,11 +25,16 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
 
     let started_at = Timestamp::now();
     let (inventory, source, label) = match &args.snapshot {
-        Some(path) => (
-            source::load_snapshot(path)?,
-            ScanSource::Snapshot,
-            format!("snapshot {}", path.display()),
-        ),
+        Some(path) => {
+            let inventory = source::load_snapshot(path)?;
+            // The data is as old as the snapshot, not as the scan: say so.
+            let label = format!(
+                "snapshot {}, {}",
+                path.display(),
+                inventory.collected_at.strftime("%Y-%m-%d %H:%MZ")
+            );
+            (inventory, ScanSource::Snapshot, label)
+        }
         None => {
             let show_progress = term.stderr_is_terminal && !global.quiet;
             let inventory = source::collect_live(&args.live, &plan.required_kinds(), show_progress)?;
