@@ -303,6 +303,49 @@ fn table_shows_passing_on_request_and_colour_when_forced() {
 }
 
 #[test]
+fn muted_findings_are_listed_with_their_reason_on_request() {
+    let dir = TempDir::new().unwrap();
+    let config = config_file(
+        &dir,
+        "[[exceptions]]\ntags = [\"Environment::sandbox\"]\nreason = \"rebuilt nightly\"\n",
+    );
+    let output = cloudposture()
+        .args(["scan", "--show-passing", "--config"])
+        .arg(&config)
+        .arg("--snapshot")
+        .arg(demo())
+        .output()
+        .unwrap();
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.contains("6 failing"), "{table}");
+    assert!(
+        table.contains("MUTED  VPC-001  VPC Flow Logs Enabled  [low]  1 muted"),
+        "{table}"
+    );
+    assert!(
+        table.contains(&format!(
+            "{SANDBOX}  sandbox-42  muted: rebuilt nightly (no flow log"
+        )),
+        "{table}"
+    );
+}
+
+#[test]
+fn verbose_logs_go_to_stderr_only() {
+    let output = cloudposture()
+        .args(["-v", "scan", "--format", "json", "--snapshot"])
+        .arg(demo())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("planned") && stderr.contains("evaluated"),
+        "{stderr}"
+    );
+    let _: Value = serde_json::from_slice(&output.stdout).unwrap();
+}
+
+#[test]
 fn no_color_env_turns_colour_off_in_auto_mode() {
     cloudposture()
         .env("NO_COLOR", "1")

@@ -22,6 +22,12 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     let registry = super::registry()?;
     let plan = config.plan(&registry, &args.selection.to_selection())?;
     let mut output = Output::open(args.output.as_deref())?;
+    tracing::info!(
+        rules = ?plan.rules().iter().map(|p| p.rule.metadata().id).collect::<Vec<_>>(),
+        kinds = ?plan.required_kinds(),
+        config = ?config.path,
+        "planned"
+    );
 
     let started_at = Timestamp::now();
     let (inventory, source, label) = match &args.snapshot {
@@ -42,6 +48,14 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         }
     };
     let report = plan.evaluate(&inventory, source, started_at);
+    tracing::info!(
+        total = report.summary.total,
+        fail = report.summary.fail,
+        error = report.summary.error,
+        api_calls = report.scan.api_calls,
+        complete = report.is_complete(),
+        "evaluated"
+    );
 
     let color = !output.is_file() && term.color(global);
     let writer = output.writer(term.out);
