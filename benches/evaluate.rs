@@ -180,6 +180,12 @@ fn engine_counts(report: &Report) -> Counts {
     }
 }
 
+fn median(reps: usize, mut run: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..reps).map(|_| run()).collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn sizes() -> Vec<usize> {
     // Criterion runs in test mode (each benchmark once) unless cargo passed `--bench`.
     if std::env::args().any(|a| a == "--bench") {
@@ -206,9 +212,7 @@ fn bench_evaluate(c: &mut Criterion) {
         // Same decisions, and the peak heap growth of one evaluation.
         let before = ALLOC.current_usage();
         ALLOC.reset_peak_usage();
-        let t = Instant::now();
         let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
-        let engine_once = t.elapsed();
         let peak = ALLOC.peak_usage().saturating_sub(before);
         assert_eq!(
             engine_counts(&report),
@@ -217,9 +221,21 @@ fn bench_evaluate(c: &mut Criterion) {
         );
         assert_eq!(report.findings.len(), n, "one finding per VPC");
         drop(report);
-        let t = Instant::now();
-        black_box(baseline(&inventory));
-        let baseline_once = t.elapsed();
+
+        // Medians of a few runs for the summary table (criterion's own estimates follow).
+        let reps = if n >= 1_000_000 { 3 } else { 7 };
+        let engine_once = median(reps, || {
+            let t = Instant::now();
+            let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
+            let elapsed = t.elapsed();
+            drop(black_box(report));
+            elapsed
+        });
+        let baseline_once = median(reps, || {
+            let t = Instant::now();
+            black_box(baseline(&inventory));
+            t.elapsed()
+        });
         table.push((n, engine_once, baseline_once, peak));
 
         let samples = if n >= 100_000 { 10 } else { 30 };
@@ -234,6 +250,7 @@ fn bench_evaluate(c: &mut Criterion) {
         });
     }
     group.finish();
+    eprintln!("\nmedians of a few runs; evaluation only (reports are dropped outside the timing)");
     eprintln!(
         "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15}",
         "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC"
