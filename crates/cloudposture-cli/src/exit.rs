@@ -58,8 +58,37 @@ impl fmt::Debug for CliError {
 }
 
 impl fmt::Display for CliError {
+    /// The chain on one line, `outer: inner: root`, leaving out a cause that the message
+    /// before it already quotes (errors that print their source themselves).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `{:#}` prints the anyhow chain on one line: "outer: inner: root".
-        write!(f, "{:#}", self.error)
+        let mut line = String::new();
+        for cause in self.error.chain() {
+            let text = cause.to_string();
+            if line.contains(&text) {
+                continue;
+            }
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+        f.write_str(&line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_already_quoted_are_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e: CliError = anyhow::Error::new(io)
+            .context("snapshot `a.json`: no such file")
+            .into();
+        assert_eq!(e.to_string(), "snapshot `a.json`: no such file");
+        let e: CliError = anyhow::anyhow!("root").context("middle").context("top").into();
+        assert_eq!(e.to_string(), "top: middle: root");
+        assert_eq!(e.exit, Exit::Usage);
     }
 }
