@@ -1,7 +1,7 @@
 //! Scans a live account: the normal AWS credential chain (environment, profiles, SSO,
 //! assumed roles), every enabled region, then prints the summary and failing findings.
 //!
-//! Run: `cargo run --example scan_live [-- --endpoint-url URL] [--profile NAME]`
+//! Run: `cargo run --example scan_live -- [--endpoint-url URL] [--profile NAME]`
 
 use cloudposture::aws::sdk::{SdkCollector, SdkOptions};
 use cloudposture::core::jiff::Timestamp;
