@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
 use cloudposture_core::{RiskLevel, Selection, Standard};
 
+use crate::commands::fix::FixArgs;
+
 /// Check an AWS account against security best-practice rules.
 ///
 /// cloudposture lists what the selected rules need (only that, every page, all
@@ -28,6 +30,7 @@ use cloudposture_core::{RiskLevel, Selection, Standard};
         cloudposture scan --snapshot examples/demo-account.json\n  \
         cloudposture scan --profile prod --regions eu-west-1,us-east-1 --format json --output report.json\n  \
         cloudposture rules show VPC-001\n  \
+        cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs [--apply]\n  \
         cloudposture iam-policy --rules VPC"
 )]
 pub struct Cli {
@@ -80,6 +83,16 @@ pub enum Command {
     /// credentials needed there). Exits 3 when a region could not be read completely:
     /// the snapshot is written anyway and records what failed.
     Collect(CollectArgs),
+    /// Create what failing findings lack: for VPC-001, the flow logs of failing VPCs.
+    ///
+    /// Scans the live account as `scan` does and plans one flow log per failing VPC
+    /// (passing, muted and skipped VPCs, and regions that could not be read, are never
+    /// touched). Without --apply nothing is created: the plan is printed and every
+    /// CreateFlowLogs call is sent with DryRun=true, so AWS says what it would refuse.
+    /// With --apply the flow logs are created (VPCs that already have the planned flow log
+    /// are left alone) and the regions are scanned again.
+    #[command(after_long_help = crate::commands::fix::EXIT_CODES)]
+    Fix(FixArgs),
     /// List the rules, or show one rule's knowledge-base page.
     #[command(subcommand)]
     Rules(RulesCommand),

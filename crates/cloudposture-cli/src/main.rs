@@ -67,6 +67,7 @@ fn run(cli: &Cli, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
     match &cli.command {
         Command::Scan(args) => commands::scan::run(args, &cli.global, term),
         Command::Collect(args) => commands::collect::run(args, &cli.global, term),
+        Command::Fix(args) => commands::fix::run(args, &cli.global, term),
         Command::Rules(cmd) => commands::rules::run(cmd, &cli.global, term),
         Command::IamPolicy(args) => commands::iam_policy::run(args, &cli.global, term),
     }

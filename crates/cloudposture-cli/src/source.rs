@@ -18,6 +18,16 @@ pub fn load_snapshot(path: &Path) -> anyhow::Result<Inventory> {
     snapshot::load(path).map_err(anyhow::Error::new)
 }
 
+/// The SDK options of the live flags (profile, endpoint, attempts).
+pub fn sdk_options(args: &LiveArgs) -> SdkOptions {
+    SdkOptions {
+        profile: args.profile.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        max_attempts: args.max_attempts,
+        ..SdkOptions::default()
+    }
+}
+
 /// Collects `kinds` from the live account described by `args`.
 ///
 /// Regions that fail are recorded in the inventory (the report says so and the exit
@@ -38,12 +48,7 @@ pub fn collect_live(
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
         concurrency: usize::from(args.concurrency),
     };
-    let sdk_options = SdkOptions {
-        profile: args.profile.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-        max_attempts: args.max_attempts,
-        ..SdkOptions::default()
-    };
+    let sdk_options = sdk_options(args);
     tracing::info!(regions = ?options.regions, kinds = ?options.kinds, "collecting");
     runtime.block_on(async {
         let sdk = SdkCollector::new(sdk_options).await;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod collect;
+pub mod fix;
 pub mod iam_policy;
 pub mod rules;
 pub mod scan;

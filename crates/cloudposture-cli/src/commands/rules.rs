@@ -84,7 +84,7 @@ fn write_list(rules: &[&'static RuleMetadata], out: &mut dyn Write) -> std::io::
 /// The language tag of a fenced code block for a step done `via` something.
 fn fence_language(via: &str) -> &'static str {
     match via.to_ascii_lowercase().as_str() {
-        "cli" | "aws-cli" | "shell" => "sh",
+        "cli" | "aws-cli" | "shell" | "cloudposture" => "sh",
         "cloudformation" => "yaml",
         "terraform" => "hcl",
         "iam" | "iam-policy" | "json" => "json",

@@ -1,0 +1,496 @@
+//! `cloudposture fix`: create what failing findings lack (for VPC-001, flow logs).
+//!
+//! flags checked (destination, role, traffic type: exit 2 before any API call) → live
+//! scan → one action per failing finding of a rule that can fix it (passing, muted,
+//! skipped and error findings are never touched) → plan printed → `DryRun=true` calls
+//! (default) or the real ones (`--apply`) → with `--apply`, the regions fixed are scanned
+//! again and the new status of each VPC is shown.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use clap::{Args, ValueEnum};
+use cloudposture_aws::fix::{FixOutcome, FixResult};
+use cloudposture_aws::sdk::{SdkCollector, fix as executor};
+use cloudposture_aws::{Inventory, RegionScope};
+use cloudposture_core::jiff::Timestamp;
+use cloudposture_core::{
+    Finding, FixError, FixPlan, Plan, PlannedRule, Report, ResourceRef, RuleContext, ScanSource, Settings,
+    SettingsError, Status,
+};
+use serde::Serialize;
+
+use crate::cli::{GlobalArgs, LiveArgs, SelectionArgs};
+use crate::config_file;
+use crate::exit::{CliError, Exit};
+use crate::source;
+use crate::terminal::Terminal;
+
+/// What `fix --help` says about exit codes.
+pub const EXIT_CODES: &str = "Exit codes:\n  \
+    0  every planned flow log would be created (dry run), or was created or already existed\n     \
+       and its VPC now passes (--apply); also when there is nothing to fix\n  \
+    1  AWS would refuse (dry run) or refused at least one action, or a fixed VPC still fails\n  \
+    2  bad usage or input (flags, config, --snapshot): nothing was called\n  \
+    3  the account could not be read, or some regions could not (nothing failed otherwise)\n\n\
+    Examples:\n  \
+    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs\n  \
+    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs --apply\n  \
+    cloudposture fix --regions eu-west-1 --destination cloud-watch-logs:/vpc/flow-logs \\\n    \
+    --role-arn arn:aws:iam::123456789012:role/flow-logs --apply";
+
+/// Settings of the rules that `--destination`, `--role-arn` and `--traffic-type` set.
+const DESTINATION_SETTING: &str = "remediation_destination";
+const ROLE_SETTING: &str = "remediation_role_arn";
+const TRAFFIC_SETTING: &str = "traffic_type";
+
+/// `fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Not allowed: a snapshot cannot be changed (kept to say so clearly).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Where the new flow logs publish: `s3:arn:aws:s3:::BUCKET[/PREFIX]`,
+    /// `cloud-watch-logs:LOG_GROUP` (needs --role-arn) or `kinesis-data-firehose:STREAM_ARN`.
+    /// Default: the rule's `remediation_destination` setting.
+    #[arg(long, value_name = "DESTINATION")]
+    pub destination: Option<String>,
+    /// IAM role that delivers the logs to CloudWatch Logs (assumable by
+    /// vpc-flow-logs.amazonaws.com). Default: the rule's `remediation_role_arn` setting,
+    /// unless --destination is given.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Traffic the new flow logs record. Default: ALL, or what the rule's `traffic_type`
+    /// setting requires.
+    #[arg(long, value_enum, ignore_case = true, value_name = "TYPE")]
+    pub traffic_type: Option<FixTraffic>,
+    /// Create the flow logs. Without it nothing is created: the plan is printed and checked
+    /// with DryRun=true (AWS checks the permissions).
+    #[arg(long)]
+    pub apply: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
+    pub format: FixFormat,
+}
+
+/// `--traffic-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixTraffic {
+    /// Accepted and rejected traffic.
+    #[value(name = "ALL")]
+    All,
+    /// Accepted traffic only.
+    #[value(name = "ACCEPT")]
+    Accept,
+    /// Rejected traffic only.
+    #[value(name = "REJECT")]
+    Reject,
+}
+
+impl FixTraffic {
+    fn as_str(self) -> &'static str {
+        match self {
+            FixTraffic::All => "ALL",
+            FixTraffic::Accept => "ACCEPT",
+            FixTraffic::Reject => "REJECT",
+        }
+    }
+
+    /// Whether a flow log of this traffic meets a rule requiring `required`.
+    fn covers(self, required: &str) -> bool {
+        self == FixTraffic::All || required == "any" || required == self.as_str()
+    }
+}
+
+/// `fix --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// For people.
+    Text,
+    /// The plan, each outcome and the new status of each VPC, as JSON.
+    Json,
+}
+
+/// Runs `fix`.
+pub fn run(args: &FixArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
+    if let Some(path) = &args.snapshot {
+        return Err(anyhow!(
+            "fix needs a live account; --snapshot `{}` can be scanned but not changed: drop --snapshot and \
+             name the account with --profile (and --regions)",
+            path.display()
+        )
+        .into());
+    }
+    let config = config_file::load(global.config.as_deref())?;
+    let registry = super::registry()?;
+    let plan = config.plan(&registry, &args.selection.to_selection())?;
+    let fix_settings = fix_settings(args, &plan)?;
+
+    let show_progress = term.stderr_is_terminal && !global.quiet;
+    let started_at = Timestamp::now();
+    let inventory = source::collect_live(&args.live, &plan.required_kinds(), show_progress)?;
+    let report = plan.evaluate(&inventory, ScanSource::Live, started_at);
+    let fix_plan = FixPlan::from_findings(&report.findings, |finding| {
+        match plan
+            .rules()
+            .iter()
+            .position(|p| p.rule.metadata().id == finding.rule_id)
+        {
+            Some(i) => plan.rules()[i].rule.plan_fix(finding, &fix_settings[i]),
+            None => Ok(None),
+        }
+    })
+    .map_err(anyhow::Error::new)?;
+
+    let outcomes = if fix_plan.actions.is_empty() {
+        Vec::new()
+    } else {
+        execute(&args.live, &fix_plan, !args.apply)?
+    };
+    let after = if args.apply && !outcomes.is_empty() {
+        Some(rescan(args, &plan, &outcomes, show_progress)?)
+    } else {
+        None
+    };
+
+    let result = FixReport::new(&report, &fix_plan, &outcomes, after.as_ref(), args.apply);
+    match args.format {
+        FixFormat::Text => result.write_text(&mut *term.out),
+        FixFormat::Json => serde_json::to_writer_pretty(&mut *term.out, &result)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(term.out)),
+    }
+    .context("cannot write to stdout")?;
+    term.out.flush().context("cannot write to stdout")?;
+    Ok(result.exit())
+}
+
+/// The settings each planned rule plans its fix with: its own, with the flags applied to
+/// the settings it declares; checked as a scan checks settings, and by planning for a
+/// passing finding (which gets no action, but bad options are an error whatever the
+/// finding), so that bad flags stop the command before any API call.
+fn fix_settings(args: &FixArgs, plan: &Plan<'_, Inventory>) -> Result<Vec<Settings>, CliError> {
+    let mut all = Vec::with_capacity(plan.rules().len());
+    for planned in plan.rules() {
+        let m = planned.rule.metadata();
+        let mut raw: BTreeMap<&str, serde_json::Value> = planned
+            .settings
+            .iter()
+            .filter_map(|(k, v)| Some((k, serde_json::to_value(v).ok()?)))
+            .collect();
+        let declares = |name: &str| m.setting(name).is_some();
+        if let Some(destination) = &args.destination
+            && declares(DESTINATION_SETTING)
+        {
+            raw.insert(DESTINATION_SETTING, destination.clone().into());
+            // The configured role belongs to the configured destination.
+            raw.remove(ROLE_SETTING);
+        }
+        if let Some(role) = &args.role_arn
+            && declares(ROLE_SETTING)
+        {
+            raw.insert(ROLE_SETTING, role.clone().into());
+        }
+        if declares(TRAFFIC_SETTING) {
+            let required = planned.settings.str(TRAFFIC_SETTING).unwrap_or("any").to_string();
+            if let Some(traffic) = args.traffic_type {
+                if !traffic.covers(&required) {
+                    return Err(anyhow!(
+                        "`--traffic-type {}` would not make the VPCs pass: rule `{}` requires {required} \
+                         traffic (its `traffic_type` setting); use `--traffic-type ALL` or `{required}`",
+                        traffic.as_str(),
+                        m.id
+                    )
+                    .into());
+                }
+                raw.insert(TRAFFIC_SETTING, traffic.as_str().into());
+            }
+        }
+        let settings = Settings::resolve(m.id, m.settings, raw.iter().map(|(k, v)| (*k, v)))
+            .and_then(|s| planned.rule.validate_settings(&s).map(|()| s))
+            .map_err(|e| flag_error(args, e))?;
+        probe(planned, &settings).map_err(anyhow::Error::new)?;
+        all.push(settings);
+    }
+    Ok(all)
+}
+
+/// A settings error, in the words of the flag that caused it.
+fn flag_error(args: &FixArgs, error: SettingsError) -> CliError {
+    if let SettingsError::InvalidValue { key, detail, .. } = &error {
+        let flag = match key.as_str() {
+            DESTINATION_SETTING if args.destination.is_some() => Some("--destination"),
+            ROLE_SETTING if args.role_arn.is_some() => Some("--role-arn"),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            return anyhow!("invalid `{flag}`: {detail}").into();
+        }
+    }
+    anyhow::Error::new(error).into()
+}
+
+/// Plans a fix for a passing finding: no action, but an error when the options cannot
+/// make one (no destination, a CloudWatch Logs destination without a role).
+fn probe(planned: &PlannedRule<'_, Inventory>, settings: &Settings) -> Result<(), FixError> {
+    let m = planned.rule.metadata();
+    let ctx = RuleContext::new(m, settings, planned.risk);
+    let finding: Finding = ctx.pass(ResourceRef::new(m.resource_kind, "-").in_region("us-east-1"), "");
+    planned.rule.plan_fix(&finding, settings).map(|_| ())
+}
+
+/// Sends the plan's calls: with `DryRun=true` when `dry_run`.
+fn execute(live: &LiveArgs, plan: &FixPlan, dry_run: bool) -> anyhow::Result<Vec<FixOutcome>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    tracing::info!(actions = plan.actions.len(), dry_run, "fixing");
+    Ok(runtime.block_on(async {
+        let aws = SdkCollector::new(source::sdk_options(live)).await;
+        executor::execute(&aws, &plan.actions, dry_run).await
+    }))
+}
+
+/// Collects the regions of `outcomes` again and evaluates them.
+fn rescan(
+    args: &FixArgs,
+    plan: &Plan<'_, Inventory>,
+    outcomes: &[FixOutcome],
+    show_progress: bool,
+) -> Result<Report, CliError> {
+    let regions: BTreeSet<String> = outcomes.iter().map(|o| o.region.clone()).collect();
+    let mut live = args.live.clone();
+    live.regions = RegionScope::Only(regions.into_iter().collect());
+    let started_at = Timestamp::now();
+    let inventory = source::collect_live(&live, &plan.required_kinds(), show_progress)?;
+    Ok(plan.evaluate(&inventory, ScanSource::Live, started_at))
+}
+
+/// What `fix` did, as printed.
+#[derive(Debug, Serialize)]
+struct FixReport<'a> {
+    /// `dry-run` or `apply`.
+    mode: &'static str,
+    /// The scanned account.
+    account: Option<&'a str>,
+    /// Findings not touched, by status.
+    not_touched: BTreeMap<&'static str, usize>,
+    /// Regions that could not be read, with why: their VPCs are not fixed.
+    regions_in_error: Vec<(&'a str, &'a str)>,
+    /// The plan.
+    plan: &'a FixPlan,
+    /// One per action, with the status of its resource after the fix (`--apply`).
+    results: Vec<ActionResult<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ActionResult<'a> {
+    rule_id: &'static str,
+    resource: &'a ResourceRef,
+    summary: &'a str,
+    outcome: &'a FixResult,
+    /// The rule's verdict after the fix (`--apply` only).
+    after: Option<After<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct After<'a> {
+    status: Status,
+    message: &'a str,
+}
+
+impl<'a> FixReport<'a> {
+    fn new(
+        report: &'a Report,
+        plan: &'a FixPlan,
+        outcomes: &'a [FixOutcome],
+        after: Option<&'a Report>,
+        apply: bool,
+    ) -> Self {
+        let mut not_touched = BTreeMap::new();
+        for status in [Status::Pass, Status::Muted, Status::Skipped, Status::Error] {
+            let n = report.findings.iter().filter(|f| f.status == status).count();
+            not_touched.insert(status.as_str(), n);
+        }
+        let regions_in_error = report
+            .scan
+            .regions
+            .iter()
+            .filter_map(|r| Some((r.name.as_str(), r.error.as_deref()?)))
+            .collect();
+        let results = plan
+            .actions
+            .iter()
+            .zip(outcomes)
+            .map(|(action, outcome)| ActionResult {
+                rule_id: action.rule_id,
+                resource: &action.resource,
+                summary: &action.summary,
+                outcome: &outcome.result,
+                after: after.map(|report| {
+                    report
+                        .findings
+                        .iter()
+                        .find(|f| f.rule_id == action.rule_id && f.resource.id == action.resource.id)
+                        .map_or(
+                            After {
+                                status: Status::Error,
+                                message: "not found when scanned again",
+                            },
+                            |f| After {
+                                status: f.status,
+                                message: &f.message,
+                            },
+                        )
+                }),
+            })
+            .collect();
+        FixReport {
+            mode: if apply { "apply" } else { "dry-run" },
+            account: report.scan.account.as_deref(),
+            not_touched,
+            regions_in_error,
+            plan,
+            results,
+        }
+    }
+
+    fn apply(&self) -> bool {
+        self.mode == "apply"
+    }
+
+    /// 1 when an action failed (or would be refused) or a fixed resource does not pass;
+    /// else 3 when some regions could not be read; else 0.
+    fn exit(&self) -> Exit {
+        let failed = self
+            .results
+            .iter()
+            .any(|r| !r.outcome.is_success() || r.after.as_ref().is_some_and(|a| a.status != Status::Pass));
+        if failed {
+            Exit::Failing
+        } else if !self.regions_in_error.is_empty() {
+            Exit::Incomplete
+        } else {
+            Exit::Ok
+        }
+    }
+
+    fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mode = if self.apply() {
+            "apply"
+        } else {
+            "dry run: nothing is created"
+        };
+        writeln!(
+            out,
+            "cloudposture fix · account {} · {mode}",
+            self.account.unwrap_or("(unknown account)")
+        )?;
+        writeln!(out)?;
+        let n = self.plan.actions.len();
+        if n == 0 {
+            writeln!(out, "Nothing to fix: no failing finding.")?;
+        } else {
+            writeln!(out, "Plan: {n} {}", plural(n, "action", "actions"))?;
+            let mut sorted: Vec<&ActionResult<'_>> = self.results.iter().collect();
+            sorted.sort_by(|a, b| {
+                (a.resource.region.as_deref(), a.resource.id.as_str())
+                    .cmp(&(b.resource.region.as_deref(), b.resource.id.as_str()))
+            });
+            for r in &sorted {
+                writeln!(out, "  {}  {}", r.rule_id, r.summary)?;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                if self.apply() {
+                    "Result:"
+                } else {
+                    "Dry run (DryRun=true):"
+                }
+            )?;
+            let width = sorted.iter().map(|r| r.resource.id.len()).max().unwrap_or(0);
+            for r in &sorted {
+                let region = r.resource.region.as_deref().unwrap_or("-");
+                let mut line = format!("  {:<width$}  {region}  {}", r.resource.id, r.outcome);
+                if let Some(after) = &r.after {
+                    line.push_str(&format!(" · now {}", after.status));
+                    if after.status != Status::Pass {
+                        line.push_str(&format!(": {}", after.message));
+                    }
+                }
+                writeln!(out, "{line}")?;
+            }
+        }
+        for item in &self.plan.not_planned {
+            writeln!(
+                out,
+                "  not planned: {} {}: {}",
+                item.rule_id, item.resource.id, item.reason
+            )?;
+        }
+        writeln!(out)?;
+        let touched: Vec<String> = self
+            .not_touched
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        writeln!(out, "Not touched: {}", touched.join(", "))?;
+        for (region, error) in &self.regions_in_error {
+            writeln!(
+                out,
+                "  region {region} could not be read, its VPCs are not fixed: {error}"
+            )?;
+        }
+        let count = |pred: fn(&FixResult) -> bool| self.results.iter().filter(|r| pred(r.outcome)).count();
+        let failed = count(|o| !o.is_success());
+        if n > 0 && self.apply() {
+            let passing = self
+                .results
+                .iter()
+                .filter(|r| r.after.as_ref().is_some_and(|a| a.status == Status::Pass))
+                .count();
+            writeln!(
+                out,
+                "{} created, {} already existed, {failed} failed; {passing} of {n} now pass",
+                count(|o| matches!(o, FixResult::Created { .. })),
+                count(|o| matches!(o, FixResult::AlreadyExists { .. })),
+            )?;
+        } else if n > 0 {
+            writeln!(
+                out,
+                "{} would succeed, {failed} would be refused; nothing was created. Add --apply to create them.",
+                n - failed
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traffic_types_cover_what_they_record() {
+        assert!(
+            FixTraffic::All.covers("ALL")
+                && FixTraffic::All.covers("REJECT")
+                && FixTraffic::All.covers("any")
+        );
+        assert!(FixTraffic::Reject.covers("any") && FixTraffic::Reject.covers("REJECT"));
+        assert!(!FixTraffic::Reject.covers("ALL") && !FixTraffic::Accept.covers("REJECT"));
+    }
+}

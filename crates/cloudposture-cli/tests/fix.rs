@@ -1,0 +1,551 @@
+//! `cloudposture fix` against moto's EC2 emulator: the plan and its dry run change
+//! nothing, `--apply` creates flow logs (S3, CloudWatch Logs) that make the VPCs pass, a
+//! second run creates nothing, a missing bucket fails its VPCs, and bad flags stop the
+//! command before any API call.
+//!
+//! One moto server serves the whole binary; each test works in a region of its own.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use assert_cmd::Command;
+use cloudposture_moto::{AWS_ENV_TO_REMOVE, MotoServer};
+use serde_json::Value;
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/flow-logs";
+
+/// The binary talking to the shared moto server and nothing else.
+fn cloudposture(moto: &MotoServer) -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("cloudposture");
+    for var in AWS_ENV_TO_REMOVE
+        .iter()
+        .chain(&["CLOUDPOSTURE_CONFIG", "RUST_LOG", "NO_COLOR"])
+    {
+        cmd.env_remove(var);
+    }
+    cmd.envs(moto.env());
+    cmd
+}
+
+/// `fix --regions REGION` plus `args`.
+fn fix(moto: &MotoServer, region: &str, args: &[&str]) -> std::process::Output {
+    cloudposture(moto)
+        .args(["fix", "--regions", region])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(output), stderr(output)))
+}
+
+/// (VPC, destination or log group, traffic type) of every flow log of `region`, sorted.
+fn flow_logs(moto: &MotoServer, region: &str) -> Vec<(String, String, String)> {
+    runtime().block_on(async {
+        let out = moto.ec2_client(region).describe_flow_logs().send().await.unwrap();
+        let mut logs: Vec<_> = out
+            .flow_logs()
+            .iter()
+            .map(|f| {
+                let destination = f
+                    .log_destination()
+                    .filter(|d| !d.is_empty())
+                    .or(f.log_group_name())
+                    .unwrap_or_default();
+                (
+                    f.resource_id().unwrap_or_default().to_string(),
+                    destination.to_string(),
+                    f.traffic_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        logs.sort();
+        logs
+    })
+}
+
+/// Two new VPCs without flow log in `region` (moto's default VPC has none either), and a
+/// logged one; returns (unlogged, logged).
+fn seed(moto: &MotoServer, region: &str, bucket: &str) -> (Vec<String>, String) {
+    runtime().block_on(async {
+        moto.create_bucket(bucket).await;
+        let a = moto.create_vpc(region, "10.1.0.0/16", &[("Name", "a")]).await;
+        let b = moto.create_vpc(region, "10.2.0.0/16", &[("Name", "b")]).await;
+        let logged = moto
+            .create_vpc(region, "10.3.0.0/16", &[("Name", "logged")])
+            .await;
+        moto.create_flow_log_s3(region, &logged, "VPC", bucket, "ALL")
+            .await;
+        let default = moto.default_vpc_id(region).await;
+        let mut unlogged = vec![a, b, default];
+        unlogged.sort();
+        (unlogged, logged)
+    })
+}
+
+/// Statuses of `scan --regions REGION`, by VPC.
+fn scan(moto: &MotoServer, region: &str) -> Vec<(String, String)> {
+    let output = cloudposture(moto)
+        .args(["scan", "--format", "json", "--regions", region])
+        .output()
+        .unwrap();
+    let report = json(&output);
+    let mut statuses: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"]["id"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    statuses.sort();
+    statuses
+}
+
+fn results(report: &Value) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["resource"]["id"].as_str().unwrap().to_string(), r.clone()))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn plan_only_prints_the_plan_checks_it_and_changes_nothing() {
+    let moto = MotoServer::shared();
+    let region = "eu-west-3";
+    let bucket = "cloudposture-cli-fix-plan";
+    let (unlogged, logged) = seed(moto, region, bucket);
+    let before = flow_logs(moto, region);
+    let destination = format!("s3:arn:aws:s3:::{bucket}");
+
+    let output = fix(moto, region, &["--destination", &destination]);
+
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
+    assert!(
+        text.starts_with("cloudposture fix · account 123456789012 · dry run: nothing is created"),
+        "{text}"
+    );
+    assert!(text.contains("Plan: 3 actions"), "{text}");
+    for vpc in &unlogged {
+        assert!(
+            text.contains(&format!(
+                "VPC-001  create an ALL flow log on {vpc} ({region}) to s3 arn:aws:s3:::{bucket}"
+            )),
+            "{text}"
+        );
+    }
+    assert!(
+        !text.contains(&format!("on {logged}")),
+        "a passing VPC is never planned: {text}"
+    );
+    assert_eq!(
+        text.matches("would succeed").count(),
+        4,
+        "3 VPCs and the summary: {text}"
+    );
+    assert!(
+        text.contains("Not touched: 0 error, 0 muted, 1 pass, 0 skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "3 would succeed, 0 would be refused; nothing was created. Add --apply to create them."
+        ),
+        "{text}"
+    );
+    assert_eq!(flow_logs(moto, region), before, "the dry run created nothing");
+
+    let output = fix(moto, region, &["--destination", &destination, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    assert_eq!(report["mode"], "dry-run");
+    assert_eq!(report["plan"]["actions"].as_array().unwrap().len(), 3);
+    let action = &report["plan"]["actions"][0];
+    assert_eq!(action["operation"], "ec2:CreateFlowLogs");
+    assert_eq!(action["parameters"]["destination_type"], "s3");
+    assert_eq!(
+        action["parameters"]["log_destination"],
+        format!("arn:aws:s3:::{bucket}")
+    );
+    assert!(
+        action["parameters"]["client_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("cloudposture-")
+    );
+    for (vpc, result) in results(&report) {
+        assert!(unlogged.contains(&vpc));
+        assert_eq!(result["outcome"]["status"], "would_succeed");
+        assert_eq!(result["after"], Value::Null);
+    }
+    assert_eq!(flow_logs(moto, region), before);
+}
+
+#[test]
+fn apply_to_s3_makes_the_vpcs_pass_and_a_second_apply_creates_nothing() {
+    let moto = MotoServer::shared();
+    let region = "eu-north-1";
+    let bucket = "cloudposture-cli-fix-s3";
+    let (unlogged, logged) = seed(moto, region, bucket);
+    let destination = format!("s3:arn:aws:s3:::{bucket}");
+
+    let output = fix(
+        moto,
+        region,
+        &["--destination", &destination, "--apply", "--format", "json"],
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["mode"], "apply");
+    let results = results(&report);
+    assert_eq!(results.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), unlogged);
+    for (_, result) in &results {
+        assert_eq!(result["outcome"]["status"], "created", "{result}");
+        assert!(
+            result["outcome"]["flow_log_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("fl-")
+        );
+        assert_eq!(result["after"]["status"], "pass", "{result}");
+    }
+    let logs = flow_logs(moto, region);
+    for vpc in unlogged.iter().chain([&logged]) {
+        assert!(
+            logs.contains(&(vpc.clone(), format!("arn:aws:s3:::{bucket}"), "ALL".to_string())),
+            "{vpc}: {logs:?}"
+        );
+    }
+    assert_eq!(logs.len(), 4);
+    assert!(scan(moto, region).iter().all(|(_, status)| status == "pass"));
+
+    let again = fix(moto, region, &["--destination", &destination, "--apply"]);
+    let text = stdout(&again);
+    assert_eq!(again.status.code(), Some(0), "{text}");
+    assert!(text.contains("Nothing to fix: no failing finding."), "{text}");
+    assert!(
+        text.contains("Not touched: 0 error, 0 muted, 4 pass, 0 skipped"),
+        "{text}"
+    );
+    assert_eq!(flow_logs(moto, region), logs, "the second apply created nothing");
+}
+
+#[test]
+fn apply_to_cloud_watch_logs_with_a_role() {
+    let moto = MotoServer::shared();
+    let region = "ca-central-1";
+    let (unlogged, _) = seed(moto, region, "cloudposture-cli-fix-cwl");
+    runtime().block_on(moto.create_log_group(region, "/vpc/flow-logs"));
+
+    let output = fix(
+        moto,
+        region,
+        &[
+            "--destination",
+            "cloud-watch-logs:/vpc/flow-logs",
+            "--role-arn",
+            ROLE,
+            "--traffic-type",
+            "reject",
+            "--apply",
+        ],
+    );
+
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
+    for vpc in &unlogged {
+        assert!(
+            text.contains(&format!(
+                "create a REJECT flow log on {vpc} ({region}) to cloud-watch-logs log group /vpc/flow-logs \
+                 (role {ROLE})"
+            )),
+            "{text}"
+        );
+    }
+    assert_eq!(text.matches("· now pass").count(), 3, "{text}");
+    assert!(
+        text.contains("3 created, 0 already existed, 0 failed; 3 of 3 now pass"),
+        "{text}"
+    );
+    let logs = flow_logs(moto, region);
+    for vpc in &unlogged {
+        assert!(
+            logs.contains(&(vpc.clone(), "/vpc/flow-logs".to_string(), "REJECT".to_string())),
+            "{logs:?}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_bucket_fails_its_vpcs_and_the_others_stay_fixed() {
+    let moto = MotoServer::shared();
+    let region = "ap-northeast-2";
+    let bucket = "cloudposture-cli-fix-partial";
+    let (unlogged, _) = seed(moto, region, bucket);
+    let (muted, fixed) = unlogged.split_first().unwrap();
+    // First run: one VPC is muted by the config (left alone), the others are fixed.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cloudposture.toml");
+    std::fs::write(
+        &config,
+        format!("[[exceptions]]\nresources = [\"{muted}\"]\nreason = \"owned by another team\"\n"),
+    )
+    .unwrap();
+    let destination = format!("s3:arn:aws:s3:::{bucket}");
+    let first = cloudposture(moto)
+        .args(["--config"])
+        .arg(&config)
+        .args([
+            "fix",
+            "--regions",
+            region,
+            "--destination",
+            &destination,
+            "--apply",
+        ])
+        .output()
+        .unwrap();
+    let text = stdout(&first);
+    assert_eq!(first.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Not touched: 0 error, 1 muted, 1 pass, 0 skipped"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&format!("on {muted}")),
+        "a muted VPC is never planned: {text}"
+    );
+    let logs = flow_logs(moto, region);
+
+    // Second run, to a bucket that does not exist: only the muted VPC is left to fix,
+    // and it fails; the VPCs fixed before are passing and not touched.
+    let output = fix(
+        moto,
+        region,
+        &[
+            "--destination",
+            "s3:arn:aws:s3:::cloudposture-no-such-bucket",
+            "--apply",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = json(&output);
+    let results = results(&report);
+    assert_eq!(results.len(), 1);
+    let (vpc, result) = &results[0];
+    assert_eq!(vpc, muted);
+    assert_eq!(result["outcome"]["status"], "failed");
+    assert_eq!(
+        result["outcome"]["message"],
+        "LogDestination: cloudposture-no-such-bucket does not exist."
+    );
+    assert_eq!(result["after"]["status"], "fail");
+    assert_eq!(report["not_touched"]["pass"], 3);
+    assert_eq!(flow_logs(moto, region), logs, "nothing was created");
+    for vpc in fixed {
+        assert!(scan(moto, region).contains(&(vpc.clone(), "pass".to_string())));
+    }
+
+    let text = stdout(&fix(
+        moto,
+        region,
+        &[
+            "--destination",
+            "s3:arn:aws:s3:::cloudposture-no-such-bucket",
+            "--apply",
+        ],
+    ));
+    assert!(
+        text.contains(&format!(
+            "{muted}  {region}  failed: 400: LogDestination: cloudposture-no-such-bucket does not exist. · now \
+             fail: no flow log"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 created, 0 already existed, 1 failed; 0 of 1 now pass"),
+        "{text}"
+    );
+}
+
+/// Bad flags end the command with exit 2 and a message naming the flag, before any API
+/// call: the endpoint does not answer, so a call would end in exit 3 instead.
+#[test]
+fn bad_flags_exit_2_before_any_call() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--destination", "ftp://bucket"],
+            "error: invalid `--destination`: `ftp://bucket` is not a flow-log destination; use \
+             `cloud-watch-logs:LOG_GROUP_NAME`",
+        ),
+        (
+            &["--destination", "s3:arn:aws:s3:::Bad_Bucket"],
+            "error: invalid `--destination`: `arn:aws:s3:::Bad_Bucket` names bucket `Bad_Bucket`",
+        ),
+        (
+            &["--destination", "cloud-watch-logs:/vpc/flows"],
+            "error: cannot plan a fix for rule `VPC-001`: the cloud-watch-logs destination `/vpc/flows` needs \
+             a delivery role: pass --role-arn",
+        ),
+        (
+            &[],
+            "error: cannot plan a fix for rule `VPC-001`: no destination: pass --destination \
+             s3:arn:aws:s3:::BUCKET[/prefix] or cloud-watch-logs:GROUP",
+        ),
+        (
+            &[
+                "--destination",
+                "cloud-watch-logs:/vpc/flows",
+                "--role-arn",
+                "flow-logs",
+            ],
+            "error: invalid `--role-arn`: `flow-logs` is not an IAM role ARN",
+        ),
+        (
+            &["--destination", "s3:arn:aws:s3:::flows", "--role-arn", ROLE],
+            "error: invalid `--role-arn`: the remediation destination is S3",
+        ),
+        (
+            &["--destination", "s3:arn:aws:s3:::flows", "--traffic-type", "some"],
+            "error: invalid value 'some' for '--traffic-type <TYPE>'",
+        ),
+        (
+            &[
+                "--destination",
+                "s3:arn:aws:s3:::flows",
+                "--snapshot",
+                "account.json",
+            ],
+            "error: fix needs a live account; --snapshot `account.json` can be scanned but not changed",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+            .env_remove("CLOUDPOSTURE_CONFIG")
+            .args([
+                "fix",
+                "--max-attempts",
+                "1",
+                "--endpoint-url",
+                "http://127.0.0.1:1",
+            ])
+            .args(*args)
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with(message), "{args:?}:\n{err}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+
+    // A traffic type that the rule's configured requirement does not accept.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cloudposture.toml");
+    std::fs::write(&config, "[rules.VPC-001]\ntraffic_type = \"ALL\"\n").unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .args(["--config"])
+        .arg(&config)
+        .args([
+            "fix",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+            "--destination",
+            "s3:arn:aws:s3:::flows",
+        ])
+        .args(["--traffic-type", "ACCEPT"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with(
+            "error: `--traffic-type ACCEPT` would not make the VPCs pass: rule `VPC-001` requires ALL traffic"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn help_documents_dry_run_apply_and_exit_codes() {
+    let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .args(["fix", "--help"])
+        .output()
+        .unwrap();
+    let help = stdout(&output);
+    assert_eq!(output.status.code(), Some(0));
+    for needle in [
+        "--destination",
+        "--role-arn",
+        "--traffic-type",
+        "--apply",
+        "DryRun",
+        "Exit codes:",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+    assert!(
+        !help.contains("--snapshot <FILE>"),
+        "the refused flag is hidden: {help}"
+    );
+}
+
+#[test]
+fn the_rule_page_and_the_remediation_policy_cover_fix() {
+    let show = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .args(["rules", "show", "VPC-001"])
+        .output()
+        .unwrap();
+    let page = stdout(&show);
+    assert!(
+        page.contains(
+            "```sh\n   cloudposture fix --rules VPC-001 --destination s3:arn:aws:s3:::BUCKET_NAME --apply"
+        ),
+        "{page}"
+    );
+
+    let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .env_remove("CLOUDPOSTURE_CONFIG")
+        .args(["iam-policy", "--rules", "VPC-001", "--remediation"])
+        .output()
+        .unwrap();
+    let policy: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let actions = policy["Statement"][0]["Action"].as_array().unwrap();
+    for needed in [
+        "ec2:CreateFlowLogs",
+        "ec2:DescribeFlowLogs",
+        "iam:PassRole",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+    ] {
+        assert!(actions.contains(&Value::from(needed)), "{needed}: {actions:?}");
+    }
+}
