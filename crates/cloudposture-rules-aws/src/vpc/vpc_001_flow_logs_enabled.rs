@@ -236,13 +236,21 @@ pub static VPC_001: RuleMetadata = RuleMetadata {
             via: "cloudformation",
             text: "Declare an AWS::EC2::FlowLog with ResourceType VPC, the VPC's ResourceId, TrafficType ALL \
                 and a destination. Each failing finding carries a ready-to-deploy template.",
-            code: None,
+            code: Some(
+                "Resources:\n  VpcFlowLog:\n    Type: AWS::EC2::FlowLog\n    Properties:\n      \
+                ResourceType: VPC\n      ResourceId: VPC_ID\n      TrafficType: ALL\n      \
+                LogDestinationType: s3\n      LogDestination: arn:aws:s3:::BUCKET_NAME",
+            ),
         },
         AuditStep {
             via: "terraform",
             text: "Declare an aws_flow_log with vpc_id, traffic_type = \"ALL\" and a destination. Each failing \
                 finding carries the resource with its values filled in.",
-            code: None,
+            code: Some(
+                "resource \"aws_flow_log\" \"vpc\" {\n  vpc_id               = \"VPC_ID\"\n  \
+                traffic_type         = \"ALL\"\n  log_destination_type = \"s3\"\n  \
+                log_destination      = \"arn:aws:s3:::BUCKET_NAME\"\n}",
+            ),
         },
         AuditStep {
             via: "cloudposture",
