@@ -293,7 +293,10 @@ mod tests {
         // Key order depends on serde_json's `preserve_order` feature, which another
         // crate of a build may turn on: compare what the text says, not its bytes.
         let reread: serde_json::Value = serde_json::from_str(e.as_json()).unwrap();
-        assert_eq!(reread, serde_json::json!({"flow_logs": [{"id": "fl-1", "counted": true}]}));
+        assert_eq!(
+            reread,
+            serde_json::json!({"flow_logs": [{"id": "fl-1", "counted": true}]})
+        );
         assert_eq!(e.to_value()["flow_logs"][0]["id"], "fl-1");
         #[derive(serde::Deserialize)]
         struct Shape {
