@@ -291,92 +291,100 @@ impl Resource for FlowLog {
     }
 }
 
-/// A subnet, collected to resolve subnet-level flow logs to their VPC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subnet {
-    /// `subnet-…`.
-    pub id: String,
-    /// Its VPC.
-    pub vpc_id: String,
-    /// Region.
-    pub region: String,
-    /// Owning account.
-    pub owner_id: Option<String>,
-    /// Tags.
-    #[serde(default)]
-    pub tags: Tags,
+/// Declares a resource that belongs to a VPC (subnet, network interface): its id, its
+/// VPC, region, owner and tags — what resolving subnet- and ENI-level flow logs needs.
+macro_rules! vpc_member {
+    ($(#[$meta:meta])* $name:ident, kind = $kind:expr, arn_type = $arn_type:literal, id = $id_doc:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name {
+            #[doc = $id_doc]
+            pub id: String,
+            /// Its VPC.
+            pub vpc_id: String,
+            /// Region.
+            pub region: String,
+            /// Owning account.
+            pub owner_id: Option<String>,
+            /// Tags.
+            #[serde(default)]
+            pub tags: Tags,
+        }
+
+        impl Resource for $name {
+            fn kind(&self) -> &'static str {
+                $kind
+            }
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn arn(&self) -> Option<String> {
+                self.owner_id.as_ref().map(|owner| {
+                    format!(
+                        concat!("arn:{}:ec2:{}:{}:", $arn_type, "/{}"),
+                        partition_of(&self.region),
+                        self.region,
+                        owner,
+                        self.id
+                    )
+                })
+            }
+            fn account(&self) -> Option<&str> {
+                self.owner_id.as_deref()
+            }
+            fn region(&self) -> Option<&str> {
+                Some(&self.region)
+            }
+            fn tags(&self) -> &Tags {
+                &self.tags
+            }
+        }
+    };
 }
 
-impl Resource for Subnet {
-    fn kind(&self) -> &'static str {
-        kinds::SUBNET
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn arn(&self) -> Option<String> {
-        self.owner_id.as_ref().map(|owner| {
-            format!(
-                "arn:{}:ec2:{}:{}:subnet/{}",
-                partition_of(&self.region),
-                self.region,
-                owner,
-                self.id
-            )
-        })
-    }
-    fn account(&self) -> Option<&str> {
-        self.owner_id.as_deref()
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
+vpc_member! {
+    /// A subnet, collected to resolve subnet-level flow logs to their VPC.
+    Subnet, kind = kinds::SUBNET, arn_type = "subnet", id = "`subnet-…`."
 }
 
-/// A network interface, collected to resolve ENI-level flow logs to their VPC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NetworkInterface {
-    /// `eni-…`.
-    pub id: String,
-    /// Its VPC.
-    pub vpc_id: String,
-    /// Region.
-    pub region: String,
-    /// Owning account.
-    pub owner_id: Option<String>,
-    /// Tags.
-    #[serde(default)]
-    pub tags: Tags,
+vpc_member! {
+    /// A network interface, collected to resolve ENI-level flow logs to their VPC.
+    NetworkInterface, kind = kinds::NETWORK_INTERFACE, arn_type = "network-interface", id = "`eni-…`."
 }
 
-impl Resource for NetworkInterface {
-    fn kind(&self) -> &'static str {
-        kinds::NETWORK_INTERFACE
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn arn(&self) -> Option<String> {
-        self.owner_id.as_ref().map(|owner| {
-            format!(
-                "arn:{}:ec2:{}:{}:network-interface/{}",
-                partition_of(&self.region),
-                self.region,
-                owner,
-                self.id
-            )
-        })
-    }
-    fn account(&self) -> Option<&str> {
-        self.owner_id.as_deref()
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-    fn tags(&self) -> &Tags {
-        &self.tags
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_name_partition_region_owner_and_type() {
+        let subnet = Subnet {
+            id: "subnet-1".into(),
+            vpc_id: "vpc-1".into(),
+            region: "cn-north-1".into(),
+            owner_id: Some("123456789012".into()),
+            tags: Tags::new(),
+        };
+        assert_eq!(
+            subnet.arn().as_deref(),
+            Some("arn:aws-cn:ec2:cn-north-1:123456789012:subnet/subnet-1")
+        );
+        let eni = NetworkInterface {
+            id: "eni-1".into(),
+            vpc_id: "vpc-1".into(),
+            region: "eu-west-1".into(),
+            owner_id: None,
+            tags: Tags::new(),
+        };
+        assert_eq!(eni.arn(), None);
+        assert_eq!(eni.kind(), kinds::NETWORK_INTERFACE);
+        let eni = NetworkInterface {
+            owner_id: Some("123456789012".into()),
+            ..eni
+        };
+        assert_eq!(
+            eni.arn().as_deref(),
+            Some("arn:aws:ec2:eu-west-1:123456789012:network-interface/eni-1")
+        );
     }
 }
