@@ -2,7 +2,7 @@
 //! rules plan (one per failing VPC), the idempotency tokens that make a repeated run
 //! create nothing twice, and the outcome of each action.
 //!
-//! The executor that carries the actions out is [`crate::sdk::fix`] (feature `sdk`). It
+//! The executor that carries the actions out is `crate::sdk::fix` (feature `sdk`). It
 //! groups the actions of a region that share a [`FlowLogSpec`] into one CreateFlowLogs
 //! call of up to [`MAX_VPCS_PER_CALL`] VPCs.
 //!

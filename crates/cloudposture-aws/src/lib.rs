@@ -6,7 +6,7 @@
 //! collector traits ([`MockAccountApi`], [`MockEc2Api`]).
 //!
 //! Remediation that acts: [`fix`] describes the `ec2:CreateFlowLogs` actions that rules
-//! plan and their outcomes; [`sdk::fix`] carries them out (feature `sdk`).
+//! plan and their outcomes; `sdk::fix` carries them out (feature `sdk`).
 
 pub mod collect;
 pub mod collector;
