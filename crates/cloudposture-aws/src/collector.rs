@@ -1,7 +1,7 @@
 //! The AWS API surface that collection depends on, as small mockable traits.
 //!
 //! They return this crate's model types, never SDK types. The `sdk` feature provides
-//! the real implementation ([`crate::sdk::SdkCollector`]); the `mocks` feature exports
+//! the real implementation (`sdk::SdkCollector`); the `mocks` feature exports
 //! `MockAccountApi` and `MockEc2Api` (mockall) for tests, also outside this crate.
 
 use async_trait::async_trait;
