@@ -112,9 +112,10 @@ pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut 
     ];
     writeln!(
         out,
-        "{}: {} · {regions} regions ({} in error) · {} API calls",
+        "{}: {} · {regions} {} ({} in error) · {} API calls",
         p.paint(Style::Bold, format!("{} findings", s.total)),
         counts.join(", "),
+        if regions == 1 { "region" } else { "regions" },
         regions_in_error,
         scan.api_calls
     )?;

@@ -176,7 +176,7 @@ fn live_scan_and_collect_then_scan_the_snapshot() {
     let stderr = String::from_utf8_lossy(&collected.stderr);
     assert_eq!(collected.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("1 regions (0 in error), 5 VPCs, 3 flow logs"),
+        stderr.contains("1 region (0 in error), 5 VPCs, 3 flow logs"),
         "{stderr}"
     );
     assert!(collected.stdout.is_empty());
@@ -342,7 +342,7 @@ fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&collected.stderr);
     assert_eq!(collected.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("1 regions (1 in error)"), "{stderr}");
+    assert!(stderr.contains("1 region (1 in error)"), "{stderr}");
     assert!(stderr.contains("eu-south-1: DescribeVpcs"), "{stderr}");
 
     let scanned = cloudposture()

@@ -43,9 +43,14 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
     term.note(
         global,
         format_args!(
-            "wrote {}: {} regions ({} in error), {vpcs} VPCs, {flow_logs} flow logs, {api_calls} API calls",
+            "wrote {}: {} {} ({} in error), {vpcs} VPCs, {flow_logs} flow logs, {api_calls} API calls",
             args.output.display(),
             inventory.regions.len(),
+            if inventory.regions.len() == 1 {
+                "region"
+            } else {
+                "regions"
+            },
             in_error.iter().filter(|r| r.name != "global").count(),
         ),
     );
