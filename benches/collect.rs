@@ -111,16 +111,8 @@ fn bench_collect(c: &mut Criterion) {
     for region in &report.scan.regions {
         assert!(region.error.is_none(), "{}: {:?}", region.name, region.error);
     }
-    let vpcs: usize = inventory
-        .regions
-        .iter()
-        .map(|r| r.vpcs.items_or_empty().len())
-        .sum();
-    let flow_logs: usize = inventory
-        .regions
-        .iter()
-        .map(|r| r.flow_logs.items_or_empty().len())
-        .sum();
+    let vpcs = inventory.vpc_count();
+    let flow_logs = inventory.flow_log_count();
     // moto's default VPC of each region comes on top of the seeded ones.
     assert_eq!(vpcs, REGIONS.len() * (per_region + 1), "every VPC is listed");
     assert_eq!(flow_logs, REGIONS.len() * per_region.div_ceil(2));

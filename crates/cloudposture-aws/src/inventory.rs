@@ -50,6 +50,24 @@ impl Inventory {
     pub fn region(&self, name: &str) -> Option<&RegionInventory> {
         self.regions.iter().find(|r| r.name == name)
     }
+
+    /// VPCs listed, in all regions.
+    pub fn vpc_count(&self) -> usize {
+        self.regions.iter().map(|r| r.vpcs.items_or_empty().len()).sum()
+    }
+
+    /// Flow logs listed, in all regions.
+    pub fn flow_log_count(&self) -> usize {
+        self.regions
+            .iter()
+            .map(|r| r.flow_logs.items_or_empty().len())
+            .sum()
+    }
+
+    /// API calls made: every region's plus the account-level ones.
+    pub fn api_calls(&self) -> u64 {
+        self.regions.iter().map(|r| r.api_calls).sum::<u64>() + self.global_api_calls
+    }
 }
 
 /// A region left out on purpose.

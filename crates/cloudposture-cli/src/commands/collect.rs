@@ -29,17 +29,9 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
         .iter()
         .filter(|r| r.status == cloudposture_core::RegionState::Error)
         .collect();
-    let vpcs: usize = inventory
-        .regions
-        .iter()
-        .map(|r| r.vpcs.items_or_empty().len())
-        .sum();
-    let flow_logs: usize = inventory
-        .regions
-        .iter()
-        .map(|r| r.flow_logs.items_or_empty().len())
-        .sum();
-    let api_calls = regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls;
+    let vpcs = inventory.vpc_count();
+    let flow_logs = inventory.flow_log_count();
+    let api_calls = inventory.api_calls();
     term.note(
         global,
         format_args!(
