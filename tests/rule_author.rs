@@ -91,7 +91,7 @@ fn statuses(report: &Report) -> Vec<(String, Status)> {
     report
         .findings
         .iter()
-        .map(|f| (f.resource.id.clone(), f.status))
+        .map(|f| (f.resource.id.to_string(), f.status))
         .collect()
 }
 

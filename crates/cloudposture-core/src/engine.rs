@@ -22,7 +22,7 @@ use thiserror::Error;
 use crate::config::{Config, ConfigError, Exception};
 use crate::finding::{Finding, Status};
 use crate::registry::{Registry, Selection, SelectionError};
-use crate::report::{REPORT_SCHEMA_VERSION, Report, ScanMetadata, ScanSource, Summary, ToolInfo};
+use crate::report::{REPORT_SCHEMA_VERSION, Report, RuleRun, ScanMetadata, ScanSource, Summary, ToolInfo};
 use crate::risk::RiskLevel;
 use crate::rule::{Inventory, Rule, RuleContext};
 use crate::settings::Settings;
@@ -139,7 +139,12 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
                     }
                 }
             }
-            findings.append(&mut produced);
+            if findings.is_empty() {
+                // The common case of one rule: keep its vector rather than copy it.
+                findings = produced;
+            } else {
+                findings.append(&mut produced);
+            }
         }
         let regions = inventory.regions();
         let api_calls = regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls();
@@ -147,6 +152,19 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: ToolInfo::default(),
             summary: Summary::of(&findings),
+            rules: self
+                .rules
+                .iter()
+                .map(|p| {
+                    let m = p.rule.metadata();
+                    RuleRun {
+                        id: m.id,
+                        title: m.title,
+                        risk: p.risk,
+                        settings: p.settings.clone(),
+                    }
+                })
+                .collect(),
             scan: ScanMetadata {
                 source,
                 started_at,

@@ -73,7 +73,7 @@ impl FromStr for Status {
 ///
 /// A plain struct on purpose: findings are data that every writer, aggregator and
 /// store reads the same way. Build them with [`crate::RuleContext`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Finding {
     /// Rule id.
     pub rule_id: &'static str,
@@ -90,16 +90,12 @@ pub struct Finding {
     /// What was looked at and why it decided (rule-specific shape).
     pub evidence: Evidence,
     /// Compliance controls of the rule.
-    #[serde(serialize_with = "serialize_controls")]
     pub controls: &'static [Control],
-    /// Ready-to-run remediation, on failing findings.
+    /// How to fix it, on failing findings: finished, or built when read. Read it with
+    /// [`Finding::remediation()`], which fills in this finding's resource.
     pub remediation: Option<RemediationPayload>,
     /// Why the finding was muted (the exception's reason).
     pub muted_reason: Option<String>,
-}
-
-fn serialize_controls<S: Serializer>(controls: &&'static [Control], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(controls.iter())
 }
 
 impl Finding {
@@ -111,14 +107,61 @@ impl Finding {
 
     /// Attaches finished remediation.
     pub fn with_remediation(mut self, remediation: Remediation) -> Self {
-        self.remediation = Some(RemediationPayload::Ready(remediation));
+        self.remediation = Some(RemediationPayload::Ready(Box::new(remediation)));
         self
     }
 
-    /// Attaches remediation that is built when first read (see [`RemediationPayload`]).
+    /// Attaches remediation that is built from this finding's resource when first read
+    /// (see [`RemediationPayload`]). One builder can serve every finding of a rule.
     pub fn with_deferred_remediation(mut self, builder: Arc<dyn BuildRemediation>) -> Self {
         self.remediation = Some(RemediationPayload::Deferred(builder));
         self
+    }
+
+    /// The remediation, with this finding's resource filled in (built now if deferred).
+    pub fn remediation(&self) -> Option<Cow<'_, Remediation>> {
+        self.remediation.as_ref().map(|r| r.for_resource(&self.resource))
+    }
+}
+
+impl PartialEq for Finding {
+    fn eq(&self, other: &Self) -> bool {
+        self.rule_id == other.rule_id
+            && self.title == other.title
+            && self.status == other.status
+            && self.risk == other.risk
+            && self.resource == other.resource
+            && self.message == other.message
+            && self.evidence == other.evidence
+            && self.controls == other.controls
+            && self.muted_reason == other.muted_reason
+            && self.remediation() == other.remediation()
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        struct Controls(&'static [Control]);
+        impl Serialize for Controls {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter())
+            }
+        }
+
+        let mut st = serializer.serialize_struct("Finding", 10)?;
+        st.serialize_field("rule_id", self.rule_id)?;
+        st.serialize_field("title", self.title)?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("risk", &self.risk)?;
+        st.serialize_field("resource", &self.resource)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("evidence", &self.evidence)?;
+        st.serialize_field("controls", &Controls(self.controls))?;
+        st.serialize_field("remediation", &self.remediation())?;
+        st.serialize_field("muted_reason", &self.muted_reason)?;
+        st.end()
     }
 }
 
@@ -198,53 +241,46 @@ impl From<serde_json::Value> for Evidence {
 /// Builds a finding's remediation on demand.
 ///
 /// A rule that fails a million resources should not format a million CloudFormation
-/// templates that nobody reads: it hands over a small builder (the resource id and a
-/// shared, pre-resolved plan) and the snippets are made when a writer asks for them.
+/// templates that nobody reads: it hands every failing finding the same builder (one
+/// `Arc`, with everything resolved from the settings once) and the snippets are made
+/// from the finding's resource when a writer asks for them.
 pub trait BuildRemediation: Send + Sync {
-    /// The remediation, with the resource's values filled in.
-    fn build(&self) -> Remediation;
+    /// The remediation for `resource`, with its values filled in.
+    fn build(&self, resource: &ResourceRef) -> Remediation;
 }
 
 /// A finding's remediation: finished, or built when read.
 #[derive(Clone)]
 pub enum RemediationPayload {
     /// Already built.
-    Ready(Remediation),
-    /// Built by [`RemediationPayload::get`] each time it is read.
+    Ready(Box<Remediation>),
+    /// Built from the finding's resource each time it is read.
     Deferred(Arc<dyn BuildRemediation>),
 }
 
 impl RemediationPayload {
-    /// The remediation (built now if deferred).
-    pub fn get(&self) -> Cow<'_, Remediation> {
+    /// The remediation for `resource` (built now if deferred). Prefer
+    /// [`Finding::remediation()`], which passes the finding's own resource.
+    pub fn for_resource(&self, resource: &ResourceRef) -> Cow<'_, Remediation> {
         match self {
             RemediationPayload::Ready(r) => Cow::Borrowed(r),
-            RemediationPayload::Deferred(b) => Cow::Owned(b.build()),
+            RemediationPayload::Deferred(b) => Cow::Owned(b.build(resource)),
         }
     }
 }
 
 impl fmt::Debug for RemediationPayload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.get().fmt(f)
-    }
-}
-
-impl PartialEq for RemediationPayload {
-    fn eq(&self, other: &Self) -> bool {
-        self.get() == other.get()
-    }
-}
-
-impl Serialize for RemediationPayload {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.get().serialize(serializer)
+        match self {
+            RemediationPayload::Ready(r) => r.fmt(f),
+            RemediationPayload::Deferred(_) => f.write_str("Deferred(..)"),
+        }
     }
 }
 
 impl From<Remediation> for RemediationPayload {
     fn from(r: Remediation) -> Self {
-        RemediationPayload::Ready(r)
+        RemediationPayload::Ready(Box::new(r))
     }
 }
 
@@ -311,26 +347,51 @@ mod tests {
     struct Counting(AtomicUsize);
 
     impl BuildRemediation for Counting {
-        fn build(&self) -> Remediation {
+        fn build(&self, resource: &ResourceRef) -> Remediation {
             self.0.fetch_add(1, Ordering::SeqCst);
             Remediation {
-                summary: "create a flow log".into(),
+                summary: format!("create a flow log for {}", resource.id),
                 snippets: vec![],
             }
         }
     }
 
     #[test]
-    fn deferred_remediation_is_built_only_when_read() {
+    fn deferred_remediation_is_built_from_the_finding_only_when_read() {
         let builder = Arc::new(Counting(AtomicUsize::new(0)));
-        let payload = RemediationPayload::Deferred(builder.clone());
-        assert_eq!(builder.0.load(Ordering::SeqCst), 0);
-        assert_eq!(payload.get().summary, "create a flow log");
+        let fail = |id: &str| Finding {
+            rule_id: "VPC-001",
+            title: "VPC Flow Logs Enabled",
+            status: Status::Fail,
+            risk: RiskLevel::Low,
+            resource: ResourceRef::new("aws.ec2.vpc", id),
+            message: "no flow log".into(),
+            evidence: Evidence::none(),
+            controls: &[],
+            remediation: None,
+            muted_reason: None,
+        };
+        let finding = fail("vpc-1").with_deferred_remediation(builder.clone());
+        let other = fail("vpc-2").with_deferred_remediation(builder.clone());
+        assert_eq!(builder.0.load(Ordering::SeqCst), 0, "nothing is built up front");
         assert_eq!(
-            serde_json::to_value(&payload).unwrap(),
-            serde_json::json!({"summary": "create a flow log", "snippets": []})
+            finding.remediation().unwrap().summary,
+            "create a flow log for vpc-1"
         );
-        assert_eq!(builder.0.load(Ordering::SeqCst), 2);
-        assert_eq!(payload, RemediationPayload::Ready(payload.get().into_owned()));
+        assert_eq!(
+            other.remediation().unwrap().summary,
+            "create a flow log for vpc-2"
+        );
+        let json = serde_json::to_value(&finding).unwrap();
+        assert_eq!(
+            json["remediation"],
+            serde_json::json!({"summary": "create a flow log for vpc-1", "snippets": []})
+        );
+        assert_eq!(builder.0.load(Ordering::SeqCst), 3);
+        let ready = finding
+            .clone()
+            .with_remediation(finding.remediation().unwrap().into_owned());
+        assert_eq!(ready, finding, "a built remediation equals the deferred one");
+        assert_ne!(other, finding);
     }
 }

@@ -23,6 +23,8 @@ pub mod risk;
 pub mod rule;
 pub mod settings;
 
+/// Inline strings of [`ResourceRef`] (re-exported so that rule crates need no extra dependency).
+pub use compact_str::{self, CompactString};
 pub use compliance::{Control, Pillar, Standard};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};
@@ -34,8 +36,8 @@ pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
 pub use metadata::{AuditStep, Reference, RuleMetadata};
 pub use registry::{Registry, RegistryError, Selection, SelectionError, selector_matches};
 pub use report::{
-    ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, ScanMetadata,
-    ScanSource, StatusCounts, Summary, ToolInfo,
+    ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, RuleRun,
+    ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
 };
 pub use resource::{Resource, ResourceRef, ResourceTags, Tags};
 pub use risk::RiskLevel;

@@ -11,9 +11,10 @@ use serde::Serialize;
 use crate::compliance::Standard;
 use crate::finding::{Finding, Status};
 use crate::risk::RiskLevel;
+use crate::settings::Settings;
 
 /// Version of the report's JSON layout.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// The result of a scan.
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +27,9 @@ pub struct Report {
     pub scan: ScanMetadata,
     /// Counts.
     pub summary: Summary,
+    /// The rules that ran, each with the settings it judged by (written once here, not
+    /// in every finding).
+    pub rules: Vec<RuleRun>,
     /// One finding per resource per rule.
     pub findings: Vec<Finding>,
 }
@@ -42,6 +46,19 @@ impl Report {
             .iter()
             .filter(move |f| f.status == Status::Fail && f.risk >= risk)
     }
+}
+
+/// A rule as it ran in a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRun {
+    /// Rule id.
+    pub id: &'static str,
+    /// Rule title.
+    pub title: &'static str,
+    /// Effective risk (the rule's, or the config override).
+    pub risk: RiskLevel,
+    /// The settings it judged by, defaults filled in.
+    pub settings: Settings,
 }
 
 /// Name and version of the tool.

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Tags of a resource: key → value (value may be empty).
@@ -27,29 +28,34 @@ pub trait Resource {
     /// The serializable reference that a finding carries.
     fn to_ref(&self) -> ResourceRef {
         ResourceRef {
-            kind: self.kind().to_string(),
-            id: self.id().to_string(),
-            arn: self.arn(),
-            region: self.region().map(str::to_string),
-            account: self.account().map(str::to_string),
+            kind: CompactString::const_new(self.kind()),
+            id: self.id().into(),
+            arn: self.arn().map(CompactString::from),
+            region: self.region().map(CompactString::from),
+            account: self.account().map(CompactString::from),
             tags: ResourceTags::from(self.tags()),
         }
     }
 }
 
 /// A serializable pointer to a resource, carried by every finding.
+///
+/// Strings are [`CompactString`]s: up to 24 bytes are kept inline, so the kind, the id
+/// (`vpc-…`, `subnet-…`), the region and the account of a finding cost no allocation —
+/// which counts at a million findings. They read as `&str` (`Deref`) and compare with
+/// `&str` and `String`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
     /// Kind, e.g. `aws.ec2.vpc`.
-    pub kind: String,
+    pub kind: CompactString,
     /// Provider id.
-    pub id: String,
+    pub id: CompactString,
     /// ARN, if known.
-    pub arn: Option<String>,
+    pub arn: Option<CompactString>,
     /// Region, if regional.
-    pub region: Option<String>,
+    pub region: Option<CompactString>,
     /// Account, if known.
-    pub account: Option<String>,
+    pub account: Option<CompactString>,
     /// Tags.
     pub tags: ResourceTags,
 }
@@ -57,7 +63,7 @@ pub struct ResourceRef {
 impl ResourceRef {
     /// A reference to something that is not a collected resource, such as a
     /// region whose resources could not be listed.
-    pub fn new(kind: impl Into<String>, id: impl Into<String>) -> Self {
+    pub fn new(kind: impl Into<CompactString>, id: impl Into<CompactString>) -> Self {
         ResourceRef {
             kind: kind.into(),
             id: id.into(),
@@ -69,15 +75,25 @@ impl ResourceRef {
     }
 
     /// Sets the region.
-    pub fn in_region(mut self, region: impl Into<String>) -> Self {
+    pub fn in_region(mut self, region: impl Into<CompactString>) -> Self {
         self.region = Some(region.into());
         self
     }
 
     /// Sets the account.
-    pub fn in_account(mut self, account: Option<impl Into<String>>) -> Self {
+    pub fn in_account(mut self, account: Option<impl Into<CompactString>>) -> Self {
         self.account = account.map(Into::into);
         self
+    }
+
+    /// The region, or `""` for a global resource.
+    pub fn region_str(&self) -> &str {
+        self.region.as_deref().unwrap_or_default()
+    }
+
+    /// The account, or `""` when unknown.
+    pub fn account_str(&self) -> &str {
+        self.account.as_deref().unwrap_or_default()
     }
 }
 
@@ -86,7 +102,7 @@ impl ResourceRef {
 /// A `BTreeMap` with one entry allocates a whole B-tree node (about half a kilobyte);
 /// a report of a million findings should not pay that for a `Name` tag each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResourceTags(Vec<(String, String)>);
+pub struct ResourceTags(Vec<(CompactString, CompactString)>);
 
 impl ResourceTags {
     /// No tags.
@@ -95,8 +111,8 @@ impl ResourceTags {
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&String> {
-        self.position(key).ok().map(|i| &self.0[i].1)
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.position(key).ok().map(|i| self.0[i].1.as_str())
     }
 
     /// Whether `key` is set (with any value).
@@ -105,7 +121,8 @@ impl ResourceTags {
     }
 
     /// Sets `key` to `value`.
-    pub fn insert(&mut self, key: String, value: String) {
+    pub fn insert(&mut self, key: impl Into<CompactString>, value: impl Into<CompactString>) {
+        let (key, value) = (key.into(), value.into());
         match self.position(&key) {
             Ok(i) => self.0[i].1 = value,
             Err(i) => self.0.insert(i, (key, value)),
@@ -113,8 +130,8 @@ impl ResourceTags {
     }
 
     /// Key-value pairs, by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Number of tags.
@@ -135,12 +152,16 @@ impl ResourceTags {
 impl From<&Tags> for ResourceTags {
     fn from(tags: &Tags) -> Self {
         // A BTreeMap iterates in key order: the pairs are sorted already.
-        ResourceTags(tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        ResourceTags(
+            tags.iter()
+                .map(|(k, v)| (CompactString::from(k.as_str()), CompactString::from(v.as_str())))
+                .collect(),
+        )
     }
 }
 
-impl FromIterator<(String, String)> for ResourceTags {
-    fn from_iter<T: IntoIterator<Item = (String, String)>>(iter: T) -> Self {
+impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for ResourceTags {
+    fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
         let mut tags = ResourceTags::new();
         for (k, v) in iter {
             tags.insert(k, v);
@@ -173,9 +194,9 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert_eq!(tags.get("Owner").map(String::as_str), Some("data"));
+        assert_eq!(tags.get("Owner"), Some("data"));
         assert!(tags.contains_key("Env") && !tags.contains_key("env"));
-        tags.insert("Env".into(), "sandbox".into());
+        tags.insert("Env", "sandbox");
         assert_eq!(tags.len(), 2);
         let json = serde_json::to_string(&tags).unwrap();
         assert_eq!(json, r#"{"Env":"sandbox","Owner":"data"}"#);
@@ -187,9 +208,6 @@ mod tests {
         ]
         .into();
         let from_map = ResourceTags::from(&map);
-        assert_eq!(
-            from_map.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-            ["a", "b"]
-        );
+        assert_eq!(from_map.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b"]);
     }
 }

@@ -456,7 +456,7 @@ fn muted(exceptions: &str) -> Vec<(String, String)> {
         .findings
         .iter()
         .filter(|f| f.status == Status::Muted)
-        .map(|f| (f.resource.id.clone(), f.muted_reason.clone().unwrap()))
+        .map(|f| (f.resource.id.to_string(), f.muted_reason.clone().unwrap()))
         .collect()
 }
 
@@ -652,9 +652,14 @@ fn report_json_has_the_stable_field_names() {
     let cfg = config("[[exceptions]]\nresources = [\"b-public\"]\nreason = \"known\"");
     let report = run(&Selection::rules(["BKT-001"]), &cfg, &toy());
     let v = serde_json::to_value(&report).unwrap();
-    for key in ["schema_version", "tool", "scan", "summary", "findings"] {
+    for key in ["schema_version", "tool", "scan", "summary", "rules", "findings"] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
+    // The settings each rule judged by are written once, beside the findings.
+    assert_eq!(v["rules"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["rules"][0]["id"], "BKT-001");
+    assert!(v["rules"][0]["risk"].is_string());
+    assert!(v["rules"][0]["settings"].is_object());
     assert_eq!(v["tool"]["name"], "cloudposture");
     assert_eq!(v["scan"]["source"], "snapshot");
     assert!(v["scan"]["started_at"].as_str().unwrap().ends_with('Z'));

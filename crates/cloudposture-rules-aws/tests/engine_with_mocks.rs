@@ -151,8 +151,8 @@ fn outcomes(report: &Report) -> Vec<(String, String, Status)> {
         .iter()
         .map(|f| {
             (
-                f.resource.region.clone().unwrap_or_default(),
-                f.resource.id.clone(),
+                f.resource.region_str().to_string(),
+                f.resource.id.to_string(),
                 f.status,
             )
         })
@@ -194,7 +194,7 @@ async fn scan_with_default_settings_and_a_tag_exception() {
         subnet_only.evidence.to_value()["subnet_and_interface_flow_logs"][0]["id"],
         "fl-subnet"
     );
-    let remediation = subnet_only.remediation.as_ref().unwrap().get();
+    let remediation = subnet_only.remediation().unwrap();
     assert!(
         remediation.snippets[0]
             .content
@@ -240,7 +240,7 @@ async fn traffic_type_all_from_config_fails_the_reject_only_vpc() {
         reject.message,
         "only REJECT traffic is logged but ALL is required"
     );
-    let remediation = reject.remediation.as_ref().unwrap().get();
+    let remediation = reject.remediation().unwrap();
     let cli = &remediation.snippets[0].content;
     assert!(cli.contains("--log-destination arn:aws:s3:::flow-logs"), "{cli}");
     // Without the exception, the sandbox VPC fails like any other.

@@ -57,8 +57,8 @@ pub async fn execute(aws: &SdkCollector, actions: &[FixAction], dry_run: bool) -
     let mut work: BTreeMap<String, BTreeMap<FlowLogSpec, BTreeMap<String, Vec<usize>>>> = BTreeMap::new();
     for (index, action) in actions.iter().enumerate() {
         let mut outcome = FixOutcome {
-            vpc_id: action.resource.id.clone(),
-            region: action.resource.region.clone().unwrap_or_default(),
+            vpc_id: action.resource.id.to_string(),
+            region: action.resource.region_str().to_string(),
             result: FixResult::failed("NotRun", "the action was not carried out"),
         };
         match parse(action) {

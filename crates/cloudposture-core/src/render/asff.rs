@@ -138,8 +138,7 @@ fn finding(report: &Report, f: &Finding) -> Value {
             "cloudposture/Risk": f.risk.as_str(),
         },
     });
-    if let Some(rem) = &f.remediation {
-        let rem = rem.get();
+    if let Some(rem) = f.remediation() {
         out["Remediation"] = json!({
             "Recommendation": { "Text": super::truncate_chars(&rem.summary, 512) },
         });

@@ -22,7 +22,7 @@ fn vpc(id: &str, region: &str) -> ResourceRef {
     let mut r = ResourceRef::new("aws.ec2.vpc", id)
         .in_region(region)
         .in_account(Some("123456789012"));
-    r.arn = Some(format!("arn:aws:ec2:{region}:123456789012:vpc/{id}"));
+    r.arn = Some(format!("arn:aws:ec2:{region}:123456789012:vpc/{id}").into());
     r
 }
 
@@ -44,12 +44,10 @@ fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
 /// Pass, fail (with remediation and awkward characters), error, skipped and muted.
 pub(crate) fn report() -> Report {
     let mut named = vpc("vpc-0fail", "eu-west-1");
-    named
-        .tags
-        .insert("Name".into(), "prod, \"core\" <edge> & co".into());
-    named.tags.insert("Owner".into(), "=cmd|' /C calc'!A0".into());
+    named.tags.insert("Name", "prod, \"core\" <edge> & co");
+    named.tags.insert("Owner", "=cmd|' /C calc'!A0");
     let mut sandbox = vpc("vpc-0muted", "eu-west-1");
-    sandbox.tags.insert("Environment".into(), "sandbox".into());
+    sandbox.tags.insert("Environment", "sandbox");
     let mut muted = finding(Status::Muted, sandbox, "no flow log");
     muted.muted_reason = Some("sandbox VPCs are rebuilt every night".into());
     let findings = vec![
@@ -80,6 +78,7 @@ pub(crate) fn report() -> Report {
     ];
     let started_at = "2026-01-02T03:04:05Z".parse().unwrap_or_default();
     Report {
+        rules: Vec::new(),
         schema_version: REPORT_SCHEMA_VERSION,
         tool: ToolInfo::default(),
         scan: ScanMetadata {

@@ -71,7 +71,7 @@ fn testcase(f: &Finding) -> String {
         (Some(region), Some(n)) => format!("{region}/{} ({n})", r.id),
         (Some(region), None) => format!("{region}/{}", r.id),
         (None, Some(n)) => format!("{} ({n})", r.id),
-        (None, None) => r.id.clone(),
+        (None, None) => r.id.to_string(),
     };
     let open = format!(
         "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
@@ -83,8 +83,7 @@ fn testcase(f: &Finding) -> String {
         details.push_str(&format!("resource: {arn}\n"));
     }
     details.push_str(&format!("risk: {}\n{}\n", f.risk, f.message));
-    if let Some(rem) = &f.remediation {
-        let rem = rem.get();
+    if let Some(rem) = f.remediation() {
         details.push_str(&format!("\nremediation: {}\n", rem.summary));
         for s in &rem.snippets {
             details.push_str(&format!("\n# {}\n{}\n", s.title, s.content));

@@ -76,7 +76,7 @@ fn event(report: &Report, f: &Finding) -> Value {
     let labels: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     let mut resource = json!({
         "uid": r.arn.as_deref().unwrap_or(&r.id),
-        "name": r.tags.get("Name").map_or(r.id.as_str(), String::as_str),
+        "name": r.tags.get("Name").unwrap_or(r.id.as_str()),
         "type": super::cloudformation_type(&r.kind),
         "region": r.region,
         "labels": labels,
@@ -89,7 +89,7 @@ fn event(report: &Report, f: &Finding) -> Value {
         resource["owner"] = json!({ "account": { "uid": account, "type": "AWS Account", "type_id": 10 } });
     }
     // Built once: a deferred remediation is made on every read.
-    let remediation = f.remediation.as_ref().map(|r| r.get());
+    let remediation = f.remediation();
     let mut event = json!({
         "class_uid": CLASS_UID,
         "class_name": "Compliance Finding",

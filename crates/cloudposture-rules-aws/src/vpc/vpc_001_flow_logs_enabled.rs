@@ -1,9 +1,8 @@
 //! VPC-001 "VPC Flow Logs Enabled": its metadata, settings, evaluation, remediation
 //! and unit tests, in one file.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use cloudposture_aws::{
@@ -11,11 +10,13 @@ use cloudposture_aws::{
     TrafficType, Vpc, kinds, partition_of,
 };
 use cloudposture_core::{
-    AuditStep, BuildRemediation, Control, Finding, Pillar, Reference, Remediation, Resource, ResourceRef,
-    RiskLevel, Rule, RuleContext, RuleMetadata, SettingDefault, SettingKind, SettingSpec, Settings,
-    SettingsError, Snippet, SnippetKind, Standard,
+    AuditStep, BuildRemediation, Control, Evidence, Finding, Pillar, Reference, Remediation, Resource,
+    ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, SettingDefault, SettingKind, SettingSpec,
+    Settings, SettingsError, Snippet, SnippetKind, Standard,
 };
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+use smallvec::SmallVec;
 
 /// ## What it does
 /// Checks that every VPC has at least one flow log attached to the VPC itself that is
@@ -429,7 +430,8 @@ impl Rule<Inventory> for VpcFlowLogsEnabled {
 
     fn evaluate(&self, inventory: &Inventory, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let options = Options::from_settings(ctx.settings());
-        let mut findings = Vec::new();
+        // One finding per VPC, or one per region that could not be listed: sized once.
+        let mut findings = Vec::with_capacity(inventory.vpc_count() + inventory.regions.len());
         for region in &inventory.regions {
             evaluate_region(inventory, region, &options, ctx, &mut findings);
         }
@@ -552,7 +554,8 @@ struct Options<'s> {
     traffic: RequiredTraffic,
     count_failed_delivery: bool,
     allowed: &'s [String],
-    remediation: Arc<RemediationPlan>,
+    /// Shared by every failing finding of the evaluation.
+    remediation: Arc<dyn BuildRemediation>,
 }
 
 impl<'s> Options<'s> {
@@ -561,7 +564,10 @@ impl<'s> Options<'s> {
             traffic: RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)),
             count_failed_delivery: settings.bool(COUNT_FAILED_DELIVERY),
             allowed: settings.list(DESTINATION_TYPES),
-            remediation: Arc::new(RemediationPlan::from_settings(settings)),
+            remediation: Arc::new(DeferredRemediation {
+                traffic: RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)),
+                plan: RemediationPlan::from_settings(settings),
+            }),
         }
     }
 
@@ -574,22 +580,19 @@ impl<'s> Options<'s> {
 // Evidence
 // ---------------------------------------------------------------------------------------------
 
-/// The evidence of a `pass` or `fail` finding of VPC-001: what was looked at and why it
-/// decided. Findings carry it as JSON; deserialize it back with `serde_json::from_value`.
+/// The evidence of a `pass` or `fail` finding of VPC-001: the flow logs looked at, each
+/// with whether it counted and, if not, why. The settings they were judged by are
+/// written once, in the report's `rules` section. Read it back with
+/// `finding.evidence.parse::<FlowLogEvidence>()`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowLogEvidence {
-    /// The `traffic_type` setting: `any`, `ALL`, `ACCEPT` or `REJECT`.
-    pub required_traffic_type: String,
-    /// The `destination_types` setting.
-    pub allowed_destination_types: Vec<String>,
-    /// The `count_failed_delivery` setting.
-    pub count_failed_delivery: bool,
-    /// Flow logs attached to the VPC itself, each with whether it counted and why.
+    /// Flow logs attached to the VPC itself.
     pub flow_logs: Vec<ConsideredFlowLog>,
     /// Flow logs attached to the VPC's subnets or network interfaces: named, never counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subnet_and_interface_flow_logs: Vec<ConsideredFlowLog>,
     /// What else the reader should know (a failed subnet lookup, an unknown account…).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
@@ -604,9 +607,11 @@ pub struct ConsideredFlowLog {
     pub traffic_type: String,
     /// `FlowLogStatus`, e.g. `ACTIVE`.
     pub status: String,
-    /// `DeliverLogsStatus`: `SUCCESS`, `FAILED` or absent.
+    /// `DeliverLogsStatus`: `SUCCESS` or `FAILED`; absent when AWS reports none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_status: Option<String>,
     /// `DeliverLogsErrorMessage`, e.g. `Access error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_error: Option<String>,
     /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
     pub destination_type: String,
@@ -614,132 +619,272 @@ pub struct ConsideredFlowLog {
     pub destination: String,
     /// Whether it made the VPC pass.
     pub counted: bool,
-    /// Why it counted or did not, in words.
-    pub reason: String,
+    /// Why it does not count (empty when it counts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<NotCounted>,
 }
 
-/// [`FlowLogEvidence`] as it is written: borrowed from the inventory, so that judging a
-/// million VPCs does not copy every string twice. Same field names; the unit tests read
-/// every finding's evidence back as a [`FlowLogEvidence`], so the two cannot drift.
-#[derive(Serialize)]
-struct EvidenceRef<'a> {
-    required_traffic_type: &'static str,
-    allowed_destination_types: &'a [String],
-    count_failed_delivery: bool,
-    flow_logs: Vec<JudgedFlowLog<'a>>,
-    subnet_and_interface_flow_logs: Vec<JudgedFlowLog<'a>>,
-    notes: Vec<&'a str>,
+/// Why a flow log does not count for its VPC, as written in the evidence (`snake_case`).
+/// The finding's message says the same in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotCounted {
+    /// Its `FlowLogStatus` is not `ACTIVE`.
+    NotActive,
+    /// Its `DeliverLogsStatus` is `FAILED` and `count_failed_delivery` is false.
+    DeliveryFailing,
+    /// It sends to a destination type that `destination_types` does not list.
+    DestinationNotAllowed,
+    /// The VPC passes on other flow logs; this one records traffic that `traffic_type`
+    /// does not ask for (e.g. `REJECT` when `ACCEPT` is required).
+    TrafficNotRequired,
+    /// It is usable, but the usable flow logs of the VPC together do not record the
+    /// traffic `traffic_type` requires (e.g. only `REJECT` when `ALL` is required).
+    TrafficNotCovered,
+    /// It is attached to one of the VPC's subnets and records only that subnet.
+    AttachedToSubnet,
+    /// It is attached to a network interface in the VPC and records only that interface.
+    AttachedToNetworkInterface,
 }
 
-/// [`ConsideredFlowLog`] as it is written.
-#[derive(Serialize)]
-struct JudgedFlowLog<'a> {
-    #[serde(skip)]
-    log: &'a FlowLog,
-    id: &'a str,
-    attached_to: &'a str,
-    traffic_type: &'a str,
-    status: &'a str,
-    delivery_status: Option<&'a str>,
-    delivery_error: Option<&'a str>,
-    destination_type: &'a str,
-    destination: Cow<'a, str>,
-    counted: bool,
-    reason: String,
+impl NotCounted {
+    const ALL: [NotCounted; 7] = [
+        NotCounted::NotActive,
+        NotCounted::DeliveryFailing,
+        NotCounted::DestinationNotAllowed,
+        NotCounted::TrafficNotRequired,
+        NotCounted::TrafficNotCovered,
+        NotCounted::AttachedToSubnet,
+        NotCounted::AttachedToNetworkInterface,
+    ];
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
 }
 
-impl<'a> JudgedFlowLog<'a> {
-    fn new(log: &'a FlowLog, counted: bool, reason: String) -> Self {
-        let destination = match &log.destination {
-            Some(d) if !d.is_empty() => Cow::Borrowed(d.as_str()),
-            _ => Cow::Owned(log.destination_label()),
-        };
-        JudgedFlowLog {
-            log,
-            id: &log.id,
-            attached_to: &log.resource_id,
-            traffic_type: log.traffic_type.as_str(),
-            status: &log.flow_log_status,
-            delivery_status: log.deliver_logs_status.as_deref(),
-            delivery_error: log.deliver_logs_error_message.as_deref(),
-            destination_type: log.destination_type.as_str(),
-            destination,
-            counted,
-            reason,
+/// A set of [`NotCounted`] reasons, without allocating.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Reasons(u8);
+
+impl Reasons {
+    /// Reasons that make a flow log unusable, whatever the other flow logs.
+    const DISQUALIFYING: Reasons = Reasons(
+        (1 << NotCounted::NotActive as u8)
+            | (1 << NotCounted::DeliveryFailing as u8)
+            | (1 << NotCounted::DestinationNotAllowed as u8),
+    );
+
+    fn with(mut self, reason: NotCounted) -> Self {
+        self.0 |= reason.bit();
+        self
+    }
+
+    fn contains(self, reason: NotCounted) -> bool {
+        self.0 & reason.bit() != 0
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn disqualifies(self) -> bool {
+        self.0 & Self::DISQUALIFYING.0 != 0
+    }
+
+    fn iter(self) -> impl Iterator<Item = NotCounted> {
+        NotCounted::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+}
+
+impl Serialize for Reasons {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// Where a flow log publishes, for people: the destination ARN, or the log group.
+/// Written where it is needed, without an intermediate string.
+struct DestinationLabel<'a>(&'a FlowLog);
+
+impl fmt::Display for DestinationLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let log = self.0;
+        match (&log.destination, &log.log_group_name) {
+            (Some(d), _) if !d.is_empty() => f.write_str(d),
+            (_, Some(g)) if !g.is_empty() => write!(f, "log group {g}"),
+            _ => f.write_str("(no destination reported)"),
         }
     }
+}
+
+impl Serialize for DestinationLabel<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A flow log as judged, written straight from the inventory as a [`ConsideredFlowLog`]
+/// (the unit tests read every finding's evidence back as one, so the two cannot drift).
+#[derive(Clone, Copy)]
+struct Judged<'a> {
+    log: &'a FlowLog,
+    counted: bool,
+    reasons: Reasons,
+}
+
+impl Serialize for Judged<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let log = self.log;
+        let mut st = serializer.serialize_struct("ConsideredFlowLog", 10)?;
+        st.serialize_field("id", &log.id)?;
+        st.serialize_field("attached_to", &log.resource_id)?;
+        st.serialize_field("traffic_type", log.traffic_type.as_str())?;
+        st.serialize_field("status", &log.flow_log_status)?;
+        match &log.deliver_logs_status {
+            Some(status) => st.serialize_field("delivery_status", status)?,
+            None => st.skip_field("delivery_status")?,
+        }
+        match &log.deliver_logs_error_message {
+            Some(error) => st.serialize_field("delivery_error", error)?,
+            None => st.skip_field("delivery_error")?,
+        }
+        st.serialize_field("destination_type", log.destination_type.as_str())?;
+        st.serialize_field("destination", &DestinationLabel(log))?;
+        st.serialize_field("counted", &self.counted)?;
+        if self.reasons.is_empty() {
+            st.skip_field("reasons")?;
+        } else {
+            st.serialize_field("reasons", &self.reasons)?;
+        }
+        st.end()
+    }
+}
+
+/// [`FlowLogEvidence`] as it is written: borrowed from the inventory and the region's
+/// index, so that judging a million VPCs copies no flow-log string.
+#[derive(Serialize)]
+struct EvidenceRef<'a> {
+    flow_logs: &'a [Judged<'a>],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    subnet_and_interface_flow_logs: &'a [Judged<'a>],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [String],
+}
+
+/// The evidence of a VPC shared by another account.
+#[derive(Serialize)]
+struct SharedVpcEvidence<'a> {
+    owner_id: &'a str,
+    scanned_account: &'a str,
+}
+
+/// The evidence of what could not be read.
+#[derive(Serialize)]
+struct UnreadableEvidence<'a> {
+    region: &'a str,
+    error: Option<&'a CollectError>,
 }
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 // ---------------------------------------------------------------------------------------------
 
+/// Flow logs of one VPC or subnet: one or two are the rule, so they are kept inline.
+type LogList<'a> = SmallVec<[&'a FlowLog; 2]>;
+
+/// Hash maps of the index: keys are AWS ids from our own inventory, so a fast hasher
+/// (still randomly seeded) instead of SipHash.
+type IdMap<'a, V> = HashMap<&'a str, V, foldhash::fast::RandomState>;
+
+fn id_map<'a, V>(capacity: usize) -> IdMap<'a, V> {
+    HashMap::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default())
+}
+
 /// Flow logs of one region, indexed once so that each VPC is judged by lookups:
 /// O(VPCs + flow logs) per region, whatever their numbers.
 struct RegionIndex<'a> {
     /// Every flow log by the id of the resource it is attached to.
-    by_resource: HashMap<&'a str, Vec<&'a FlowLog>>,
+    by_resource: IdMap<'a, LogList<'a>>,
     /// Subnet- and ENI-level flow logs by the VPC of their subnet or interface.
-    below_vpc: HashMap<&'a str, Vec<&'a FlowLog>>,
-    /// Notes every VPC of the region carries (lookups that failed).
+    below_vpc: IdMap<'a, LogList<'a>>,
+    /// Notes every VPC of the region carries (lookups that failed, an unknown account).
     notes: Vec<String>,
 }
 
 impl<'a> RegionIndex<'a> {
-    fn build(region: &'a RegionInventory, flow_logs: &'a [FlowLog]) -> Self {
-        let mut by_resource: HashMap<&str, Vec<&FlowLog>> = HashMap::with_capacity(flow_logs.len());
+    fn build(region: &'a RegionInventory, flow_logs: &'a [FlowLog], account_known: bool) -> Self {
+        let mut by_resource: IdMap<'a, LogList<'a>> = id_map(flow_logs.len());
+        let mut below: Vec<&FlowLog> = Vec::new();
         for log in flow_logs {
             by_resource.entry(log.resource_id.as_str()).or_default().push(log);
-        }
-        let subnet_vpc: HashMap<&str, &str> = region
-            .subnets
-            .items_or_empty()
-            .iter()
-            .map(|s| (s.id.as_str(), s.vpc_id.as_str()))
-            .collect();
-        let eni_vpc: HashMap<&str, &str> = region
-            .network_interfaces
-            .items_or_empty()
-            .iter()
-            .map(|n| (n.id.as_str(), n.vpc_id.as_str()))
-            .collect();
-        let mut below_vpc: HashMap<&str, Vec<&FlowLog>> = HashMap::new();
-        let (mut unresolved_subnet, mut unresolved_eni) = (0usize, 0usize);
-        for log in flow_logs {
-            let (map, unresolved) = match log.resource_type {
-                FlowLogResourceType::Subnet => (&subnet_vpc, &mut unresolved_subnet),
-                FlowLogResourceType::NetworkInterface => (&eni_vpc, &mut unresolved_eni),
-                _ => continue,
-            };
-            match map.get(log.resource_id.as_str()) {
-                Some(vpc_id) => below_vpc.entry(vpc_id).or_default().push(log),
-                None => *unresolved += 1,
+            if matches!(
+                log.resource_type,
+                FlowLogResourceType::Subnet | FlowLogResourceType::NetworkInterface
+            ) {
+                below.push(log);
             }
         }
+        let mut below_vpc: IdMap<'a, LogList<'a>> = id_map(0);
         let mut notes = Vec::new();
-        if unresolved_subnet > 0 {
-            notes.push(lookup_note(
-                &region.subnets,
-                unresolved_subnet,
-                "subnet",
-                "subnets",
-                &region.name,
-            ));
+        if !below.is_empty() {
+            let subnets = region.subnets.items_or_empty();
+            let interfaces = region.network_interfaces.items_or_empty();
+            let mut subnet_vpc: IdMap<'a, &'a str> = id_map(subnets.len());
+            subnet_vpc.extend(subnets.iter().map(|s| (s.id.as_str(), s.vpc_id.as_str())));
+            let mut eni_vpc: IdMap<'a, &'a str> = id_map(interfaces.len());
+            eni_vpc.extend(interfaces.iter().map(|n| (n.id.as_str(), n.vpc_id.as_str())));
+            let (mut unresolved_subnet, mut unresolved_eni) = (0usize, 0usize);
+            for log in below {
+                let (map, unresolved) = match log.resource_type {
+                    FlowLogResourceType::Subnet => (&subnet_vpc, &mut unresolved_subnet),
+                    _ => (&eni_vpc, &mut unresolved_eni),
+                };
+                match map.get(log.resource_id.as_str()) {
+                    Some(vpc_id) => below_vpc.entry(*vpc_id).or_default().push(log),
+                    None => *unresolved += 1,
+                }
+            }
+            if unresolved_subnet > 0 {
+                notes.push(lookup_note(
+                    &region.subnets,
+                    unresolved_subnet,
+                    "subnet",
+                    "subnets",
+                    &region.name,
+                ));
+            }
+            if unresolved_eni > 0 {
+                notes.push(lookup_note(
+                    &region.network_interfaces,
+                    unresolved_eni,
+                    "network-interface",
+                    "network interfaces",
+                    &region.name,
+                ));
+            }
         }
-        if unresolved_eni > 0 {
-            notes.push(lookup_note(
-                &region.network_interfaces,
-                unresolved_eni,
-                "network-interface",
-                "network interfaces",
-                &region.name,
-            ));
+        if !account_known {
+            notes.push(
+                "the scanned account is unknown (the caller identity could not be read), so VPCs shared \
+                 by another account could not be told apart and were evaluated; only a VPC's owner can \
+                 create its flow logs"
+                    .to_string(),
+            );
         }
         RegionIndex {
             by_resource,
             below_vpc,
             notes,
         }
+    }
+
+    fn logs_of(&self, vpc_id: &str) -> &[&'a FlowLog] {
+        self.by_resource.get(vpc_id).map_or(&[], |l| l.as_slice())
+    }
+
+    fn logs_below(&self, vpc_id: &str) -> &[&'a FlowLog] {
+        self.below_vpc.get(vpc_id).map_or(&[], |l| l.as_slice())
     }
 }
 
@@ -795,17 +940,11 @@ fn evaluate_region(
     if vpcs.is_empty() {
         return;
     }
-    findings.reserve(vpcs.len());
 
-    let account_note = inventory.account.is_none().then(|| {
-        "the scanned account is unknown (the caller identity could not be read), so VPCs shared by \
-         another account could not be told apart and were evaluated; only a VPC's owner can create its \
-         flow logs"
-            .to_string()
-    });
-
+    // What is the same for every VPC of the region is made once: the flow-log index, or
+    // the message and evidence of why no VPC can be judged.
     let index = match &region.flow_logs {
-        Collection::Collected(logs) => Ok(RegionIndex::build(region, logs)),
+        Collection::Collected(logs) => Ok(RegionIndex::build(region, logs, inventory.account.is_some())),
         Collection::Failed(error) => Err(format!(
             "could not list flow logs in {}: {error}; the VPC cannot be judged",
             region.name
@@ -817,6 +956,12 @@ fn evaluate_region(
             kinds::FLOW_LOG
         )),
     };
+    let unreadable = index.is_err().then(|| {
+        Evidence::new(&UnreadableEvidence {
+            region: &region.name,
+            error: region.flow_logs.error(),
+        })
+    });
 
     for vpc in vpcs {
         let resource = vpc.to_ref();
@@ -832,61 +977,37 @@ fn evaluate_region(
                         vpc.owner_id
                     ),
                 )
-                .with_evidence(serde_json::json!({
-                    "owner_id": vpc.owner_id,
-                    "scanned_account": account,
-                })),
+                .with_evidence(SharedVpcEvidence {
+                    owner_id: &vpc.owner_id,
+                    scanned_account: account,
+                }),
             );
             continue;
         }
         let index = match &index {
             Ok(index) => index,
             Err(message) => {
-                findings.push(
-                    ctx.error(resource, message.clone())
-                        .with_evidence(serde_json::json!({
-                            "region": region.name,
-                            "error": region.flow_logs.error(),
-                        })),
-                );
+                let mut finding = ctx.error(resource, message.clone());
+                finding.evidence = unreadable.clone().unwrap_or_default();
+                findings.push(finding);
                 continue;
             }
         };
-        let notes: Vec<&str> = index
-            .notes
-            .iter()
-            .chain(&account_note)
-            .map(String::as_str)
-            .collect();
-        let vpc_logs = index
-            .by_resource
-            .get(vpc.id.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let below = index
-            .below_vpc
-            .get(vpc.id.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let judgement = judge(vpc_logs, below, options);
+        let judgement = judge(index.logs_of(&vpc.id), index.logs_below(&vpc.id), options);
         let evidence = EvidenceRef {
-            required_traffic_type: options.traffic.as_str(),
-            allowed_destination_types: options.allowed,
-            count_failed_delivery: options.count_failed_delivery,
-            flow_logs: judgement.flow_logs,
-            subnet_and_interface_flow_logs: judgement.below,
-            notes,
+            flow_logs: &judgement.flow_logs,
+            subnet_and_interface_flow_logs: &judgement.below,
+            notes: &index.notes,
         };
         let finding = if judgement.pass {
             ctx.pass(resource, judgement.message).with_evidence(&evidence)
         } else {
-            // Snippets are built when a writer reads them: most findings of a large scan
-            // are counted, not printed with their templates.
+            // One builder for every failing VPC: snippets are made from the finding's
+            // resource when a writer reads them, since most findings of a large scan are
+            // counted, not printed with their templates.
             ctx.fail(resource, judgement.message)
                 .with_evidence(&evidence)
-                .with_deferred_remediation(Arc::new(DeferredRemediation {
-                    vpc: VpcKey::of(vpc),
-                    traffic: options.traffic,
-                    plan: Arc::clone(&options.remediation),
-                }))
+                .with_deferred_remediation(Arc::clone(&options.remediation))
         };
         findings.push(finding);
     }
@@ -901,39 +1022,35 @@ fn region_error(
     error: Option<&CollectError>,
 ) -> Finding {
     let resource = ResourceRef::new(kinds::VPC, REGION_WIDE_ID)
-        .in_region(region.name.clone())
-        .in_account(inventory.account.clone());
-    ctx.error(resource, message).with_evidence(serde_json::json!({
-        "region": region.name,
-        "error": error,
-    }))
+        .in_region(region.name.as_str())
+        .in_account(inventory.account.as_deref());
+    ctx.error(resource, message).with_evidence(UnreadableEvidence {
+        region: &region.name,
+        error,
+    })
 }
 
 /// The verdict on one VPC, with the flow logs as judged.
 struct Judgement<'a> {
     pass: bool,
     message: String,
-    flow_logs: Vec<JudgedFlowLog<'a>>,
-    below: Vec<JudgedFlowLog<'a>>,
+    flow_logs: SmallVec<[Judged<'a>; 2]>,
+    below: SmallVec<[Judged<'a>; 2]>,
 }
 
 /// What disqualifies one flow log, apart from its traffic type.
-fn problems(log: &FlowLog, options: &Options<'_>) -> Vec<String> {
-    let mut problems = Vec::new();
+fn problems(log: &FlowLog, options: &Options<'_>) -> Reasons {
+    let mut reasons = Reasons::default();
     if !log.is_active() {
-        problems.push(format!("is not active (status {})", log.flow_log_status));
+        reasons = reasons.with(NotCounted::NotActive);
     }
     if log.delivery_failed() && !options.count_failed_delivery {
-        problems.push(format!("is failing delivery: {}", delivery_error(log)));
+        reasons = reasons.with(NotCounted::DeliveryFailing);
     }
     if !options.allows(&log.destination_type) {
-        problems.push(format!(
-            "sends to {}, which is not an allowed destination (allowed: {})",
-            log.destination_type,
-            options.allowed.join(", ")
-        ));
+        reasons = reasons.with(NotCounted::DestinationNotAllowed);
     }
-    problems
+    reasons
 }
 
 fn delivery_error(log: &FlowLog) -> &str {
@@ -945,191 +1062,184 @@ fn delivery_error(log: &FlowLog) -> &str {
 
 fn judge<'a>(vpc_logs: &[&'a FlowLog], below: &[&'a FlowLog], options: &Options<'_>) -> Judgement<'a> {
     let required = options.traffic.coverage();
-    let checks: Vec<(&FlowLog, Vec<String>)> = vpc_logs.iter().map(|l| (*l, problems(l, options))).collect();
-    let eligible: Vec<&FlowLog> = checks
+    let mut flow_logs: SmallVec<[Judged<'a>; 2]> = vpc_logs
         .iter()
-        .filter(|(_, p)| p.is_empty())
-        .map(|(l, _)| *l)
+        .map(|log| Judged {
+            log,
+            counted: false,
+            reasons: problems(log, options),
+        })
         .collect();
-    let covered = eligible
-        .iter()
-        .fold(Coverage::NONE, |c, l| c.union(Coverage::of(&l.traffic_type)));
+    let usable = || flow_logs.iter().filter(|j| j.reasons.is_empty());
+    let covered = usable().fold(Coverage::NONE, |c, j| c.union(Coverage::of(&j.log.traffic_type)));
     let pass = match options.traffic {
-        RequiredTraffic::Any => !eligible.is_empty(),
+        RequiredTraffic::Any => usable().next().is_some(),
         _ => covered.contains(required),
     };
-    // A flow log counts when the VPC passes and it records some of the required traffic.
-    let counts = |log: &FlowLog| {
-        pass && (options.traffic == RequiredTraffic::Any
-            || Coverage::of(&log.traffic_type).intersects(required))
-    };
-
-    let flow_logs: Vec<JudgedFlowLog<'a>> = checks
+    // A usable flow log counts when the VPC passes and it records some of the required traffic.
+    for j in flow_logs.iter_mut().filter(|j| j.reasons.is_empty()) {
+        let records_required =
+            options.traffic == RequiredTraffic::Any || Coverage::of(&j.log.traffic_type).intersects(required);
+        match (pass, records_required) {
+            (true, true) => j.counted = true,
+            (true, false) => j.reasons = j.reasons.with(NotCounted::TrafficNotRequired),
+            (false, _) => j.reasons = j.reasons.with(NotCounted::TrafficNotCovered),
+        }
+    }
+    let below: SmallVec<[Judged<'a>; 2]> = below
         .iter()
-        .map(|(log, problems)| {
-            let counted = problems.is_empty() && counts(log);
-            let reason = if !problems.is_empty() {
-                format!("does not count: it {}", problems.join(", and "))
-            } else if counted {
-                counted_reason(log, options)
-            } else if pass {
-                format!(
-                    "does not count: it records {} traffic but {} is required",
-                    log.traffic_type,
-                    options.traffic.as_str()
-                )
-            } else {
-                format!(
-                    "does not count: it is active and delivering, but it records {} traffic and the flow logs \
-                     that count do not cover {} together",
-                    log.traffic_type,
-                    options.traffic.as_str()
-                )
-            };
-            JudgedFlowLog::new(log, counted, reason)
+        .map(|log| Judged {
+            log,
+            counted: false,
+            reasons: Reasons::default().with(match log.resource_type {
+                FlowLogResourceType::Subnet => NotCounted::AttachedToSubnet,
+                _ => NotCounted::AttachedToNetworkInterface,
+            }),
         })
         .collect();
-    let below_considered: Vec<JudgedFlowLog<'a>> = below
-        .iter()
-        .map(|log| {
-            let what = match log.resource_type {
-                FlowLogResourceType::Subnet => "subnet",
-                _ => "network interface",
-            };
-            let reason = format!(
-                "does not count: it is attached to {what} {}, not to the VPC, and records only that {what}'s \
-                 traffic",
-                log.resource_id
-            );
-            JudgedFlowLog::new(log, false, reason)
-        })
-        .collect();
-
     let message = if pass {
         pass_message(&flow_logs, options)
     } else {
-        fail_message(&checks, &eligible, below, options)
+        fail_message(&flow_logs, &below, options)
     };
     Judgement {
         pass,
         message,
         flow_logs,
-        below: below_considered,
+        below,
     }
 }
 
-fn counted_reason(log: &FlowLog, options: &Options<'_>) -> String {
-    let mut reason = format!(
-        "counts: it is active and records {} traffic to {}, an allowed destination",
-        log.traffic_type, log.destination_type
-    );
-    if log.delivery_failed() {
-        reason.push_str(&format!(
-            "; its delivery is failing ({}) but `{COUNT_FAILED_DELIVERY}` is true",
-            delivery_error(log)
-        ));
-    }
-    if options.traffic == RequiredTraffic::All && log.traffic_type != TrafficType::All {
-        reason.push_str(&format!(
-            "; with the other flow logs that count it covers {}",
-            options.traffic.as_str()
-        ));
-    }
-    reason
-}
-
-fn pass_message(flow_logs: &[JudgedFlowLog<'_>], options: &Options<'_>) -> String {
-    let counted: Vec<&JudgedFlowLog<'_>> = flow_logs.iter().filter(|f| f.counted).collect();
+fn pass_message(flow_logs: &[Judged<'_>], options: &Options<'_>) -> String {
+    let mut counted = flow_logs.iter().filter(|j| j.counted);
     // Prefer one flow log that satisfies the requirement alone.
-    let alone = counted.iter().find(|f| {
+    let alone = counted.clone().find(|j| {
         options.traffic == RequiredTraffic::Any
-            || Coverage::of(&f.log.traffic_type).contains(options.traffic.coverage())
+            || Coverage::of(&j.log.traffic_type).contains(options.traffic.coverage())
     });
+    let mut message = String::with_capacity(128);
     match alone {
-        Some(f) => {
-            let mut message = format!(
+        Some(j) => {
+            let log = j.log;
+            let _ = write!(
+                message,
                 "flow log {} is active and records {} traffic to {} ({})",
-                f.id, f.traffic_type, f.destination_type, f.destination
+                log.id,
+                log.traffic_type,
+                log.destination_type,
+                DestinationLabel(log)
             );
-            if f.log.delivery_failed() {
-                message.push_str(&format!(
+            if log.delivery_failed() {
+                let _ = write!(
+                    message,
                     "; its delivery is failing ({}) but counts because `{COUNT_FAILED_DELIVERY}` is true",
-                    delivery_error(f.log)
-                ));
+                    delivery_error(log)
+                );
             }
-            message
         }
         None => {
-            let names: Vec<String> = counted
-                .iter()
-                .map(|f| format!("{} ({})", f.id, f.traffic_type))
-                .collect();
-            format!(
-                "flow logs {} together record {} traffic",
-                join_and(&names),
-                options.traffic.as_str()
-            )
+            message.push_str("flow logs ");
+            let n = counted.clone().count();
+            for (i, j) in counted.by_ref().enumerate() {
+                push_list_separator(&mut message, i, n);
+                let _ = write!(message, "{} ({})", j.log.id, j.log.traffic_type);
+            }
+            let _ = write!(message, " together record {} traffic", options.traffic.as_str());
         }
     }
+    message
 }
 
-fn fail_message(
-    checks: &[(&FlowLog, Vec<String>)],
-    eligible: &[&FlowLog],
-    below: &[&FlowLog],
-    options: &Options<'_>,
-) -> String {
-    let mut parts = Vec::new();
-    if checks.is_empty() {
-        parts.push("no flow log is attached to the VPC".to_string());
-    } else if !eligible.is_empty() {
-        let mut recorded: Vec<&str> = eligible.iter().map(|l| l.traffic_type.as_str()).collect();
+fn fail_message(flow_logs: &[Judged<'_>], below: &[Judged<'_>], options: &Options<'_>) -> String {
+    let mut message = String::with_capacity(96);
+    let part = |message: &mut String| {
+        if !message.is_empty() {
+            message.push_str("; ");
+        }
+    };
+    if flow_logs.is_empty() {
+        message.push_str("no flow log is attached to the VPC");
+    } else if flow_logs.iter().any(|j| !j.reasons.disqualifies()) {
+        let mut recorded: SmallVec<[&str; 3]> = flow_logs
+            .iter()
+            .filter(|j| !j.reasons.disqualifies())
+            .map(|j| j.log.traffic_type.as_str())
+            .collect();
         recorded.sort_unstable();
         recorded.dedup();
-        parts.push(format!(
-            "only {} traffic is logged but {} is required",
-            join_and(&recorded),
+        message.push_str("only ");
+        for (i, t) in recorded.iter().enumerate() {
+            push_list_separator(&mut message, i, recorded.len());
+            message.push_str(t);
+        }
+        let _ = write!(
+            message,
+            " traffic is logged but {} is required",
             options.traffic.as_str()
-        ));
+        );
     }
-    let rejected: Vec<String> = checks
-        .iter()
-        .filter(|(_, p)| !p.is_empty())
-        .map(|(log, p)| format!("flow log {} {}", log.id, p.join(", and ")))
-        .collect();
-    parts.extend(capped(rejected, "other flow logs do not count"));
-    if !below.is_empty() {
-        let named: Vec<String> = below
-            .iter()
-            .map(|l| format!("{} on {}", l.id, l.resource_id))
-            .collect();
-        let named = capped(named, "more").join(", ");
-        parts.push(format!(
-            "flow logs of its subnets or network interfaces do not count for the VPC: {named}"
-        ));
-    }
-    parts.join("; ")
-}
-
-/// At most [`MESSAGE_LIST_LIMIT`] items, then how many more (the evidence has all).
-fn capped(mut items: Vec<String>, more: &str) -> Vec<String> {
-    if items.len() > MESSAGE_LIST_LIMIT {
-        let rest = items.len() - MESSAGE_LIST_LIMIT;
-        items.truncate(MESSAGE_LIST_LIMIT);
-        items.push(format!("{rest} {more} (see the evidence)"));
-    }
-    items
-}
-
-fn join_and<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
+    let rejected = flow_logs.iter().filter(|j| j.reasons.disqualifies());
+    let rejected_count = rejected.clone().count();
+    for j in rejected.take(MESSAGE_LIST_LIMIT) {
+        part(&mut message);
+        let _ = write!(message, "flow log {} ", j.log.id);
+        for (i, reason) in j.reasons.iter().enumerate() {
+            if i > 0 {
+                message.push_str(", and ");
+            }
+            push_problem(&mut message, reason, j.log, options);
         }
     }
+    if rejected_count > MESSAGE_LIST_LIMIT {
+        part(&mut message);
+        let _ = write!(
+            message,
+            "{} other flow logs do not count (see the evidence)",
+            rejected_count - MESSAGE_LIST_LIMIT
+        );
+    }
+    if !below.is_empty() {
+        part(&mut message);
+        message.push_str("flow logs of its subnets or network interfaces do not count for the VPC: ");
+        for (i, j) in below.iter().take(MESSAGE_LIST_LIMIT).enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            let _ = write!(message, "{} on {}", j.log.id, j.log.resource_id);
+        }
+        if below.len() > MESSAGE_LIST_LIMIT {
+            let _ = write!(
+                message,
+                ", {} more (see the evidence)",
+                below.len() - MESSAGE_LIST_LIMIT
+            );
+        }
+    }
+    message
+}
+
+/// Words for a reason that disqualifies a flow log ("flow log fl-1 <words>").
+fn push_problem(message: &mut String, reason: NotCounted, log: &FlowLog, options: &Options<'_>) {
+    let _ = match reason {
+        NotCounted::NotActive => write!(message, "is not active (status {})", log.flow_log_status),
+        NotCounted::DeliveryFailing => write!(message, "is failing delivery: {}", delivery_error(log)),
+        NotCounted::DestinationNotAllowed => write!(
+            message,
+            "sends to {}, which is not an allowed destination (allowed: {})",
+            log.destination_type,
+            options.allowed.join(", ")
+        ),
+        // Not disqualifying: said in the "only … traffic is logged" part.
+        _ => Ok(()),
+    };
+}
+
+/// `a`, `a and b`, `a, b and c`: what goes before item `i` of `n`.
+fn push_list_separator(message: &mut String, i: usize, n: usize) {
+    if i == 0 {
+        return;
+    }
+    message.push_str(if i + 1 == n { " and " } else { ", " });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1409,34 +1519,42 @@ pub fn remediation_for(vpc: &Vpc, settings: &Settings) -> Remediation {
 }
 
 /// What remediation needs to know of a VPC.
-#[derive(Debug, Clone)]
-struct VpcKey {
-    id: String,
-    region: String,
-    owner_id: String,
+#[derive(Debug, Clone, Copy)]
+struct VpcKey<'a> {
+    id: &'a str,
+    region: &'a str,
+    owner_id: &'a str,
 }
 
-impl VpcKey {
-    fn of(vpc: &Vpc) -> Self {
+impl<'a> VpcKey<'a> {
+    fn of(vpc: &'a Vpc) -> Self {
         VpcKey {
-            id: vpc.id.clone(),
-            region: vpc.region.clone(),
-            owner_id: vpc.owner_id.clone(),
+            id: &vpc.id,
+            region: &vpc.region,
+            owner_id: &vpc.owner_id,
+        }
+    }
+
+    /// The VPC a finding is about (its account is the VPC's owner).
+    fn of_resource(resource: &'a ResourceRef) -> Self {
+        VpcKey {
+            id: &resource.id,
+            region: resource.region_str(),
+            owner_id: resource.account_str(),
         }
     }
 }
 
-/// The remediation of one failing VPC, built when read: the VPC's key and the plan
-/// resolved once from the settings, shared by every failing finding of the scan.
+/// The remediation of failing VPCs, built from a finding's resource when read: the plan
+/// is resolved once from the settings and shared by every failing finding of the scan.
 struct DeferredRemediation {
-    vpc: VpcKey,
     traffic: RequiredTraffic,
-    plan: Arc<RemediationPlan>,
+    plan: RemediationPlan,
 }
 
 impl BuildRemediation for DeferredRemediation {
-    fn build(&self) -> Remediation {
-        self.plan.for_vpc(&self.vpc, self.traffic)
+    fn build(&self, resource: &ResourceRef) -> Remediation {
+        self.plan.for_vpc(&VpcKey::of_resource(resource), self.traffic)
     }
 }
 
@@ -1497,9 +1615,9 @@ fn shell_word(word: &str) -> String {
 
 fn cli_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
     let mut args: Vec<(&str, String)> = vec![
-        ("--region", vpc.region.clone()),
+        ("--region", vpc.region.to_string()),
         ("--resource-type", "VPC".to_string()),
-        ("--resource-ids", vpc.id.clone()),
+        ("--resource-ids", vpc.id.to_string()),
         ("--traffic-type", traffic.to_string()),
     ];
     match target {
@@ -1888,7 +2006,7 @@ mod tests {
         assert_eq!(f.resource.id, "vpc-1");
         assert_eq!(f.resource.region.as_deref(), Some(REGION));
         assert!(evidence(&f).flow_logs.is_empty());
-        let remediation = f.remediation.unwrap().get().into_owned();
+        let remediation = f.remediation().unwrap().into_owned();
         assert_eq!(
             remediation.summary,
             "create a flow log on vpc-1 in eu-west-1 that records ALL traffic to CloudWatch Logs log group \
@@ -1908,13 +2026,15 @@ mod tests {
         let e = evidence(&f);
         assert_eq!(e.flow_logs.len(), 1);
         assert!(e.flow_logs[0].counted);
-        assert!(
-            e.flow_logs[0].reason.starts_with("counts: it is active"),
-            "{}",
-            e.flow_logs[0].reason
-        );
-        assert_eq!(e.required_traffic_type, "any");
-        assert_eq!(e.allowed_destination_types, ALL_DESTINATION_TYPES);
+        assert!(e.flow_logs[0].reasons.is_empty());
+        assert_eq!(e.flow_logs[0].destination, "log group vpc-flow-logs");
+        // The settings are the report's (`rules`), not repeated in every finding.
+        let raw = f.evidence.to_value();
+        assert!(raw.get("required_traffic_type").is_none(), "{raw}");
+        // Nothing empty is written: no subnet-level logs, no notes, no reasons.
+        assert!(raw.get("subnet_and_interface_flow_logs").is_none(), "{raw}");
+        assert!(raw.get("notes").is_none(), "{raw}");
+        assert!(raw["flow_logs"][0].get("reasons").is_none(), "{raw}");
     }
 
     #[test]
@@ -1939,9 +2059,10 @@ mod tests {
         let e = evidence(&f);
         assert_eq!(e.flow_logs[0].delivery_status.as_deref(), Some("FAILED"));
         assert_eq!(e.flow_logs[0].delivery_error.as_deref(), Some("Access error"));
+        assert_eq!(e.flow_logs[0].reasons, [NotCounted::DeliveryFailing]);
         assert_eq!(
-            e.flow_logs[0].reason,
-            "does not count: it is failing delivery: Access error"
+            f.evidence.to_value()["flow_logs"][0]["reasons"],
+            json!(["delivery_failing"])
         );
     }
 
@@ -1956,7 +2077,9 @@ mod tests {
             "{}",
             f.message
         );
-        assert!(evidence(&f).count_failed_delivery);
+        let e = evidence(&f);
+        assert!(e.flow_logs[0].counted && e.flow_logs[0].reasons.is_empty());
+        assert_eq!(e.flow_logs[0].delivery_status.as_deref(), Some("FAILED"));
     }
 
     #[test]
@@ -2003,9 +2126,9 @@ mod tests {
         assert_eq!(f.message, "only REJECT traffic is logged but ALL is required");
         let e = evidence(&f);
         assert!(!e.flow_logs[0].counted);
-        assert_eq!(e.required_traffic_type, "ALL");
+        assert_eq!(e.flow_logs[0].reasons, [NotCounted::TrafficNotCovered]);
         // The remediation creates what is required.
-        let remediation = f.remediation.unwrap().get().into_owned();
+        let remediation = f.remediation().unwrap().into_owned();
         let cli = &remediation.snippets[0].content;
         assert!(cli.contains("--traffic-type ALL"), "{cli}");
     }
@@ -2016,7 +2139,7 @@ mod tests {
         let f = judge_one(vpc("vpc-1"), vec![log], json!({"traffic_type": "ACCEPT"}));
         assert_eq!(f.status, Status::Fail);
         assert_eq!(f.message, "only REJECT traffic is logged but ACCEPT is required");
-        let remediation = f.remediation.unwrap().get().into_owned();
+        let remediation = f.remediation().unwrap().into_owned();
         let cli = &remediation.snippets[0].content;
         assert!(cli.contains("--traffic-type ACCEPT"), "{cli}");
     }
@@ -2065,11 +2188,8 @@ mod tests {
         );
         let e = evidence(&f);
         assert!(e.flow_logs.iter().all(|l| !l.counted));
-        assert!(
-            e.flow_logs[0].reason.contains("do not cover ALL together"),
-            "{}",
-            e.flow_logs[0].reason
-        );
+        assert_eq!(e.flow_logs[0].reasons, [NotCounted::TrafficNotCovered]);
+        assert_eq!(e.flow_logs[1].reasons, [NotCounted::DeliveryFailing]);
     }
 
     #[test]
@@ -2082,10 +2202,7 @@ mod tests {
         assert_eq!(f.status, Status::Pass);
         let e = evidence(&f);
         assert!(!e.flow_logs[0].counted);
-        assert_eq!(
-            e.flow_logs[0].reason,
-            "does not count: it records ACCEPT traffic but REJECT is required"
-        );
+        assert_eq!(e.flow_logs[0].reasons, [NotCounted::TrafficNotRequired]);
         assert!(e.flow_logs[1].counted);
     }
 
@@ -2188,15 +2305,13 @@ mod tests {
             .map(|l| (l.id.as_str(), l.attached_to.as_str(), l.counted))
             .collect();
         assert_eq!(below, [("fl-s", "subnet-1", false), ("fl-e", "eni-1", false)]);
-        assert!(
-            e.subnet_and_interface_flow_logs[0]
-                .reason
-                .contains("attached to subnet subnet-1")
+        assert_eq!(
+            e.subnet_and_interface_flow_logs[0].reasons,
+            [NotCounted::AttachedToSubnet]
         );
-        assert!(
-            e.subnet_and_interface_flow_logs[1]
-                .reason
-                .contains("network interface eni-1")
+        assert_eq!(
+            e.subnet_and_interface_flow_logs[1].reasons,
+            [NotCounted::AttachedToNetworkInterface]
         );
     }
 
@@ -3064,7 +3179,7 @@ mod plan_fix_tests {
             .findings
             .iter()
             .filter_map(|f| VpcFlowLogsEnabled.plan_fix(f, &settings).unwrap())
-            .map(|a| a.resource.id)
+            .map(|a| a.resource.id.to_string())
             .collect();
         assert_eq!(planned, ["vpc-fail"]);
         // The core plan asks only about failing findings and lists none as unfixable.
