@@ -86,8 +86,20 @@ pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
     #[derive(serde::Deserialize)]
     struct Probe {
         schema_version: Option<u64>,
+        findings: Option<serde::de::IgnoredAny>,
     }
     let probe: Probe = serde_json::from_str(text).map_err(invalid)?;
+    // A scan report has its own schema_version: say what it is, not that it is "newer".
+    if probe.findings.is_some() {
+        return Err(SnapshotError::Invalid {
+            path: path.to_path_buf(),
+            message: "this is a scan report (it has `findings`), not a snapshot; snapshots are written by \
+                      `cloudposture collect`"
+                .into(),
+            line: 1,
+            column: 1,
+        });
+    }
     match probe.schema_version {
         Some(v) if v > u64::from(SNAPSHOT_SCHEMA_VERSION) => {
             return Err(SnapshotError::FutureVersion {

@@ -185,8 +185,11 @@ fn demo_scan_judges_every_kind_of_vpc() {
 #[test]
 fn json_report_has_the_stable_fields() {
     let (report, _) = scan_json(&demo(), &[]);
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["tool"]["name"], "cloudposture");
+    // The settings VPC-001 judged by, once for the scan.
+    assert_eq!(report["rules"][0]["id"], "VPC-001");
+    assert_eq!(report["rules"][0]["settings"]["traffic_type"], "any");
     assert!(report["tool"]["version"].is_string());
     let scan = &report["scan"];
     assert_eq!(scan["source"], "snapshot");
@@ -759,7 +762,7 @@ fn a_report_is_not_a_snapshot() {
     assert_fails(
         cloudposture().args(["scan", "--snapshot"]).arg(&path),
         2,
-        "is not a valid snapshot",
+        "is a scan report (it has `findings`), not a snapshot",
     );
 }
 

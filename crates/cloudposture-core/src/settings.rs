@@ -111,6 +111,7 @@ pub enum SettingValue {
 
 /// A rule's settings after validation, defaults filled in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
 pub struct Settings {
     values: BTreeMap<&'static str, SettingValue>,
 }
