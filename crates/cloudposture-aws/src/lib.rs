@@ -28,7 +28,7 @@ pub use collector::{MockAccountApi, MockEc2Api};
 pub use error::{CollectError, ErrorClass};
 pub use inventory::{Collection, Inventory, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion};
 pub use model::{
-    DestinationType, FlowLog, FlowLogResourceType, NetworkInterface, Subnet, TrafficType, Vpc, kinds,
-    partition_of,
+    DestinationType, FlowLog, FlowLogResourceType, NetworkInterface, Subnet, TrafficType, Vpc, ec2_arn,
+    kinds, partition_of,
 };
 pub use snapshot::SnapshotError;

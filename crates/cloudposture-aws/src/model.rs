@@ -29,6 +29,30 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
+/// `arn:PARTITION:ec2:REGION:ACCOUNT:TYPE/ID`, written in one allocation of the right
+/// size (every finding carries one).
+pub fn ec2_arn(region: &str, account: &str, resource_type: &str, id: &str) -> String {
+    let partition = partition_of(region);
+    let mut arn = String::with_capacity(
+        partition.len() + region.len() + account.len() + resource_type.len() + id.len() + 12,
+    );
+    for part in [
+        "arn:",
+        partition,
+        ":ec2:",
+        region,
+        ":",
+        account,
+        ":",
+        resource_type,
+        "/",
+        id,
+    ] {
+        arn.push_str(part);
+    }
+    arn
+}
+
 /// Declares an enum of AWS string values that keeps values it does not know as `Other`,
 /// so that a new value from AWS never breaks collection or a snapshot.
 macro_rules! aws_enum {
@@ -167,7 +191,7 @@ pub struct Vpc {
 impl Vpc {
     /// The `Name` tag, if any.
     pub fn name(&self) -> Option<&str> {
-        self.tags.get("Name").map(String::as_str)
+        self.tags.get("Name")
     }
 }
 
@@ -179,13 +203,7 @@ impl Resource for Vpc {
         &self.id
     }
     fn arn(&self) -> Option<String> {
-        Some(format!(
-            "arn:{}:ec2:{}:{}:vpc/{}",
-            partition_of(&self.region),
-            self.region,
-            self.owner_id,
-            self.id
-        ))
+        Some(ec2_arn(&self.region, &self.owner_id, "vpc", &self.id))
     }
     fn account(&self) -> Option<&str> {
         Some(&self.owner_id)
@@ -270,15 +288,9 @@ impl Resource for FlowLog {
         &self.id
     }
     fn arn(&self) -> Option<String> {
-        self.account.as_ref().map(|account| {
-            format!(
-                "arn:{}:ec2:{}:{}:vpc-flow-log/{}",
-                partition_of(&self.region),
-                self.region,
-                account,
-                self.id
-            )
-        })
+        self.account
+            .as_ref()
+            .map(|account| ec2_arn(&self.region, account, "vpc-flow-log", &self.id))
     }
     fn account(&self) -> Option<&str> {
         self.account.as_deref()
@@ -319,15 +331,9 @@ macro_rules! vpc_member {
                 &self.id
             }
             fn arn(&self) -> Option<String> {
-                self.owner_id.as_ref().map(|owner| {
-                    format!(
-                        concat!("arn:{}:ec2:{}:{}:", $arn_type, "/{}"),
-                        partition_of(&self.region),
-                        self.region,
-                        owner,
-                        self.id
-                    )
-                })
+                self.owner_id
+                    .as_ref()
+                    .map(|owner| ec2_arn(&self.region, owner, $arn_type, &self.id))
             }
             fn account(&self) -> Option<&str> {
                 self.owner_id.as_deref()
@@ -386,5 +392,8 @@ mod tests {
             eni.arn().as_deref(),
             Some("arn:aws:ec2:eu-west-1:123456789012:network-interface/eni-1")
         );
+        let arn = ec2_arn("us-gov-west-1", "123456789012", "vpc", "vpc-0abc");
+        assert_eq!(arn, "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-0abc");
+        assert_eq!(arn.capacity(), arn.len(), "one allocation of the right size");
     }
 }

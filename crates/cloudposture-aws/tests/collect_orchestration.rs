@@ -3,7 +3,6 @@
 #![cfg(feature = "mocks")]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,7 +23,7 @@ fn vpc(id: &str, region: &str) -> Vpc {
         ipv6_cidr_blocks: vec![],
         is_default: false,
         state: "available".into(),
-        tags: BTreeMap::new(),
+        tags: Default::default(),
     }
 }
 
@@ -46,7 +45,7 @@ fn flow_log(id: &str, region: &str, resource_id: &str) -> FlowLog {
         log_format: None,
         max_aggregation_interval: Some(600),
         creation_time: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
     }
 }
 
@@ -191,7 +190,7 @@ async fn subnets_and_interfaces_are_looked_up_only_for_the_ids_flow_logs_name() 
                 vpc_id: "vpc-1".into(),
                 region: region.into(),
                 owner_id: None,
-                tags: BTreeMap::new(),
+                tags: Default::default(),
             })
             .collect();
         Ok(Listed::new(subnets, 1))
@@ -208,7 +207,7 @@ async fn subnets_and_interfaces_are_looked_up_only_for_the_ids_flow_logs_name() 
                     vpc_id: "vpc-1".into(),
                     region: region.into(),
                     owner_id: None,
-                    tags: BTreeMap::new(),
+                    tags: Default::default(),
                 })
                 .collect();
             Ok(Listed::new(enis, 1))

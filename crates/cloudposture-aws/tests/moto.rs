@@ -79,7 +79,7 @@ async fn vpcs_include_the_default_vpc_and_keep_tags() {
     assert_eq!(vpc.cidr_blocks, ["10.20.0.0/16"]);
     assert_eq!(vpc.state, "available");
     assert_eq!(vpc.name(), Some("prod"));
-    assert_eq!(vpc.tags.get("team").map(String::as_str), Some("network"));
+    assert_eq!(vpc.tags.get("team"), Some("network"));
 }
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use cloudposture_aws::snapshot::{self, SnapshotError};
@@ -22,10 +21,9 @@ fn sample() -> Inventory {
         ipv6_cidr_blocks: vec!["2600:1f18::/56".into()],
         is_default: false,
         state: "available".into(),
-        tags: BTreeMap::from([
-            ("Name".into(), "prod ✓ \"quoted\"".into()),
-            ("empty".into(), String::new()),
-        ]),
+        tags: [("Name", "prod ✓ \"quoted\""), ("empty", "")]
+            .into_iter()
+            .collect(),
     }]);
     ok.flow_logs = Collection::Collected(vec![FlowLog {
         id: "fl-1".into(),
@@ -44,21 +42,21 @@ fn sample() -> Inventory {
         log_format: Some("${version} ${srcaddr}".into()),
         max_aggregation_interval: Some(60),
         creation_time: Some(jiff::Timestamp::new(1_700_000_000, 123_456_789).unwrap()),
-        tags: BTreeMap::new(),
+        tags: Default::default(),
     }]);
     ok.subnets = Collection::Collected(vec![Subnet {
         id: "subnet-1".into(),
         vpc_id: "vpc-0a1".into(),
         region: "eu-west-1".into(),
         owner_id: Some("111122223333".into()),
-        tags: BTreeMap::new(),
+        tags: Default::default(),
     }]);
     ok.network_interfaces = Collection::Collected(vec![NetworkInterface {
         id: "eni-1".into(),
         vpc_id: "vpc-0a1".into(),
         region: "eu-west-1".into(),
         owner_id: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
     }]);
     ok.api_calls = 4;
     let mut failed = RegionInventory::new("us-east-1");

@@ -115,7 +115,7 @@ impl Exception {
     }
 }
 
-fn tag_matches(pattern: &str, tags: &crate::resource::ResourceTags) -> bool {
+fn tag_matches(pattern: &str, tags: &crate::resource::Tags) -> bool {
     match pattern.split_once("::") {
         Some((key, value)) => tags.get(key).is_some_and(|v| v == value),
         None => tags.contains_key(pattern),

@@ -1,12 +1,11 @@
 //! Resources that findings point at.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
 use compact_str::CompactString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// Tags of a resource: key → value (value may be empty).
-pub type Tags = BTreeMap<String, String>;
 
 /// A cloud resource as every finding needs to point at it.
 ///
@@ -33,7 +32,7 @@ pub trait Resource {
             arn: self.arn().map(CompactString::from),
             region: self.region().map(CompactString::from),
             account: self.account().map(CompactString::from),
-            tags: ResourceTags::from(self.tags()),
+            tags: self.tags().clone(),
         }
     }
 }
@@ -57,7 +56,7 @@ pub struct ResourceRef {
     /// Account, if known.
     pub account: Option<CompactString>,
     /// Tags.
-    pub tags: ResourceTags,
+    pub tags: Tags,
 }
 
 impl ResourceRef {
@@ -70,7 +69,7 @@ impl ResourceRef {
             arn: None,
             region: None,
             account: None,
-            tags: ResourceTags::default(),
+            tags: Tags::default(),
         }
     }
 
@@ -97,22 +96,29 @@ impl ResourceRef {
     }
 }
 
-/// The tags a finding carries: key-sorted pairs, written as a JSON object.
+/// Tags of a resource: key-sorted pairs, written as a JSON object.
 ///
-/// A `BTreeMap` with one entry allocates a whole B-tree node (about half a kilobyte);
-/// a report of a million findings should not pay that for a `Name` tag each.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResourceTags(Vec<(CompactString, CompactString)>);
+/// Shared, not copied: a clone is a reference-count increment, so the million findings
+/// of a large scan point at the tags the inventory already holds. A `BTreeMap` would
+/// cost a half-kilobyte node per tagged resource, and a copy per finding. Keys and
+/// values are [`CompactString`]s (inline up to 24 bytes).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Tags(Option<Arc<[(CompactString, CompactString)]>>);
 
-impl ResourceTags {
+impl Tags {
     /// No tags.
     pub fn new() -> Self {
         Self::default()
     }
 
+    fn pairs(&self) -> &[(CompactString, CompactString)] {
+        self.0.as_deref().unwrap_or_default()
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.position(key).ok().map(|i| self.0[i].1.as_str())
+        let pairs = self.pairs();
+        self.position(key).ok().map(|i| pairs[i].1.as_str())
     }
 
     /// Whether `key` is set (with any value).
@@ -120,65 +126,76 @@ impl ResourceTags {
         self.position(key).is_ok()
     }
 
-    /// Sets `key` to `value`.
+    /// Sets `key` to `value` (copies the pairs: tags are built once, then shared).
     pub fn insert(&mut self, key: impl Into<CompactString>, value: impl Into<CompactString>) {
         let (key, value) = (key.into(), value.into());
+        let mut pairs = self.pairs().to_vec();
         match self.position(&key) {
-            Ok(i) => self.0[i].1 = value,
-            Err(i) => self.0.insert(i, (key, value)),
+            Ok(i) => pairs[i].1 = value,
+            Err(i) => pairs.insert(i, (key, value)),
         }
+        self.0 = Some(pairs.into());
     }
 
     /// Key-value pairs, by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.pairs().iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Number of tags.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.pairs().len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.pairs().is_empty()
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.pairs().binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 }
 
-impl From<&Tags> for ResourceTags {
-    fn from(tags: &Tags) -> Self {
-        // A BTreeMap iterates in key order: the pairs are sorted already.
-        ResourceTags(
-            tags.iter()
-                .map(|(k, v)| (CompactString::from(k.as_str()), CompactString::from(v.as_str())))
-                .collect(),
-        )
+impl fmt::Debug for Tags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for ResourceTags {
+impl From<&BTreeMap<String, String>> for Tags {
+    fn from(tags: &BTreeMap<String, String>) -> Self {
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+}
+
+impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for Tags {
     fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
-        let mut tags = ResourceTags::new();
-        for (k, v) in iter {
-            tags.insert(k, v);
+        let mut pairs: Vec<(CompactString, CompactString)> =
+            iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        // Sorted by key; of repeated keys, the last value wins (as with a map).
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|later, earlier| later.0 == earlier.0);
+        if pairs.is_empty() {
+            Tags(None)
+        } else {
+            Tags(Some(pairs.into()))
         }
-        tags
     }
 }
 
-impl Serialize for ResourceTags {
+impl Serialize for Tags {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
     }
 }
 
-impl<'de> Deserialize<'de> for ResourceTags {
+impl<'de> Deserialize<'de> for Tags {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(ResourceTags::from(&Tags::deserialize(deserializer)?))
+        Ok(Tags::from(&BTreeMap::<String, String>::deserialize(
+            deserializer,
+        )?))
     }
 }
 
@@ -187,27 +204,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resource_tags_behave_as_a_sorted_map() {
-        let mut tags: ResourceTags = [
-            ("Owner".to_string(), "data".to_string()),
-            ("Env".to_string(), "prod".to_string()),
-        ]
-        .into_iter()
-        .collect();
-        assert_eq!(tags.get("Owner"), Some("data"));
+    fn tags_behave_as_a_sorted_map() {
+        let mut tags: Tags = [("Owner", "data"), ("Env", "prod"), ("Owner", "platform")]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            tags.get("Owner"),
+            Some("platform"),
+            "the last value of a key wins"
+        );
         assert!(tags.contains_key("Env") && !tags.contains_key("env"));
+        let shared = tags.clone();
         tags.insert("Env", "sandbox");
         assert_eq!(tags.len(), 2);
+        assert_eq!(
+            shared.get("Env"),
+            Some("prod"),
+            "a clone does not see later inserts"
+        );
         let json = serde_json::to_string(&tags).unwrap();
-        assert_eq!(json, r#"{"Env":"sandbox","Owner":"data"}"#);
-        let back: ResourceTags = serde_json::from_str(&json).unwrap();
+        assert_eq!(json, r#"{"Env":"sandbox","Owner":"platform"}"#);
+        let back: Tags = serde_json::from_str(&json).unwrap();
         assert_eq!(back, tags);
-        let map: Tags = [
+        let map: BTreeMap<String, String> = [
             ("b".to_string(), String::new()),
             ("a".to_string(), "1".to_string()),
         ]
         .into();
-        let from_map = ResourceTags::from(&map);
+        let from_map = Tags::from(&map);
         assert_eq!(from_map.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b"]);
+        assert!(Tags::new().is_empty() && Tags::from_iter(Vec::<(String, String)>::new()) == Tags::new());
+        assert_eq!(format!("{:?}", from_map), r#"{"a": "1", "b": ""}"#);
     }
 }

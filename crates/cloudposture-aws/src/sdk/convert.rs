@@ -210,7 +210,7 @@ mod tests {
         assert!(v.is_default);
         assert_eq!(v.state, "available");
         assert_eq!(v.name(), Some("prod"));
-        assert_eq!(v.tags.get("team").map(String::as_str), Some(""));
+        assert_eq!(v.tags.get("team"), Some(""));
     }
 
     #[test]
@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(f.max_aggregation_interval, Some(60));
         assert_eq!(f.log_format.as_deref(), Some("${version} ${srcaddr}"));
         assert_eq!(f.creation_time, Some(Timestamp::new(1_700_000_000, 5).unwrap()));
-        assert_eq!(f.tags.get("k").map(String::as_str), Some("v"));
+        assert_eq!(f.tags.get("k"), Some("v"));
     }
 
     #[test]

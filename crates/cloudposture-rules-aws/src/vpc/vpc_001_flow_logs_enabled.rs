@@ -554,6 +554,8 @@ struct Options<'s> {
     traffic: RequiredTraffic,
     count_failed_delivery: bool,
     allowed: &'s [String],
+    /// Whether CloudWatch Logs, S3 and Firehose are in `allowed`.
+    allowed_known: [bool; 3],
     /// Shared by every failing finding of the evaluation.
     remediation: Arc<dyn BuildRemediation>,
 }
@@ -564,6 +566,8 @@ impl<'s> Options<'s> {
             traffic: RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)),
             count_failed_delivery: settings.bool(COUNT_FAILED_DELIVERY),
             allowed: settings.list(DESTINATION_TYPES),
+            allowed_known: [CLOUD_WATCH_LOGS, S3, FIREHOSE]
+                .map(|t| settings.list(DESTINATION_TYPES).iter().any(|a| a == t)),
             remediation: Arc::new(DeferredRemediation {
                 traffic: RequiredTraffic::parse(settings.str(TRAFFIC_TYPE)),
                 plan: RemediationPlan::from_settings(settings),
@@ -572,7 +576,14 @@ impl<'s> Options<'s> {
     }
 
     fn allows(&self, destination: &DestinationType) -> bool {
-        self.allowed.iter().any(|a| a == destination.as_str())
+        // The three known types are looked up in flags made once; a type this version
+        // does not know counts only if the list names it.
+        match destination {
+            DestinationType::CloudWatchLogs => self.allowed_known[0],
+            DestinationType::S3 => self.allowed_known[1],
+            DestinationType::KinesisDataFirehose => self.allowed_known[2],
+            other => self.allowed.iter().any(|a| a == other.as_str()),
+        }
     }
 }
 
