@@ -31,6 +31,10 @@ fn region_name(i: usize) -> String {
 /// CloudWatch Logs; 10 % a log failing delivery; 10 % only a subnet-level log; 10 % an
 /// inactive log; 10 % no log of its own (a transit-gateway log elsewhere instead);
 /// 10 % a log to Firehose; every 50th VPC is shared from another account.
+///
+/// VPC `i` lives in region `i % 16`. The VPCs of a region are made one after another, as
+/// loading a snapshot or collecting a region's pages does, so a region's data sits
+/// together in memory as it would in a real inventory.
 fn synthetic_inventory(n: usize) -> Inventory {
     let mut inventory = Inventory::new(Some(ACCOUNT.to_string()));
     let mut regions: Vec<RegionInventory> = (0..REGIONS)
@@ -39,7 +43,7 @@ fn synthetic_inventory(n: usize) -> Inventory {
     let mut vpcs: Vec<Vec<Vpc>> = vec![Vec::new(); REGIONS];
     let mut logs: Vec<Vec<FlowLog>> = vec![Vec::new(); REGIONS];
     let mut subnets: Vec<Vec<Subnet>> = vec![Vec::new(); REGIONS];
-    for i in 0..n {
+    for i in (0..REGIONS).flat_map(|r| (r..n).step_by(REGIONS)) {
         let r = i % REGIONS;
         let region = region_name(r);
         let vpc_id = format!("vpc-{i:017x}");
@@ -187,6 +191,10 @@ fn median(reps: usize, mut run: impl FnMut() -> Duration) -> Duration {
 }
 
 fn sizes() -> Vec<usize> {
+    // `EVALUATE_SIZES=1000000` picks sizes (e.g. to profile one).
+    if let Ok(list) = std::env::var("EVALUATE_SIZES") {
+        return list.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+    }
     // Criterion runs in test mode (each benchmark once) unless cargo passed `--bench`.
     if std::env::args().any(|a| a == "--bench") {
         vec![1_000, 10_000, 100_000, 1_000_000]
@@ -212,7 +220,11 @@ fn bench_evaluate(c: &mut Criterion) {
         // Same decisions, and the peak heap growth of one evaluation.
         let before = ALLOC.current_usage();
         ALLOC.reset_peak_usage();
+        let faults_before = minor_page_faults();
         let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
+        let faults = minor_page_faults()
+            .zip(faults_before)
+            .map(|(a, b)| a.saturating_sub(b));
         let peak = ALLOC.peak_usage().saturating_sub(before);
         assert_eq!(
             engine_counts(&report),
@@ -236,7 +248,7 @@ fn bench_evaluate(c: &mut Criterion) {
             black_box(baseline(&inventory));
             t.elapsed()
         });
-        table.push((n, engine_once, baseline_once, peak));
+        table.push((n, engine_once, baseline_once, peak, faults));
 
         let samples = if n >= 100_000 { 10 } else { 30 };
         group.sample_size(samples);
@@ -252,19 +264,44 @@ fn bench_evaluate(c: &mut Criterion) {
     group.finish();
     eprintln!("\nmedians of a few runs; evaluation only (reports are dropped outside the timing)");
     eprintln!(
-        "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15}",
-        "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC"
+        "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15} | {:>21}",
+        "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC", "page faults/1k VPCs"
     );
-    for (n, e, b, peak) in table {
+    for &(n, e, b, peak, faults) in &table {
         let per = |d: Duration| d.as_nanos() as f64 / n as f64;
+        let faults = faults.map_or("n/a".to_string(), |f| {
+            format!("{:.0}", f as f64 * 1000.0 / n as f64)
+        });
         eprintln!(
-            "{n:>9} | {:>14.0} | {:>16.0} | {:>6.1} | {:>15.0}",
+            "{n:>9} | {:>14.0} | {:>16.0} | {:>6.1} | {:>15.0} | {faults:>21}",
             per(e),
             per(b),
             per(e) / per(b).max(f64::MIN_POSITIVE),
             peak as f64 / n as f64
         );
     }
+    // Linearity: total time at 10n over total time at n (10.0 is perfectly linear).
+    for pair in table.windows(2) {
+        let [(n1, e1, b1, ..), (n2, e2, b2, ..)] = pair else {
+            continue;
+        };
+        if *n2 == n1 * 10 {
+            eprintln!(
+                "{n1} -> {n2} VPCs: engine time x{:.1}, baseline time x{:.1}",
+                e2.as_secs_f64() / e1.as_secs_f64().max(f64::MIN_POSITIVE),
+                b2.as_secs_f64() / b1.as_secs_f64().max(f64::MIN_POSITIVE)
+            );
+        }
+    }
+}
+
+/// Minor page faults of this process so far (Linux; `None` elsewhere): the cost of
+/// touching memory for the first time, which dominates at a million findings.
+fn minor_page_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): state, ppid, pgrp,
+    // session, tty_nr, tpgid, flags, minflt.
+    stat.rsplit(')').next()?.split_whitespace().nth(7)?.parse().ok()
 }
 
 criterion_group!(benches, bench_evaluate);

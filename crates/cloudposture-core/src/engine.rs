@@ -15,6 +15,7 @@
 //! ```
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use thiserror::Error;
@@ -128,14 +129,21 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
     /// `started_at` is when collection (or snapshot loading) began.
     pub fn evaluate(&self, inventory: &I, source: ScanSource, started_at: Timestamp) -> Report {
         let mut findings: Vec<Finding> = Vec::new();
+        // Each exception's reason once: every finding it mutes shares it.
+        let reasons: Vec<Arc<str>> = self
+            .exceptions
+            .iter()
+            .map(|e| Arc::from(e.reason.as_str()))
+            .collect();
         for planned in &self.rules {
             let ctx = RuleContext::new(planned.rule.metadata(), &planned.settings, planned.risk);
             let mut produced = planned.rule.evaluate(inventory, &ctx);
             if !self.exceptions.is_empty() {
                 for f in &mut produced {
-                    if let Some(e) = self.exceptions.iter().find(|e| e.matches(f)) {
+                    if let Some(i) = self.exceptions.iter().position(|e| e.matches(f)) {
+                        f.original_status = Some(f.status);
                         f.status = Status::Muted;
-                        f.muted_reason = Some(e.reason.clone());
+                        f.muted_reason = Some(Arc::clone(&reasons[i]));
                     }
                 }
             }

@@ -94,8 +94,11 @@ pub struct Finding {
     /// How to fix it, on failing findings: finished, or built when read. Read it with
     /// [`Finding::remediation()`], which fills in this finding's resource.
     pub remediation: Option<RemediationPayload>,
-    /// Why the finding was muted (the exception's reason).
-    pub muted_reason: Option<String>,
+    /// Why the finding was muted (the exception's reason, shared by every finding it mutes).
+    pub muted_reason: Option<Arc<str>>,
+    /// For a muted finding, the status the rule gave (`fail`, `pass`…) before the
+    /// exception muted it.
+    pub original_status: Option<Status>,
 }
 
 impl Finding {
@@ -118,6 +121,11 @@ impl Finding {
         self
     }
 
+    /// The rule's verdict: the status, or for a muted finding the status it had before.
+    pub fn judged_status(&self) -> Status {
+        self.original_status.unwrap_or(self.status)
+    }
+
     /// The remediation, with this finding's resource filled in (built now if deferred).
     pub fn remediation(&self) -> Option<Cow<'_, Remediation>> {
         self.remediation.as_ref().map(|r| r.for_resource(&self.resource))
@@ -135,6 +143,7 @@ impl PartialEq for Finding {
             && self.evidence == other.evidence
             && self.controls == other.controls
             && self.muted_reason == other.muted_reason
+            && self.original_status == other.original_status
             && self.remediation() == other.remediation()
     }
 }
@@ -150,7 +159,7 @@ impl Serialize for Finding {
             }
         }
 
-        let mut st = serializer.serialize_struct("Finding", 10)?;
+        let mut st = serializer.serialize_struct("Finding", 11)?;
         st.serialize_field("rule_id", self.rule_id)?;
         st.serialize_field("title", self.title)?;
         st.serialize_field("status", &self.status)?;
@@ -160,7 +169,8 @@ impl Serialize for Finding {
         st.serialize_field("evidence", &self.evidence)?;
         st.serialize_field("controls", &Controls(self.controls))?;
         st.serialize_field("remediation", &self.remediation())?;
-        st.serialize_field("muted_reason", &self.muted_reason)?;
+        st.serialize_field("muted_reason", &self.muted_reason.as_deref())?;
+        st.serialize_field("original_status", &self.original_status)?;
         st.end()
     }
 }
@@ -370,6 +380,7 @@ mod tests {
             controls: &[],
             remediation: None,
             muted_reason: None,
+            original_status: None,
         };
         let finding = fail("vpc-1").with_deferred_remediation(builder.clone());
         let other = fail("vpc-2").with_deferred_remediation(builder.clone());

@@ -95,6 +95,7 @@ mod tests {
             controls: &[] as &[Control],
             remediation: None,
             muted_reason: None,
+            original_status: None,
         }
     }
 

@@ -186,6 +186,14 @@ impl StatusCounts {
             Status::Muted => self.muted += 1,
         }
     }
+
+    fn merge(&mut self, other: &StatusCounts) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.error += other.error;
+        self.skipped += other.skipped;
+        self.muted += other.muted;
+    }
 }
 
 /// Pass/fail counts of one compliance control.
@@ -213,14 +221,34 @@ impl Summary {
         // Findings of one rule share one `controls` slice: count per rule first, then
         // spread to controls, so the cost is per finding, not per finding × control.
         let mut per_rule: BTreeMap<&'static str, (&'static [crate::Control], StatusCounts)> = BTreeMap::new();
+        // Findings come in runs of one rule and mostly one risk: count a run, then add it.
+        let mut run: Option<(&'static str, &'static [crate::Control], RiskLevel, StatusCounts)> = None;
+        let mut flush = |run: (&'static str, &'static [crate::Control], RiskLevel, StatusCounts)| {
+            let (rule_id, controls, risk, counts) = run;
+            by_risk.entry(risk).or_default().merge(&counts);
+            per_rule
+                .entry(rule_id)
+                .or_insert((controls, StatusCounts::default()))
+                .1
+                .merge(&counts);
+        };
         for f in findings {
             totals.add(f.status);
-            by_risk.entry(f.risk).or_default().add(f.status);
-            per_rule
-                .entry(f.rule_id)
-                .or_insert((f.controls, StatusCounts::default()))
-                .1
-                .add(f.status);
+            match &mut run {
+                Some((rule_id, _, risk, counts)) if std::ptr::eq(*rule_id, f.rule_id) && *risk == f.risk => {
+                    counts.add(f.status)
+                }
+                _ => {
+                    let mut counts = StatusCounts::default();
+                    counts.add(f.status);
+                    if let Some(done) = run.replace((f.rule_id, f.controls, f.risk, counts)) {
+                        flush(done);
+                    }
+                }
+            }
+        }
+        if let Some(done) = run {
+            flush(done);
         }
         let mut by_control: BTreeMap<crate::Control, StatusCounts> = BTreeMap::new();
         for (controls, counts) in per_rule.values() {

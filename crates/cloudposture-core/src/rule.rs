@@ -97,6 +97,7 @@ impl<'a> RuleContext<'a> {
             controls: self.metadata.controls,
             remediation: None,
             muted_reason: None,
+            original_status: None,
         }
     }
 

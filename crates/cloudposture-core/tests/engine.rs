@@ -456,7 +456,12 @@ fn muted(exceptions: &str) -> Vec<(String, String)> {
         .findings
         .iter()
         .filter(|f| f.status == Status::Muted)
-        .map(|f| (f.resource.id.to_string(), f.muted_reason.clone().unwrap()))
+        .map(|f| {
+            (
+                f.resource.id.to_string(),
+                f.muted_reason.as_deref().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -533,6 +538,10 @@ fn muted_findings_keep_the_reason_and_count_only_as_muted() {
         f.muted_reason.as_deref(),
         Some("accepted by security, ticket SEC-1")
     );
+    // The rule's verdict is kept beside the muting.
+    assert_eq!(f.original_status, Some(Status::Fail));
+    assert_eq!(f.judged_status(), Status::Fail);
+    assert_eq!(serde_json::to_value(f).unwrap()["original_status"], "fail");
     assert_eq!(report.findings.len(), 3, "muted findings stay in the report");
     assert_eq!((report.summary.fail, report.summary.muted), (1, 1));
     let cis = report

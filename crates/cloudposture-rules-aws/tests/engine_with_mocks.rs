@@ -210,6 +210,11 @@ async fn scan_with_default_settings_and_a_tag_exception() {
         sandbox.remediation.is_some(),
         "a muted failure keeps its remediation"
     );
+    assert_eq!(
+        sandbox.original_status,
+        Some(Status::Fail),
+        "and the rule's verdict"
+    );
 
     let denied = &report.findings[3];
     assert_eq!(

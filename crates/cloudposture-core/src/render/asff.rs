@@ -16,7 +16,9 @@ const MAX_RELATED_REQUIREMENTS: usize = 32;
 ///
 /// pass → `PASSED`, fail → `FAILED`, error → `WARNING` (ASFF: "some information is
 /// missing"; the resource could not be judged), skipped → `NOT_AVAILABLE` (not
-/// applicable), muted → `NOT_AVAILABLE` with `Workflow.Status` `SUPPRESSED`.
+/// applicable). A muted finding is written with the status the rule gave it (see
+/// [`Finding::judged_status`]) and `Workflow.Status` `SUPPRESSED`, as Security Hub
+/// suppresses a finding without changing its compliance status.
 pub fn asff_status(status: Status) -> &'static str {
     match status {
         Status::Pass => "PASSED",
@@ -122,12 +124,12 @@ fn finding(report: &Report, f: &Finding) -> Value {
         "Types": types,
         "CreatedAt": time,
         "UpdatedAt": time,
-        "Severity": { "Label": asff_severity_label(f.status, f.risk), "Original": f.risk.as_str() },
+        "Severity": { "Label": asff_severity_label(f.judged_status(), f.risk), "Original": f.risk.as_str() },
         "Title": super::truncate_chars(&format!("{} {}", f.rule_id, f.title), 256),
         "Description": super::truncate_chars(&description, 1024),
         "Resources": [resource],
         "Compliance": {
-            "Status": asff_status(f.status),
+            "Status": asff_status(f.judged_status()),
             "RelatedRequirements": requirements,
         },
         "Workflow": { "Status": if f.status == Status::Muted { "SUPPRESSED" } else { "NEW" } },
@@ -166,7 +168,8 @@ mod tests {
             .collect();
         assert_eq!(
             status,
-            ["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE", "NOT_AVAILABLE"]
+            ["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE", "FAILED"],
+            "a muted failure stays FAILED, suppressed"
         );
         let fail = &f[1];
         assert_eq!(fail["SchemaVersion"], "2018-10-08");
@@ -196,6 +199,7 @@ mod tests {
         );
         assert_eq!(f[0]["Severity"]["Label"], "INFORMATIONAL");
         assert_eq!(f[4]["Workflow"]["Status"], "SUPPRESSED");
+        assert_eq!(f[4]["Severity"]["Label"], "LOW");
     }
 
     #[test]

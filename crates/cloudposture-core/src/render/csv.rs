@@ -62,7 +62,7 @@ fn row(f: &Finding) -> [String; 14] {
         r.arn.as_deref().unwrap_or_default().to_string(),
         r.tags.get("Name").unwrap_or_default().to_string(),
         f.message.clone(),
-        f.muted_reason.clone().unwrap_or_default(),
+        f.muted_reason.as_deref().unwrap_or_default().to_string(),
         controls.join("; "),
         tags.join("; "),
     ]

@@ -20,8 +20,9 @@ const ACTIVITY_CREATE: u32 = 1;
 ///
 /// Mapping:
 /// - `compliance.status_id`: pass → 1 Pass, fail → 3 Fail, error → 0 Unknown (the
-///   resource could not be judged), skipped → 99 Other (`Not Applicable`), muted → 99
-///   Other (`Muted`); `compliance.requirements` lists the rule's controls,
+///   resource could not be judged), skipped → 99 Other (`Not Applicable`); a muted
+///   finding keeps the status the rule gave it (99 Other `Muted` only if that is
+///   unknown); `compliance.requirements` lists the rule's controls,
 ///   `compliance.standards` their standards, `compliance.control` the rule id.
 /// - `severity_id` from the risk level: low → 2 Low, medium → 3 Medium, high → 4 High,
 ///   very-high → 5 Critical, extreme → 6 Fatal.
@@ -59,7 +60,8 @@ fn event(report: &Report, f: &Finding) -> Value {
     let time = report.scan.finished_at.as_millisecond();
     let time_dt = report.scan.finished_at.to_string();
     let (severity_id, severity_name) = severity(f.risk);
-    let (compliance_id, compliance_name) = compliance_status(f.status);
+    // A muted finding keeps the rule's verdict; its workflow status says it is suppressed.
+    let (compliance_id, compliance_name) = compliance_status(f.judged_status());
     let (status_id, status_name) = if f.status == Status::Muted {
         (3, "Suppressed")
     } else {
@@ -148,7 +150,7 @@ fn event(report: &Report, f: &Finding) -> Value {
         event["cloud"]["account"] = json!({ "uid": account, "type": "AWS Account", "type_id": 10 });
     }
     if let Some(reason) = &f.muted_reason {
-        event["status_detail"] = json!(reason);
+        event["status_detail"] = json!(&**reason);
     }
     if let Some(rem) = &remediation {
         event["remediation"] = json!({ "desc": rem.summary });
@@ -182,7 +184,8 @@ mod tests {
             .iter()
             .filter_map(|e| e["compliance"]["status"].as_str())
             .collect();
-        assert_eq!(status, ["Pass", "Fail", "Unknown", "Not Applicable", "Muted"]);
+        // A muted failure keeps its verdict; the workflow status says it is suppressed.
+        assert_eq!(status, ["Pass", "Fail", "Unknown", "Not Applicable", "Fail"]);
         assert_eq!(events[1]["compliance"]["status_id"], 3);
         assert_eq!(events[1]["severity_id"], 2);
         assert_eq!(events[1]["resources"][0]["type"], "AWS::EC2::VPC");

@@ -75,6 +75,8 @@ const STREAM_PLACEHOLDER: &str = "<DELIVERY_STREAM_NAME>";
 /// Messages list at most this many flow logs; the evidence lists all of them.
 const MESSAGE_LIST_LIMIT: usize = 5;
 
+const NO_FLOW_LOG: &str = "no flow log is attached to the VPC";
+
 /// The metadata of VPC-001.
 pub static VPC_001: RuleMetadata = RuleMetadata {
     id: "VPC-001",
@@ -1128,10 +1130,22 @@ fn pass_message(flow_logs: &[Judged<'_>], options: &Options<'_>) -> String {
         options.traffic == RequiredTraffic::Any
             || Coverage::of(&j.log.traffic_type).contains(options.traffic.coverage())
     });
-    let mut message = String::with_capacity(128);
+    let mut message = String::new();
     match alone {
         Some(j) => {
             let log = j.log;
+            // Sized for the usual sentence, so that a million of them waste nothing.
+            let label = match (&log.destination, &log.log_group_name) {
+                (Some(d), _) if !d.is_empty() => d.len(),
+                (_, Some(g)) => g.len() + 10,
+                _ => 25,
+            };
+            message.reserve_exact(
+                60 + log.id.len()
+                    + log.traffic_type.as_str().len()
+                    + log.destination_type.as_str().len()
+                    + label,
+            );
             let _ = write!(
                 message,
                 "flow log {} is active and records {} traffic to {} ({})",
@@ -1162,14 +1176,17 @@ fn pass_message(flow_logs: &[Judged<'_>], options: &Options<'_>) -> String {
 }
 
 fn fail_message(flow_logs: &[Judged<'_>], below: &[Judged<'_>], options: &Options<'_>) -> String {
-    let mut message = String::with_capacity(96);
+    if flow_logs.is_empty() && below.is_empty() {
+        return NO_FLOW_LOG.to_string();
+    }
+    let mut message = String::new();
     let part = |message: &mut String| {
         if !message.is_empty() {
             message.push_str("; ");
         }
     };
     if flow_logs.is_empty() {
-        message.push_str("no flow log is attached to the VPC");
+        message.push_str(NO_FLOW_LOG);
     } else if flow_logs.iter().any(|j| !j.reasons.disqualifies()) {
         let mut recorded: SmallVec<[&str; 3]> = flow_logs
             .iter()
