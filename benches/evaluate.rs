@@ -184,10 +184,20 @@ fn engine_counts(report: &Report) -> Counts {
     }
 }
 
-fn median(reps: usize, mut run: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..reps).map(|_| run()).collect();
-    times.sort();
-    times[times.len() / 2]
+/// The run of median time among `reps`, with the page faults it took.
+fn median(reps: usize, mut run: impl FnMut() -> Duration) -> (Duration, Option<u64>) {
+    let mut runs: Vec<(Duration, Option<u64>)> = (0..reps)
+        .map(|_| {
+            let before = minor_page_faults();
+            let time = run();
+            (
+                time,
+                minor_page_faults().zip(before).map(|(a, b)| a.saturating_sub(b)),
+            )
+        })
+        .collect();
+    runs.sort_by_key(|r| r.0);
+    runs[runs.len() / 2]
 }
 
 fn sizes() -> Vec<usize> {
@@ -204,6 +214,8 @@ fn sizes() -> Vec<usize> {
 }
 
 fn bench_evaluate(c: &mut Criterion) {
+    // Measured first, while the allocator still takes fresh pages from the system.
+    let touch = first_touch_ns_per_page();
     let registry = match cloudposture::rules::registry() {
         Ok(r) => r,
         Err(e) => panic!("registry: {e}"),
@@ -236,19 +248,19 @@ fn bench_evaluate(c: &mut Criterion) {
 
         // Medians of a few runs for the summary table (criterion's own estimates follow).
         let reps = if n >= 1_000_000 { 3 } else { 7 };
-        let engine_once = median(reps, || {
+        let (engine_once, engine_faults) = median(reps, || {
             let t = Instant::now();
             let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
             let elapsed = t.elapsed();
             drop(black_box(report));
             elapsed
         });
-        let baseline_once = median(reps, || {
+        let (baseline_once, _) = median(reps, || {
             let t = Instant::now();
             black_box(baseline(&inventory));
             t.elapsed()
         });
-        table.push((n, engine_once, baseline_once, peak, faults));
+        table.push((n, engine_once, baseline_once, peak, faults, engine_faults));
 
         let samples = if n >= 100_000 { 10 } else { 30 };
         group.sample_size(samples);
@@ -267,7 +279,7 @@ fn bench_evaluate(c: &mut Criterion) {
         "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15} | {:>21}",
         "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC", "page faults/1k VPCs"
     );
-    for &(n, e, b, peak, faults) in &table {
+    for &(n, e, b, peak, faults, _) in &table {
         let per = |d: Duration| d.as_nanos() as f64 / n as f64;
         let faults = faults.map_or("n/a".to_string(), |f| {
             format!("{:.0}", f as f64 * 1000.0 / n as f64)
@@ -278,6 +290,22 @@ fn bench_evaluate(c: &mut Criterion) {
             per(b),
             per(e) / per(b).max(f64::MIN_POSITIVE),
             peak as f64 / n as f64
+        );
+    }
+    // What first-touching memory costs here, and the engine's time without it.
+    eprintln!(
+        "\nfilling fresh memory (page fault, zeroing, writing): {touch:.0} ns per 4 KiB page; \
+         engine time less the page faults of its timed run at that cost (an estimate):"
+    );
+    for &(n, e, b, _, _, faults) in &table {
+        let Some(faults) = faults else { continue };
+        let per = |d: Duration| d.as_nanos() as f64 / n as f64;
+        let rest = per(e) - faults as f64 * touch / n as f64;
+        eprintln!(
+            "{n:>9} VPCs: {:>4.0} faults/1k VPCs, {:>5.0} ns/VPC on them, {rest:>5.0} ns/VPC the rest = {:.1}x baseline",
+            faults as f64 * 1000.0 / n as f64,
+            faults as f64 * touch / n as f64,
+            rest / per(b).max(f64::MIN_POSITIVE)
         );
     }
     // Linearity: total time at 10n over total time at n (10.0 is perfectly linear).
@@ -293,6 +321,20 @@ fn bench_evaluate(c: &mut Criterion) {
             );
         }
     }
+}
+
+/// Nanoseconds to fill one fresh 4 KiB page: 256 MiB reserved from the system allocator
+/// (a block that large is mapped straight from the system, pages not yet present), then
+/// written, which makes the system map and zero each page first. Call it before the heap
+/// holds freed memory to reuse.
+fn first_touch_ns_per_page() -> f64 {
+    const BYTES: usize = 256 << 20;
+    let mut fresh: Vec<u8> = Vec::with_capacity(BYTES);
+    let t = Instant::now();
+    fresh.resize(BYTES, 1);
+    let elapsed = t.elapsed();
+    black_box(&fresh);
+    elapsed.as_nanos() as f64 / (BYTES / 4096) as f64
 }
 
 /// Minor page faults of this process so far (Linux; `None` elsewhere): the cost of

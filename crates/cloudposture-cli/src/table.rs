@@ -227,11 +227,7 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
 
 /// The `Name` tag on one line, or empty.
 fn name_of(f: &Finding) -> String {
-    f.resource
-        .tags
-        .get("Name")
-        .map(|n| one_line(n))
-        .unwrap_or_default()
+    f.resource.tags.get("Name").map(one_line).unwrap_or_default()
 }
 
 /// Newlines and tabs become spaces, so that one finding stays one line.

@@ -614,8 +614,10 @@ pub struct FlowLogEvidence {
 pub struct ConsideredFlowLog {
     /// `fl-…`.
     pub id: String,
-    /// The resource it is attached to (`vpc-…`, `subnet-…`, `eni-…`).
-    pub attached_to: String,
+    /// The subnet or network interface it is attached to (`subnet-…`, `eni-…`); absent
+    /// for a flow log of the VPC itself, which is the finding's resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<String>,
     /// `ALL`, `ACCEPT` or `REJECT`.
     pub traffic_type: String,
     /// `FlowLogStatus`, e.g. `ACTIVE`.
@@ -751,7 +753,11 @@ impl Serialize for Judged<'_> {
         let log = self.log;
         let mut st = serializer.serialize_struct("ConsideredFlowLog", 10)?;
         st.serialize_field("id", &log.id)?;
-        st.serialize_field("attached_to", &log.resource_id)?;
+        if log.resource_type == FlowLogResourceType::Vpc {
+            st.skip_field("attached_to")?;
+        } else {
+            st.serialize_field("attached_to", &log.resource_id)?;
+        }
         st.serialize_field("traffic_type", log.traffic_type.as_str())?;
         st.serialize_field("status", &log.flow_log_status)?;
         match &log.deliver_logs_status {
@@ -1464,7 +1470,7 @@ impl RemediationPlan {
     }
 
     fn for_vpc(&self, vpc: &VpcKey, traffic: RequiredTraffic) -> Remediation {
-        let partition = partition_of(&vpc.region);
+        let partition = partition_of(vpc.region);
         let target = match &self.destination {
             Some(Destination::CloudWatchLogs { log_group }) => Target::CloudWatchLogs {
                 log_group: log_group.clone(),
@@ -1697,7 +1703,7 @@ fn cloudformation_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> Strin
         .collect();
     let mut properties = vec![
         ("ResourceType", yaml_str("VPC")),
-        ("ResourceId", yaml_str(&vpc.id)),
+        ("ResourceId", yaml_str(vpc.id)),
         ("TrafficType", yaml_str(traffic)),
     ];
     match target {
@@ -1771,12 +1777,12 @@ fn terraform_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    let mut attributes = vec![("vpc_id", hcl_str(&vpc.id)), ("traffic_type", hcl_str(traffic))];
+    let mut attributes = vec![("vpc_id", hcl_str(vpc.id)), ("traffic_type", hcl_str(traffic))];
     match target {
         Target::CloudWatchLogs { log_group, role } => {
             let group_arn = format!(
                 "arn:{}:logs:{}:{}:log-group:{log_group}",
-                partition_of(&vpc.region),
+                partition_of(vpc.region),
                 vpc.region,
                 vpc.owner_id
             );
@@ -1845,7 +1851,7 @@ fn policy_json(statement: Vec<PolicyStatement>) -> String {
 fn trust_policy(vpc: &VpcKey) -> String {
     let source_arn = format!(
         "arn:{}:ec2:{}:{}:vpc-flow-log/*",
-        partition_of(&vpc.region),
+        partition_of(vpc.region),
         vpc.region,
         vpc.owner_id
     );
@@ -1866,7 +1872,7 @@ fn trust_policy(vpc: &VpcKey) -> String {
 fn permissions_policy(vpc: &VpcKey, log_group: &str) -> String {
     let prefix = format!(
         "arn:{}:logs:{}:{}:log-group:",
-        partition_of(&vpc.region),
+        partition_of(vpc.region),
         vpc.region,
         vpc.owner_id
     );
@@ -2063,6 +2069,8 @@ mod tests {
         assert!(raw.get("subnet_and_interface_flow_logs").is_none(), "{raw}");
         assert!(raw.get("notes").is_none(), "{raw}");
         assert!(raw["flow_logs"][0].get("reasons").is_none(), "{raw}");
+        // A flow log of the VPC itself does not repeat the VPC's id.
+        assert!(raw["flow_logs"][0].get("attached_to").is_none(), "{raw}");
     }
 
     #[test]
@@ -2330,7 +2338,13 @@ mod tests {
         let below: Vec<(&str, &str, bool)> = e
             .subnet_and_interface_flow_logs
             .iter()
-            .map(|l| (l.id.as_str(), l.attached_to.as_str(), l.counted))
+            .map(|l| {
+                (
+                    l.id.as_str(),
+                    l.attached_to.as_deref().unwrap_or_default(),
+                    l.counted,
+                )
+            })
             .collect();
         assert_eq!(below, [("fl-s", "subnet-1", false), ("fl-e", "eni-1", false)]);
         assert_eq!(
