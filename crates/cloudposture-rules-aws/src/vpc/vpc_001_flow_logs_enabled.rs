@@ -435,7 +435,13 @@ impl Rule<Inventory> for VpcFlowLogsEnabled {
         // One finding per VPC, or one per region that could not be listed: sized once.
         let mut findings = Vec::with_capacity(inventory.vpc_count() + inventory.regions.len());
         for region in &inventory.regions {
-            evaluate_region(inventory, region, &options, ctx, &mut findings);
+            match RegionState::of(inventory, region, ctx) {
+                RegionState::Unlisted(finding) => findings.push(finding),
+                RegionState::Listed { vpcs, index } => findings.extend(
+                    vpcs.iter()
+                        .map(|vpc| judge_vpc(inventory, vpc, &index, &options, ctx)),
+                ),
+            }
         }
         findings
     }
@@ -921,114 +927,125 @@ fn lookup_note<T>(lookup: &Collection<T>, count: usize, level: &str, what: &str,
     )
 }
 
-fn evaluate_region(
-    inventory: &Inventory,
-    region: &RegionInventory,
-    options: &Options<'_>,
-    ctx: &RuleContext<'_>,
-    findings: &mut Vec<Finding>,
-) {
-    let vpcs = match &region.vpcs {
-        Collection::Collected(vpcs) => vpcs,
-        Collection::Failed(error) => {
-            findings.push(region_error(
-                inventory,
-                region,
-                ctx,
-                format!("could not list VPCs in {}: {error}", region.name),
-                Some(error),
-            ));
-            return;
-        }
-        Collection::NotCollected => {
-            findings.push(region_error(
-                inventory,
-                region,
-                ctx,
-                format!(
-                    "VPCs were not collected in {} (the inventory was made without `{}`), so none could be \
-                     judged",
-                    region.name,
-                    kinds::VPC
-                ),
-                None,
-            ));
-            return;
-        }
-    };
-    if vpcs.is_empty() {
-        return;
-    }
+/// What the VPCs of one region are judged against, made once per region.
+enum RegionState<'a> {
+    /// The VPCs could not be listed: one finding stands for the region.
+    Unlisted(Finding),
+    /// VPCs to judge, with the region's flow-log index or why none can be judged.
+    Listed {
+        vpcs: &'a [Vpc],
+        index: Result<RegionIndex<'a>, Unjudgeable>,
+    },
+}
 
-    // What is the same for every VPC of the region is made once: the flow-log index, or
-    // the message and evidence of why no VPC can be judged.
-    let index = match &region.flow_logs {
-        Collection::Collected(logs) => Ok(RegionIndex::build(region, logs, inventory.account.is_some())),
-        Collection::Failed(error) => Err(format!(
-            "could not list flow logs in {}: {error}; the VPC cannot be judged",
-            region.name
-        )),
-        Collection::NotCollected => Err(format!(
-            "flow logs were not collected in {} (the inventory was made without `{}`); the VPC cannot be \
-             judged",
-            region.name,
-            kinds::FLOW_LOG
-        )),
-    };
-    let unreadable = index.is_err().then(|| {
-        Evidence::new(&UnreadableEvidence {
-            region: &region.name,
-            error: region.flow_logs.error(),
-        })
-    });
+/// Why no VPC of a region can be judged (its flow logs could not be listed): the same
+/// message and evidence for each.
+struct Unjudgeable {
+    message: String,
+    evidence: Evidence,
+}
 
-    for vpc in vpcs {
-        let resource = vpc.to_ref();
-        if let Some(account) = inventory.account.as_deref()
-            && vpc.owner_id != account
-        {
-            findings.push(
-                ctx.skipped(
-                    resource,
+impl<'a> RegionState<'a> {
+    fn of(inventory: &'a Inventory, region: &'a RegionInventory, ctx: &RuleContext<'_>) -> Self {
+        let vpcs = match &region.vpcs {
+            Collection::Collected(vpcs) => vpcs,
+            Collection::Failed(error) => {
+                return RegionState::Unlisted(region_error(
+                    inventory,
+                    region,
+                    ctx,
+                    format!("could not list VPCs in {}: {error}", region.name),
+                    Some(error),
+                ));
+            }
+            Collection::NotCollected => {
+                return RegionState::Unlisted(region_error(
+                    inventory,
+                    region,
+                    ctx,
                     format!(
-                        "VPC is owned by account {} and shared with account {account} through AWS RAM; only \
-                         its owner can create its flow logs",
-                        vpc.owner_id
+                        "VPCs were not collected in {} (the inventory was made without `{}`), so none \
+                         could be judged",
+                        region.name,
+                        kinds::VPC
                     ),
-                )
-                .with_evidence(SharedVpcEvidence {
-                    owner_id: &vpc.owner_id,
-                    scanned_account: account,
-                }),
-            );
-            continue;
-        }
-        let index = match &index {
-            Ok(index) => index,
-            Err(message) => {
-                let mut finding = ctx.error(resource, message.clone());
-                finding.evidence = unreadable.clone().unwrap_or_default();
-                findings.push(finding);
-                continue;
+                    None,
+                ));
             }
         };
-        let judgement = judge(index.logs_of(&vpc.id), index.logs_below(&vpc.id), options);
-        let evidence = EvidenceRef {
-            flow_logs: &judgement.flow_logs,
-            subnet_and_interface_flow_logs: &judgement.below,
-            notes: &index.notes,
+        let unjudgeable = |message: String| Unjudgeable {
+            message,
+            evidence: Evidence::new(&UnreadableEvidence {
+                region: &region.name,
+                error: region.flow_logs.error(),
+            }),
         };
-        let finding = if judgement.pass {
-            ctx.pass(resource, judgement.message).with_evidence(&evidence)
-        } else {
-            // One builder for every failing VPC: snippets are made from the finding's
-            // resource when a writer reads them, since most findings of a large scan are
-            // counted, not printed with their templates.
-            ctx.fail(resource, judgement.message)
-                .with_evidence(&evidence)
-                .with_deferred_remediation(Arc::clone(&options.remediation))
+        let index = match &region.flow_logs {
+            Collection::Collected(logs) => Ok(RegionIndex::build(region, logs, inventory.account.is_some())),
+            Collection::Failed(error) => Err(unjudgeable(format!(
+                "could not list flow logs in {}: {error}; the VPC cannot be judged",
+                region.name
+            ))),
+            Collection::NotCollected => Err(unjudgeable(format!(
+                "flow logs were not collected in {} (the inventory was made without `{}`); the VPC \
+                 cannot be judged",
+                region.name,
+                kinds::FLOW_LOG
+            ))),
         };
-        findings.push(finding);
+        RegionState::Listed { vpcs, index }
+    }
+}
+
+/// The finding for one VPC.
+fn judge_vpc(
+    inventory: &Inventory,
+    vpc: &Vpc,
+    index: &Result<RegionIndex<'_>, Unjudgeable>,
+    options: &Options<'_>,
+    ctx: &RuleContext<'_>,
+) -> Finding {
+    let resource = vpc.to_ref();
+    if let Some(account) = inventory.account.as_deref()
+        && vpc.owner_id != account
+    {
+        return ctx
+            .skipped(
+                resource,
+                format!(
+                    "VPC is owned by account {} and shared with account {account} through AWS RAM; only its \
+                     owner can create its flow logs",
+                    vpc.owner_id
+                ),
+            )
+            .with_evidence(SharedVpcEvidence {
+                owner_id: &vpc.owner_id,
+                scanned_account: account,
+            });
+    }
+    let index = match index {
+        Ok(index) => index,
+        Err(unjudgeable) => {
+            let mut finding = ctx.error(resource, unjudgeable.message.clone());
+            finding.evidence = unjudgeable.evidence.clone();
+            return finding;
+        }
+    };
+    let judgement = judge(index.logs_of(&vpc.id), index.logs_below(&vpc.id), options);
+    let evidence = EvidenceRef {
+        flow_logs: &judgement.flow_logs,
+        subnet_and_interface_flow_logs: &judgement.below,
+        notes: &index.notes,
+    };
+    if judgement.pass {
+        ctx.pass(resource, judgement.message).with_evidence(&evidence)
+    } else {
+        // One builder for every failing VPC: snippets are made from the finding's resource
+        // when a writer reads them, since most findings of a large scan are counted, not
+        // printed with their templates.
+        ctx.fail(resource, judgement.message)
+            .with_evidence(&evidence)
+            .with_deferred_remediation(Arc::clone(&options.remediation))
     }
 }
 
@@ -2531,6 +2548,50 @@ mod tests {
     #[test]
     fn region_without_vpcs_gives_no_finding() {
         assert!(run(&inventory(vec![region(vec![], vec![])])).is_empty());
+    }
+
+    #[test]
+    fn findings_follow_the_inventory_order_across_regions() {
+        // The report reads region by region, in the order of the inventory, with an unlisted
+        // region's finding in its place.
+        let names = ["eu-west-1", "us-east-1", "ap-south-1", "sa-east-1"];
+        let regions: Vec<RegionInventory> = names
+            .iter()
+            .enumerate()
+            .map(|(r, name)| {
+                let vpcs: Vec<Vpc> = (0..2_500)
+                    .map(|i| in_region(vpc(&format!("vpc-{r}{i:04}")), name))
+                    .collect();
+                let logs = (0..2_500)
+                    .step_by(2)
+                    .map(|i| flow_log(&format!("fl-{r}{i:04}"), &format!("vpc-{r}{i:04}")))
+                    .collect();
+                let mut region = region(vpcs, logs);
+                region.name = name.to_string();
+                if r == 2 {
+                    region.vpcs = Collection::Failed(access_denied("DescribeVpcs"));
+                }
+                region
+            })
+            .collect();
+        let findings = run(&inventory(regions));
+        let expected: Vec<String> = (0..4)
+            .flat_map(|r| -> Vec<String> {
+                if r == 2 {
+                    vec![REGION_WIDE_ID.to_string()]
+                } else {
+                    (0..2_500).map(|i| format!("vpc-{r}{i:04}")).collect()
+                }
+            })
+            .collect();
+        let ids: Vec<&str> = findings.iter().map(|f| f.resource.id.as_str()).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(findings[2 * 2_500].resource.region.as_deref(), Some("ap-south-1"));
+        // Even VPCs of each region have a flow log.
+        for f in findings.iter().filter(|f| f.resource.id != REGION_WIDE_ID) {
+            let n: usize = f.resource.id[5..].parse().unwrap();
+            assert_eq!(f.status == Status::Pass, n.is_multiple_of(2), "{}", f.resource.id);
+        }
     }
 
     #[test]
