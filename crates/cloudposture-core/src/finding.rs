@@ -1,6 +1,7 @@
 //! Findings: one per resource per evaluated rule.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use serde_json::value::RawValue;
 
 use crate::compliance::Control;
 use crate::error::ParseEnumError;
+use crate::json::JsonObject;
 use crate::resource::ResourceRef;
 use crate::risk::RiskLevel;
 
@@ -177,12 +179,33 @@ impl Serialize for Finding {
 
 /// The evidence of a finding, kept as the JSON text it serializes to.
 ///
-/// Rules give any `Serialize` value; it is written to JSON once, when the finding is
-/// built. Keeping text instead of a `serde_json::Value` tree costs one allocation per
-/// finding instead of one per key and string, which matters at a million findings.
+/// Rules give any `Serialize` value ([`Evidence::new`]), or write the JSON with
+/// [`Evidence::object`] where speed matters; either way it is written once, when the
+/// finding is built. Keeping text instead of a `serde_json::Value` tree costs one
+/// allocation per finding instead of one per key and string, which matters at a million
+/// findings: the text is written into a buffer kept by the thread and then copied into
+/// an allocation of its exact size. The text is shared: a clone (e.g. the same
+/// evidence for every VPC of a region that could not be read) costs no copy.
 /// Read it back with [`Evidence::parse`] or [`Evidence::to_value`].
-#[derive(Clone, Default)]
-pub struct Evidence(Option<Box<RawValue>>);
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Evidence(Option<Arc<str>>);
+
+thread_local! {
+    /// Where evidence is written before it is copied out at its exact size.
+    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Runs `write` on the thread's scratch buffer (cleared), or on a buffer of its own
+/// when evidence is made while evidence is being written.
+fn with_scratch<T>(write: impl FnOnce(&mut String) -> T) -> T {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            write(&mut buf)
+        }
+        Err(_) => write(&mut String::new()),
+    })
+}
 
 impl Evidence {
     /// No evidence (`null`).
@@ -193,11 +216,23 @@ impl Evidence {
     /// `value` as evidence. A value that cannot be written as JSON (a map with
     /// non-string keys) becomes `null`.
     pub fn new(value: &impl Serialize) -> Self {
-        Evidence(
-            serde_json::value::to_raw_value(value)
-                .ok()
-                .filter(|raw| raw.get() != "null"),
-        )
+        Evidence(with_scratch(|buf| {
+            // serde_json writes UTF-8 through `io::Write`; a `String` is not one.
+            let mut bytes = std::mem::take(buf).into_bytes();
+            let written = serde_json::to_writer(&mut bytes, value).is_ok();
+            *buf = String::from_utf8(bytes).unwrap_or_default();
+            (written && buf.as_str() != "null").then(|| Arc::from(buf.as_str()))
+        }))
+    }
+
+    /// Evidence written as a JSON object by `members`, for rules on a hot path: valid
+    /// JSON by construction and several times faster than [`Evidence::new`]. See
+    /// [`crate::json`].
+    pub fn object(members: impl FnOnce(&mut JsonObject<'_>)) -> Self {
+        Evidence(with_scratch(|buf| {
+            JsonObject::write(buf, members);
+            Some(Arc::from(buf.as_str()))
+        }))
     }
 
     /// Whether there is none.
@@ -207,7 +242,7 @@ impl Evidence {
 
     /// The JSON text (`null` when there is none).
     pub fn as_json(&self) -> &str {
-        self.0.as_deref().map_or("null", RawValue::get)
+        self.0.as_deref().unwrap_or("null")
     }
 
     /// The evidence as a JSON tree.
@@ -227,16 +262,14 @@ impl fmt::Debug for Evidence {
     }
 }
 
-impl PartialEq for Evidence {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_json() == other.as_json()
-    }
-}
-
 impl Serialize for Evidence {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
-            Some(raw) => raw.serialize(serializer),
+            // Written by serde_json or `JsonObject`, so valid; read as raw JSON to be
+            // written as is.
+            Some(json) => serde_json::from_str::<&RawValue>(json)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
             None => serializer.serialize_none(),
         }
     }

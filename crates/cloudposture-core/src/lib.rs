@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod fix;
+pub mod json;
 pub mod metadata;
 pub mod registry;
 pub mod render;

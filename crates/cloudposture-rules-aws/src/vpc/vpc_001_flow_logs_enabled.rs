@@ -1,21 +1,22 @@
 //! VPC-001 "VPC Flow Logs Enabled": its metadata, settings, evaluation, remediation
 //! and unit tests, in one file.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use cloudposture_aws::{
     CollectError, Collection, DestinationType, FlowLog, FlowLogResourceType, Inventory, RegionInventory,
     TrafficType, Vpc, kinds, partition_of,
 };
+use cloudposture_core::json::{JsonArray, JsonObject};
 use cloudposture_core::{
     AuditStep, BuildRemediation, Control, Evidence, Finding, Pillar, Reference, Remediation, Resource,
     ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, SettingDefault, SettingKind, SettingSpec,
     Settings, SettingsError, Snippet, SnippetKind, Standard,
 };
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 /// ## What it does
@@ -679,6 +680,19 @@ impl NotCounted {
         NotCounted::AttachedToNetworkInterface,
     ];
 
+    /// The name written in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotCounted::NotActive => "not_active",
+            NotCounted::DeliveryFailing => "delivery_failing",
+            NotCounted::DestinationNotAllowed => "destination_not_allowed",
+            NotCounted::TrafficNotRequired => "traffic_not_required",
+            NotCounted::TrafficNotCovered => "traffic_not_covered",
+            NotCounted::AttachedToSubnet => "attached_to_subnet",
+            NotCounted::AttachedToNetworkInterface => "attached_to_network_interface",
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -718,30 +732,13 @@ impl Reasons {
     }
 }
 
-impl Serialize for Reasons {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
-/// Where a flow log publishes, for people: the destination ARN, or the log group.
-/// Written where it is needed, without an intermediate string.
-struct DestinationLabel<'a>(&'a FlowLog);
-
-impl fmt::Display for DestinationLabel<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let log = self.0;
-        match (&log.destination, &log.log_group_name) {
-            (Some(d), _) if !d.is_empty() => f.write_str(d),
-            (_, Some(g)) if !g.is_empty() => write!(f, "log group {g}"),
-            _ => f.write_str("(no destination reported)"),
-        }
-    }
-}
-
-impl Serialize for DestinationLabel<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+/// Where a flow log publishes, for people: the destination ARN, or `log group <name>`,
+/// as pieces to write one after another (no intermediate string).
+fn destination_label(log: &FlowLog) -> [&str; 2] {
+    match (&log.destination, &log.log_group_name) {
+        (Some(d), _) if !d.is_empty() => [d, ""],
+        (_, Some(g)) if !g.is_empty() => ["log group ", g],
+        _ => ["(no destination reported)", ""],
     }
 }
 
@@ -754,47 +751,53 @@ struct Judged<'a> {
     reasons: Reasons,
 }
 
-impl Serialize for Judged<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Judged<'_> {
+    /// Its [`ConsideredFlowLog`] members.
+    fn write(&self, o: &mut JsonObject<'_>) {
         let log = self.log;
-        let mut st = serializer.serialize_struct("ConsideredFlowLog", 10)?;
-        st.serialize_field("id", &log.id)?;
-        if log.resource_type == FlowLogResourceType::Vpc {
-            st.skip_field("attached_to")?;
-        } else {
-            st.serialize_field("attached_to", &log.resource_id)?;
+        o.str("id", &log.id);
+        if log.resource_type != FlowLogResourceType::Vpc {
+            o.str("attached_to", &log.resource_id);
         }
-        st.serialize_field("traffic_type", log.traffic_type.as_str())?;
-        st.serialize_field("status", &log.flow_log_status)?;
-        match &log.deliver_logs_status {
-            Some(status) => st.serialize_field("delivery_status", status)?,
-            None => st.skip_field("delivery_status")?,
+        o.str("traffic_type", log.traffic_type.as_str())
+            .str("status", &log.flow_log_status)
+            .opt_str("delivery_status", log.deliver_logs_status.as_deref())
+            .opt_str("delivery_error", log.deliver_logs_error_message.as_deref())
+            .str("destination_type", log.destination_type.as_str())
+            .str_concat("destination", &destination_label(log))
+            .bool("counted", self.counted);
+        if !self.reasons.is_empty() {
+            o.array("reasons", |a| {
+                for reason in self.reasons.iter() {
+                    a.str(reason.as_str());
+                }
+            });
         }
-        match &log.deliver_logs_error_message {
-            Some(error) => st.serialize_field("delivery_error", error)?,
-            None => st.skip_field("delivery_error")?,
-        }
-        st.serialize_field("destination_type", log.destination_type.as_str())?;
-        st.serialize_field("destination", &DestinationLabel(log))?;
-        st.serialize_field("counted", &self.counted)?;
-        if self.reasons.is_empty() {
-            st.skip_field("reasons")?;
-        } else {
-            st.serialize_field("reasons", &self.reasons)?;
-        }
-        st.end()
     }
 }
 
-/// [`FlowLogEvidence`] as it is written: borrowed from the inventory and the region's
-/// index, so that judging a million VPCs copies no flow-log string.
-#[derive(Serialize)]
-struct EvidenceRef<'a> {
-    flow_logs: &'a [Judged<'a>],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    subnet_and_interface_flow_logs: &'a [Judged<'a>],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    notes: &'a [String],
+/// The [`FlowLogEvidence`] of a judged VPC, written from the inventory and the region's
+/// index by hand ([`Evidence::object`]): judging a million VPCs copies no flow-log
+/// string and goes through no serde machinery.
+fn flow_log_evidence(flow_logs: &[Judged<'_>], below: &[Judged<'_>], notes: &[String]) -> Evidence {
+    let list = |a: &mut JsonArray<'_>, logs: &[Judged<'_>]| {
+        for j in logs {
+            a.object(|o| j.write(o));
+        }
+    };
+    Evidence::object(|o| {
+        o.array("flow_logs", |a| list(a, flow_logs));
+        if !below.is_empty() {
+            o.array("subnet_and_interface_flow_logs", |a| list(a, below));
+        }
+        if !notes.is_empty() {
+            o.array("notes", |a| {
+                for note in notes {
+                    a.str(note);
+                }
+            });
+        }
+    })
 }
 
 /// The evidence of a VPC shared by another account.
@@ -826,23 +829,36 @@ fn id_map<'a, V>(capacity: usize) -> IdMap<'a, V> {
     HashMap::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default())
 }
 
-/// Flow logs of one region, indexed once so that each VPC is judged by lookups:
+/// The flow logs that name one resource: for a VPC, its own and those of its subnets
+/// and network interfaces.
+#[derive(Default)]
+struct ResourceLogs<'a> {
+    /// Flow logs attached to the resource itself.
+    own: LogList<'a>,
+    /// For a VPC: subnet- and ENI-level flow logs of its subnets and interfaces.
+    below: LogList<'a>,
+}
+
+/// Flow logs of one region, indexed once so that each VPC is judged by one lookup:
 /// O(VPCs + flow logs) per region, whatever their numbers.
 struct RegionIndex<'a> {
-    /// Every flow log by the id of the resource it is attached to.
-    by_resource: IdMap<'a, LogList<'a>>,
-    /// Subnet- and ENI-level flow logs by the VPC of their subnet or interface.
-    below_vpc: IdMap<'a, LogList<'a>>,
+    /// Flow logs by the id of the resource they are attached to, and subnet- and
+    /// ENI-level flow logs also under the id of their VPC.
+    by_resource: IdMap<'a, ResourceLogs<'a>>,
     /// Notes every VPC of the region carries (lookups that failed, an unknown account).
     notes: Vec<String>,
 }
 
 impl<'a> RegionIndex<'a> {
     fn build(region: &'a RegionInventory, flow_logs: &'a [FlowLog], account_known: bool) -> Self {
-        let mut by_resource: IdMap<'a, LogList<'a>> = id_map(flow_logs.len());
+        let mut by_resource: IdMap<'a, ResourceLogs<'a>> = id_map(flow_logs.len());
         let mut below: Vec<&FlowLog> = Vec::new();
         for log in flow_logs {
-            by_resource.entry(log.resource_id.as_str()).or_default().push(log);
+            by_resource
+                .entry(log.resource_id.as_str())
+                .or_default()
+                .own
+                .push(log);
             if matches!(
                 log.resource_type,
                 FlowLogResourceType::Subnet | FlowLogResourceType::NetworkInterface
@@ -850,7 +866,6 @@ impl<'a> RegionIndex<'a> {
                 below.push(log);
             }
         }
-        let mut below_vpc: IdMap<'a, LogList<'a>> = id_map(0);
         let mut notes = Vec::new();
         if !below.is_empty() {
             let subnets = region.subnets.items_or_empty();
@@ -866,7 +881,7 @@ impl<'a> RegionIndex<'a> {
                     _ => (&eni_vpc, &mut unresolved_eni),
                 };
                 match map.get(log.resource_id.as_str()) {
-                    Some(vpc_id) => below_vpc.entry(*vpc_id).or_default().push(log),
+                    Some(vpc_id) => by_resource.entry(*vpc_id).or_default().below.push(log),
                     None => *unresolved += 1,
                 }
             }
@@ -897,19 +912,14 @@ impl<'a> RegionIndex<'a> {
                     .to_string(),
             );
         }
-        RegionIndex {
-            by_resource,
-            below_vpc,
-            notes,
-        }
+        RegionIndex { by_resource, notes }
     }
 
-    fn logs_of(&self, vpc_id: &str) -> &[&'a FlowLog] {
-        self.by_resource.get(vpc_id).map_or(&[], |l| l.as_slice())
-    }
-
-    fn logs_below(&self, vpc_id: &str) -> &[&'a FlowLog] {
-        self.below_vpc.get(vpc_id).map_or(&[], |l| l.as_slice())
+    /// The flow logs of a VPC and of its subnets and interfaces (one lookup).
+    fn logs_of(&self, vpc_id: &str) -> (&[&'a FlowLog], &[&'a FlowLog]) {
+        self.by_resource
+            .get(vpc_id)
+            .map_or((&[], &[]), |logs| (&logs.own, &logs.below))
     }
 }
 
@@ -1031,21 +1041,20 @@ fn judge_vpc(
             return finding;
         }
     };
-    let judgement = judge(index.logs_of(&vpc.id), index.logs_below(&vpc.id), options);
-    let evidence = EvidenceRef {
-        flow_logs: &judgement.flow_logs,
-        subnet_and_interface_flow_logs: &judgement.below,
-        notes: &index.notes,
-    };
+    let (own, below) = index.logs_of(&vpc.id);
+    let judgement = judge(own, below, options);
+    let evidence = flow_log_evidence(&judgement.flow_logs, &judgement.below, &index.notes);
     if judgement.pass {
-        ctx.pass(resource, judgement.message).with_evidence(&evidence)
+        let mut finding = ctx.pass(resource, judgement.message);
+        finding.evidence = evidence;
+        finding
     } else {
         // One builder for every failing VPC: snippets are made from the finding's resource
         // when a writer reads them, since most findings of a large scan are counted, not
         // printed with their templates.
-        ctx.fail(resource, judgement.message)
-            .with_evidence(&evidence)
-            .with_deferred_remediation(Arc::clone(&options.remediation))
+        let mut finding = ctx.fail(resource, judgement.message);
+        finding.evidence = evidence;
+        finding.with_deferred_remediation(Arc::clone(&options.remediation))
     }
 }
 
@@ -1146,6 +1155,36 @@ fn judge<'a>(vpc_logs: &[&'a FlowLog], below: &[&'a FlowLog], options: &Options<
     }
 }
 
+thread_local! {
+    /// Where messages are written before they are copied out at their exact size.
+    static MESSAGE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// The message that `write` writes, in an allocation of its exact size: a million
+/// messages waste no capacity and cost one allocation each.
+fn sized_message(write: impl FnOnce(&mut String)) -> String {
+    MESSAGE.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            write(&mut buf);
+            buf.as_str().to_owned()
+        }
+        Err(_) => {
+            let mut own = String::new();
+            write(&mut own);
+            own
+        }
+    })
+}
+
+/// Appends `parts`, one after another: plain copies, where `write!` would go through
+/// the formatting machinery for each piece.
+fn push_all(message: &mut String, parts: &[&str]) {
+    for part in parts {
+        message.push_str(part);
+    }
+}
+
 fn pass_message(flow_logs: &[Judged<'_>], options: &Options<'_>) -> String {
     let mut counted = flow_logs.iter().filter(|j| j.counted);
     // Prefer one flow log that satisfies the requirement alone.
@@ -1153,35 +1192,35 @@ fn pass_message(flow_logs: &[Judged<'_>], options: &Options<'_>) -> String {
         options.traffic == RequiredTraffic::Any
             || Coverage::of(&j.log.traffic_type).contains(options.traffic.coverage())
     });
-    let mut message = String::new();
-    match alone {
+    sized_message(|message| match alone {
         Some(j) => {
             let log = j.log;
-            // Sized for the usual sentence, so that a million of them waste nothing.
-            let label = match (&log.destination, &log.log_group_name) {
-                (Some(d), _) if !d.is_empty() => d.len(),
-                (_, Some(g)) => g.len() + 10,
-                _ => 25,
-            };
-            message.reserve_exact(
-                60 + log.id.len()
-                    + log.traffic_type.as_str().len()
-                    + log.destination_type.as_str().len()
-                    + label,
-            );
-            let _ = write!(
+            let [label, name] = destination_label(log);
+            push_all(
                 message,
-                "flow log {} is active and records {} traffic to {} ({})",
-                log.id,
-                log.traffic_type,
-                log.destination_type,
-                DestinationLabel(log)
+                &[
+                    "flow log ",
+                    &log.id,
+                    " is active and records ",
+                    log.traffic_type.as_str(),
+                    " traffic to ",
+                    log.destination_type.as_str(),
+                    " (",
+                    label,
+                    name,
+                    ")",
+                ],
             );
             if log.delivery_failed() {
-                let _ = write!(
+                push_all(
                     message,
-                    "; its delivery is failing ({}) but counts because `{COUNT_FAILED_DELIVERY}` is true",
-                    delivery_error(log)
+                    &[
+                        "; its delivery is failing (",
+                        delivery_error(log),
+                        ") but counts because `",
+                        COUNT_FAILED_DELIVERY,
+                        "` is true",
+                    ],
                 );
             }
         }
@@ -1189,100 +1228,116 @@ fn pass_message(flow_logs: &[Judged<'_>], options: &Options<'_>) -> String {
             message.push_str("flow logs ");
             let n = counted.clone().count();
             for (i, j) in counted.by_ref().enumerate() {
-                push_list_separator(&mut message, i, n);
-                let _ = write!(message, "{} ({})", j.log.id, j.log.traffic_type);
+                push_list_separator(message, i, n);
+                push_all(message, &[&j.log.id, " (", j.log.traffic_type.as_str(), ")"]);
             }
-            let _ = write!(message, " together record {} traffic", options.traffic.as_str());
+            push_all(
+                message,
+                &[" together record ", options.traffic.as_str(), " traffic"],
+            );
         }
-    }
-    message
+    })
 }
 
 fn fail_message(flow_logs: &[Judged<'_>], below: &[Judged<'_>], options: &Options<'_>) -> String {
     if flow_logs.is_empty() && below.is_empty() {
         return NO_FLOW_LOG.to_string();
     }
-    let mut message = String::new();
-    let part = |message: &mut String| {
-        if !message.is_empty() {
-            message.push_str("; ");
-        }
-    };
-    if flow_logs.is_empty() {
-        message.push_str(NO_FLOW_LOG);
-    } else if flow_logs.iter().any(|j| !j.reasons.disqualifies()) {
-        let mut recorded: SmallVec<[&str; 3]> = flow_logs
-            .iter()
-            .filter(|j| !j.reasons.disqualifies())
-            .map(|j| j.log.traffic_type.as_str())
-            .collect();
-        recorded.sort_unstable();
-        recorded.dedup();
-        message.push_str("only ");
-        for (i, t) in recorded.iter().enumerate() {
-            push_list_separator(&mut message, i, recorded.len());
-            message.push_str(t);
-        }
-        let _ = write!(
-            message,
-            " traffic is logged but {} is required",
-            options.traffic.as_str()
-        );
-    }
-    let rejected = flow_logs.iter().filter(|j| j.reasons.disqualifies());
-    let rejected_count = rejected.clone().count();
-    for j in rejected.take(MESSAGE_LIST_LIMIT) {
-        part(&mut message);
-        let _ = write!(message, "flow log {} ", j.log.id);
-        for (i, reason) in j.reasons.iter().enumerate() {
-            if i > 0 {
-                message.push_str(", and ");
+    sized_message(|message| {
+        let part = |message: &mut String| {
+            if !message.is_empty() {
+                message.push_str("; ");
             }
-            push_problem(&mut message, reason, j.log, options);
-        }
-    }
-    if rejected_count > MESSAGE_LIST_LIMIT {
-        part(&mut message);
-        let _ = write!(
-            message,
-            "{} other flow logs do not count (see the evidence)",
-            rejected_count - MESSAGE_LIST_LIMIT
-        );
-    }
-    if !below.is_empty() {
-        part(&mut message);
-        message.push_str("flow logs of its subnets or network interfaces do not count for the VPC: ");
-        for (i, j) in below.iter().take(MESSAGE_LIST_LIMIT).enumerate() {
-            if i > 0 {
-                message.push_str(", ");
+        };
+        if flow_logs.is_empty() {
+            message.push_str(NO_FLOW_LOG);
+        } else if flow_logs.iter().any(|j| !j.reasons.disqualifies()) {
+            let mut recorded: SmallVec<[&str; 3]> = flow_logs
+                .iter()
+                .filter(|j| !j.reasons.disqualifies())
+                .map(|j| j.log.traffic_type.as_str())
+                .collect();
+            recorded.sort_unstable();
+            recorded.dedup();
+            message.push_str("only ");
+            for (i, t) in recorded.iter().enumerate() {
+                push_list_separator(message, i, recorded.len());
+                message.push_str(t);
             }
-            let _ = write!(message, "{} on {}", j.log.id, j.log.resource_id);
-        }
-        if below.len() > MESSAGE_LIST_LIMIT {
-            let _ = write!(
+            push_all(
                 message,
-                ", {} more (see the evidence)",
-                below.len() - MESSAGE_LIST_LIMIT
+                &[
+                    " traffic is logged but ",
+                    options.traffic.as_str(),
+                    " is required",
+                ],
             );
         }
-    }
-    message
+        let rejected = flow_logs.iter().filter(|j| j.reasons.disqualifies());
+        let rejected_count = rejected.clone().count();
+        for j in rejected.take(MESSAGE_LIST_LIMIT) {
+            part(message);
+            push_all(message, &["flow log ", &j.log.id, " "]);
+            for (i, reason) in j.reasons.iter().enumerate() {
+                if i > 0 {
+                    message.push_str(", and ");
+                }
+                push_problem(message, reason, j.log, options);
+            }
+        }
+        if rejected_count > MESSAGE_LIST_LIMIT {
+            part(message);
+            let _ = write!(
+                message,
+                "{} other flow logs do not count (see the evidence)",
+                rejected_count - MESSAGE_LIST_LIMIT
+            );
+        }
+        if !below.is_empty() {
+            part(message);
+            message.push_str("flow logs of its subnets or network interfaces do not count for the VPC: ");
+            for (i, j) in below.iter().take(MESSAGE_LIST_LIMIT).enumerate() {
+                if i > 0 {
+                    message.push_str(", ");
+                }
+                push_all(message, &[&j.log.id, " on ", &j.log.resource_id]);
+            }
+            if below.len() > MESSAGE_LIST_LIMIT {
+                let _ = write!(
+                    message,
+                    ", {} more (see the evidence)",
+                    below.len() - MESSAGE_LIST_LIMIT
+                );
+            }
+        }
+    })
 }
 
 /// Words for a reason that disqualifies a flow log ("flow log fl-1 <words>").
 fn push_problem(message: &mut String, reason: NotCounted, log: &FlowLog, options: &Options<'_>) {
-    let _ = match reason {
-        NotCounted::NotActive => write!(message, "is not active (status {})", log.flow_log_status),
-        NotCounted::DeliveryFailing => write!(message, "is failing delivery: {}", delivery_error(log)),
-        NotCounted::DestinationNotAllowed => write!(
-            message,
-            "sends to {}, which is not an allowed destination (allowed: {})",
-            log.destination_type,
-            options.allowed.join(", ")
-        ),
+    match reason {
+        NotCounted::NotActive => push_all(message, &["is not active (status ", &log.flow_log_status, ")"]),
+        NotCounted::DeliveryFailing => push_all(message, &["is failing delivery: ", delivery_error(log)]),
+        NotCounted::DestinationNotAllowed => {
+            push_all(
+                message,
+                &[
+                    "sends to ",
+                    log.destination_type.as_str(),
+                    ", which is not an allowed destination (allowed: ",
+                ],
+            );
+            for (i, allowed) in options.allowed.iter().enumerate() {
+                if i > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(allowed);
+            }
+            message.push(')');
+        }
         // Not disqualifying: said in the "only … traffic is logged" part.
-        _ => Ok(()),
-    };
+        _ => {}
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`: what goes before item `i` of `n`.
@@ -2043,8 +2098,16 @@ mod tests {
         findings.into_iter().next().unwrap()
     }
 
+    /// The evidence as its documented type; it must say nothing the type does not
+    /// (the evidence is written by hand, so a misspelt key would otherwise go unseen).
     fn evidence(f: &Finding) -> FlowLogEvidence {
-        f.evidence.parse().unwrap()
+        let typed: FlowLogEvidence = f.evidence.parse().unwrap();
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            f.evidence.to_value(),
+            "the evidence is exactly a FlowLogEvidence"
+        );
+        typed
     }
 
     // ---- decision branches ----
