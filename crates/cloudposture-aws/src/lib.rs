@@ -29,6 +29,6 @@ pub use error::{CollectError, ErrorClass};
 pub use inventory::{Collection, Inventory, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion};
 pub use model::{
     DestinationType, FlowLog, FlowLogResourceType, NetworkInterface, Subnet, TrafficType, Vpc, ec2_arn,
-    kinds, partition_of,
+    ec2_arn_of, kinds, partition_of,
 };
 pub use snapshot::SnapshotError;

@@ -1,6 +1,6 @@
 //! The crate's own resource models (never SDK types), each a core [`Resource`].
 
-use cloudposture_core::{Resource, Tags};
+use cloudposture_core::{DeriveArn, Resource, ResourceRef, Tags};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,25 @@ pub fn partition_of(region: &str) -> &'static str {
     } else {
         "aws"
     }
+}
+
+/// The ARN of an EC2 resource from its reference (kind, id, region, account): what the
+/// EC2 models give as [`Resource::derived_arn`], so that findings carry no ARN text.
+/// `None` for a kind that is not EC2's or a reference without region or account.
+pub fn ec2_arn_of(resource: &ResourceRef) -> Option<String> {
+    let resource_type = match resource.kind.as_str() {
+        kinds::VPC => "vpc",
+        kinds::FLOW_LOG => "vpc-flow-log",
+        kinds::SUBNET => "subnet",
+        kinds::NETWORK_INTERFACE => "network-interface",
+        _ => return None,
+    };
+    Some(ec2_arn(
+        resource.region.as_deref()?,
+        resource.account.as_deref()?,
+        resource_type,
+        &resource.id,
+    ))
 }
 
 /// `arn:PARTITION:ec2:REGION:ACCOUNT:TYPE/ID`, written in one allocation of the right
@@ -205,6 +224,9 @@ impl Resource for Vpc {
     fn arn(&self) -> Option<String> {
         Some(ec2_arn(&self.region, &self.owner_id, "vpc", &self.id))
     }
+    fn derived_arn(&self) -> Option<DeriveArn> {
+        Some(ec2_arn_of)
+    }
     fn account(&self) -> Option<&str> {
         Some(&self.owner_id)
     }
@@ -292,6 +314,9 @@ impl Resource for FlowLog {
             .as_ref()
             .map(|account| ec2_arn(&self.region, account, "vpc-flow-log", &self.id))
     }
+    fn derived_arn(&self) -> Option<DeriveArn> {
+        Some(ec2_arn_of)
+    }
     fn account(&self) -> Option<&str> {
         self.account.as_deref()
     }
@@ -335,6 +360,9 @@ macro_rules! vpc_member {
                     .as_ref()
                     .map(|owner| ec2_arn(&self.region, owner, $arn_type, &self.id))
             }
+            fn derived_arn(&self) -> Option<DeriveArn> {
+                Some(ec2_arn_of)
+            }
             fn account(&self) -> Option<&str> {
                 self.owner_id.as_deref()
             }
@@ -361,6 +389,7 @@ vpc_member! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudposture_core::Arn;
 
     #[test]
     fn arns_name_partition_region_owner_and_type() {
@@ -391,6 +420,28 @@ mod tests {
         assert_eq!(
             eni.arn().as_deref(),
             Some("arn:aws:ec2:eu-west-1:123456789012:network-interface/eni-1")
+        );
+        // References carry the ARN as a function of their fields, which gives the same.
+        assert_eq!(eni.to_ref().arn(), eni.arn().map(Into::into));
+        assert!(matches!(eni.to_ref().arn_source(), Some(Arn::Derived(_))));
+        assert_eq!(subnet.to_ref().arn(), subnet.arn().map(Into::into));
+        let vpc = Vpc {
+            id: "vpc-1".into(),
+            region: "eu-west-1".into(),
+            owner_id: "123456789012".into(),
+            cidr_blocks: vec![],
+            ipv6_cidr_blocks: vec![],
+            is_default: false,
+            state: "available".into(),
+            tags: Tags::new(),
+        };
+        assert_eq!(
+            vpc.to_ref().arn().as_deref(),
+            Some("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1")
+        );
+        assert_eq!(
+            ec2_arn_of(&ResourceRef::new("aws.s3.bucket", "b").in_region("eu-west-1")),
+            None
         );
         let arn = ec2_arn("us-gov-west-1", "123456789012", "vpc", "vpc-0abc");
         assert_eq!(arn, "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-0abc");

@@ -102,7 +102,7 @@ impl Exception {
             .is_none_or(|rules| rules.iter().any(|s| selector_matches(s, finding.rule_id)))
             && self.resources.as_ref().is_none_or(|ids| {
                 ids.iter()
-                    .any(|id| *id == r.id || r.arn.as_deref() == Some(id.as_str()))
+                    .any(|id| *id == r.id || r.arn().as_deref() == Some(id.as_str()))
             })
             && self
                 .tags

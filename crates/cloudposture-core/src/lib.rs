@@ -40,7 +40,7 @@ pub use report::{
     ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, RuleRun,
     ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
 };
-pub use resource::{Resource, ResourceRef, Tags};
+pub use resource::{Arn, DeriveArn, Resource, ResourceRef, Tags};
 pub use risk::RiskLevel;
 pub use rule::{Inventory, Rule, RuleContext};
 pub use settings::{SettingDefault, SettingKind, SettingSpec, SettingValue, Settings, SettingsError};

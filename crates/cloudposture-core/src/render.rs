@@ -133,7 +133,7 @@ fn partition_of(region: &str) -> &'static str {
 /// A finding id that stays the same across scans of the same resource by the same rule.
 fn finding_uid(f: &crate::finding::Finding) -> String {
     let r = &f.resource;
-    match (&r.arn, &r.region) {
+    match (r.arn(), &r.region) {
         (Some(arn), _) => format!("cloudposture/{}/{arn}", f.rule_id),
         (None, Some(region)) => format!("cloudposture/{}/{region}/{}", f.rule_id, r.id),
         (None, None) => format!("cloudposture/{}/{}", f.rule_id, r.id),

@@ -101,7 +101,7 @@ fn finding(report: &Report, f: &Finding) -> Value {
     }
     let mut resource = json!({
         "Type": super::asff_resource_type(&r.kind),
-        "Id": r.arn.as_deref().unwrap_or(&r.id),
+        "Id": r.arn().as_deref().unwrap_or(&r.id),
         "Partition": partition,
         "Region": region,
     });

@@ -59,7 +59,7 @@ fn row(f: &Finding) -> [String; 14] {
         r.region_str().to_string(),
         r.kind.to_string(),
         r.id.to_string(),
-        r.arn.as_deref().unwrap_or_default().to_string(),
+        r.arn().unwrap_or_default().into_owned(),
         r.tags.get("Name").unwrap_or_default().to_string(),
         f.message.clone(),
         f.muted_reason.as_deref().unwrap_or_default().to_string(),

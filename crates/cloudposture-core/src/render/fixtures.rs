@@ -19,11 +19,10 @@ pub(crate) static CONTROLS: &[Control] = &[
 ];
 
 fn vpc(id: &str, region: &str) -> ResourceRef {
-    let mut r = ResourceRef::new("aws.ec2.vpc", id)
+    let r = ResourceRef::new("aws.ec2.vpc", id)
         .in_region(region)
         .in_account(Some("123456789012"));
-    r.arn = Some(format!("arn:aws:ec2:{region}:123456789012:vpc/{id}").into());
-    r
+    r.with_arn(format!("arn:aws:ec2:{region}:123456789012:vpc/{id}"))
 }
 
 fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {

@@ -79,7 +79,7 @@ fn testcase(f: &Finding) -> String {
         escape(f.rule_id)
     );
     let mut details = String::new();
-    if let Some(arn) = &r.arn {
+    if let Some(arn) = r.arn() {
         details.push_str(&format!("resource: {arn}\n"));
     }
     details.push_str(&format!("risk: {}\n{}\n", f.risk, f.message));

@@ -77,7 +77,7 @@ fn event(report: &Report, f: &Finding) -> Value {
     let account = r.account.as_deref().or(report.scan.account.as_deref());
     let labels: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     let mut resource = json!({
-        "uid": r.arn.as_deref().unwrap_or(&r.id),
+        "uid": r.arn().as_deref().unwrap_or(&r.id),
         "name": r.tags.get("Name").unwrap_or(r.id.as_str()),
         "type": super::cloudformation_type(&r.kind),
         "region": r.region,

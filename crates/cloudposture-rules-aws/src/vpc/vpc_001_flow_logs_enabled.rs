@@ -847,6 +847,8 @@ struct RegionIndex<'a> {
     by_resource: IdMap<'a, ResourceLogs<'a>>,
     /// Notes every VPC of the region carries (lookups that failed, an unknown account).
     notes: Vec<String>,
+    /// The evidence of every VPC without any flow log: the same text, shared.
+    no_flow_logs: Evidence,
 }
 
 impl<'a> RegionIndex<'a> {
@@ -912,7 +914,12 @@ impl<'a> RegionIndex<'a> {
                     .to_string(),
             );
         }
-        RegionIndex { by_resource, notes }
+        let no_flow_logs = flow_log_evidence(&[], &[], &notes);
+        RegionIndex {
+            by_resource,
+            notes,
+            no_flow_logs,
+        }
     }
 
     /// The flow logs of a VPC and of its subnets and interfaces (one lookup).
@@ -1043,7 +1050,11 @@ fn judge_vpc(
     };
     let (own, below) = index.logs_of(&vpc.id);
     let judgement = judge(own, below, options);
-    let evidence = flow_log_evidence(&judgement.flow_logs, &judgement.below, &index.notes);
+    let evidence = if own.is_empty() && below.is_empty() {
+        index.no_flow_logs.clone()
+    } else {
+        flow_log_evidence(&judgement.flow_logs, &judgement.below, &index.notes)
+    };
     if judgement.pass {
         let mut finding = ctx.pass(resource, judgement.message);
         finding.evidence = evidence;
@@ -2735,7 +2746,7 @@ mod tests {
         assert_eq!(f.risk, RiskLevel::Low);
         assert_eq!(f.controls.len(), VPC_001.controls.len());
         assert_eq!(
-            f.resource.arn.as_deref(),
+            f.resource.arn().as_deref(),
             Some("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1")
         );
     }
