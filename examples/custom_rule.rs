@@ -114,7 +114,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = plan.evaluate(&inventory, ScanSource::Snapshot, started);
 
     for rule in ["VPC-001", "TAG-001"] {
-        let of_rule = report.findings.iter().filter(|f| f.rule_id == rule);
+        let of_rule = report.findings.iter().filter(|f| f.rule.id == rule);
         let failing: Vec<&Finding> = of_rule.clone().filter(|f| f.status == Status::Fail).collect();
         println!("{rule}: {} findings, {} failing", of_rule.count(), failing.len());
         for f in failing {

@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
         println!(
             "FAIL {} {:<14} {:<24} {}",
-            f.rule_id,
+            f.rule.id,
             f.resource.region.as_deref().unwrap_or("-"),
             f.resource.id,
             f.message

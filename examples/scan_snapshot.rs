@@ -43,7 +43,7 @@ fn print_report(report: &Report) {
         println!(
             "{:<5} {} {:<14} {:<24} {}",
             f.status,
-            f.rule_id,
+            f.rule.id,
             f.resource.region.as_deref().unwrap_or("-"),
             f.resource.id,
             f.message

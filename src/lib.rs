@@ -36,7 +36,7 @@
 //!
 //! assert_eq!(report.summary.total as usize, report.findings.len());
 //! for finding in report.findings.iter().filter(|f| f.status == Status::Fail) {
-//!     println!("{} {}: {}", finding.rule_id, finding.resource.id, finding.message);
+//!     println!("{} {}: {}", finding.rule.id, finding.resource.id, finding.message);
 //! }
 //! # Ok(())
 //! # }

@@ -122,8 +122,8 @@ pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut 
     if opts.hints {
         let mut rule_ids: Vec<&str> = Vec::new();
         for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
-            if !rule_ids.contains(&f.rule_id) {
-                rule_ids.push(f.rule_id);
+            if !rule_ids.contains(&f.rule.id) {
+                rule_ids.push(f.rule.id);
             }
         }
         if let Some(first) = rule_ids.first() {
@@ -160,15 +160,15 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
     }
     let mut rule_ids: Vec<&str> = Vec::new();
     for f in &findings {
-        if !rule_ids.contains(&f.rule_id) {
-            rule_ids.push(f.rule_id);
+        if !rule_ids.contains(&f.rule.id) {
+            rule_ids.push(f.rule.id);
         }
     }
     for rule_id in rule_ids {
         let mut group: Vec<&Finding> = findings
             .iter()
             .copied()
-            .filter(|f| f.rule_id == rule_id)
+            .filter(|f| f.rule.id == rule_id)
             .collect();
         group.sort_by(|a, b| {
             (a.resource.region.as_deref(), a.resource.id.as_str())
@@ -181,7 +181,7 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
             "{}  {}  {}  {}  {}",
             p.paint(Style::of_status(status), format!("{status_word:<5}")),
             p.paint(Style::Bold, rule_id),
-            first.title,
+            first.rule.title,
             p.paint(Style::of_risk(first.risk), format!("[{}]", first.risk)),
             section_label(status, group.len())
         )?;

@@ -99,7 +99,7 @@ impl Exception {
         let r = &finding.resource;
         self.rules
             .as_ref()
-            .is_none_or(|rules| rules.iter().any(|s| selector_matches(s, finding.rule_id)))
+            .is_none_or(|rules| rules.iter().any(|s| selector_matches(s, finding.rule.id)))
             && self.resources.as_ref().is_none_or(|ids| {
                 ids.iter()
                     .any(|id| *id == r.id || r.arn().as_deref() == Some(id.as_str()))

@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use crate::compliance::Control;
 use crate::error::ParseEnumError;
 use crate::json::JsonObject;
+use crate::metadata::RuleMetadata;
 use crate::resource::ResourceRef;
 use crate::risk::RiskLevel;
 
@@ -77,10 +78,9 @@ impl FromStr for Status {
 /// store reads the same way. Build them with [`crate::RuleContext`].
 #[derive(Debug, Clone)]
 pub struct Finding {
-    /// Rule id.
-    pub rule_id: &'static str,
-    /// Rule title.
-    pub title: &'static str,
+    /// The rule that judged: its id (`rule.id`), title, controls and the rest of what it
+    /// knows. A reference, so that a finding does not carry copies of them.
+    pub rule: &'static RuleMetadata,
     /// Outcome.
     pub status: Status,
     /// Effective risk (the rule's, or the config override).
@@ -91,8 +91,6 @@ pub struct Finding {
     pub message: String,
     /// What was looked at and why it decided (rule-specific shape).
     pub evidence: Evidence,
-    /// Compliance controls of the rule.
-    pub controls: &'static [Control],
     /// How to fix it, on failing findings: finished, or built when read. Read it with
     /// [`Finding::remediation()`], which fills in this finding's resource.
     pub remediation: Option<RemediationPayload>,
@@ -136,14 +134,14 @@ impl Finding {
 
 impl PartialEq for Finding {
     fn eq(&self, other: &Self) -> bool {
-        self.rule_id == other.rule_id
-            && self.title == other.title
+        self.rule.id == other.rule.id
+            && self.rule.title == other.rule.title
+            && self.rule.controls == other.rule.controls
             && self.status == other.status
             && self.risk == other.risk
             && self.resource == other.resource
             && self.message == other.message
             && self.evidence == other.evidence
-            && self.controls == other.controls
             && self.muted_reason == other.muted_reason
             && self.original_status == other.original_status
             && self.remediation() == other.remediation()
@@ -162,14 +160,14 @@ impl Serialize for Finding {
         }
 
         let mut st = serializer.serialize_struct("Finding", 11)?;
-        st.serialize_field("rule_id", self.rule_id)?;
-        st.serialize_field("title", self.title)?;
+        st.serialize_field("rule_id", self.rule.id)?;
+        st.serialize_field("title", self.rule.title)?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("risk", &self.risk)?;
         st.serialize_field("resource", &self.resource)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("evidence", &self.evidence)?;
-        st.serialize_field("controls", &Controls(self.controls))?;
+        st.serialize_field("controls", &Controls(self.rule.controls))?;
         st.serialize_field("remediation", &self.remediation())?;
         st.serialize_field("muted_reason", &self.muted_reason.as_deref())?;
         st.serialize_field("original_status", &self.original_status)?;
@@ -403,14 +401,12 @@ mod tests {
     fn deferred_remediation_is_built_from_the_finding_only_when_read() {
         let builder = Arc::new(Counting(AtomicUsize::new(0)));
         let fail = |id: &str| Finding {
-            rule_id: "VPC-001",
-            title: "VPC Flow Logs Enabled",
+            rule: &crate::render::fixtures::RULE,
             status: Status::Fail,
             risk: RiskLevel::Low,
             resource: ResourceRef::new("aws.ec2.vpc", id),
             message: "no flow log".into(),
             evidence: Evidence::none(),
-            controls: &[],
             remediation: None,
             muted_reason: None,
             original_status: None,

@@ -58,9 +58,9 @@ impl FixPlan {
             match plan_one(finding)? {
                 Some(action) => plan.actions.push(action),
                 None => plan.not_planned.push(NotPlanned {
-                    rule_id: finding.rule_id,
+                    rule_id: finding.rule.id,
                     resource: finding.resource.clone(),
-                    reason: format!("rule `{}` has no automatic fix", finding.rule_id),
+                    reason: format!("rule `{}` has no automatic fix", finding.rule.id),
                 }),
             }
         }
@@ -81,18 +81,16 @@ pub struct FixError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Control, RiskLevel};
+    use crate::RiskLevel;
 
     fn finding(id: &str, status: Status) -> Finding {
         Finding {
-            rule_id: "VPC-001",
-            title: "t",
+            rule: &crate::render::fixtures::RULE,
             status,
             risk: RiskLevel::Low,
             resource: ResourceRef::new("aws.ec2.vpc", id),
             message: String::new(),
             evidence: crate::Evidence::none(),
-            controls: &[] as &[Control],
             remediation: None,
             muted_reason: None,
             original_status: None,
@@ -114,7 +112,7 @@ mod tests {
         .collect();
         let plan = FixPlan::from_findings(&findings, |f| {
             Ok(Some(FixAction {
-                rule_id: f.rule_id,
+                rule_id: f.rule.id,
                 resource: f.resource.clone(),
                 summary: "create".into(),
                 operation: "ec2:CreateFlowLogs",

@@ -134,9 +134,9 @@ fn partition_of(region: &str) -> &'static str {
 fn finding_uid(f: &crate::finding::Finding) -> String {
     let r = &f.resource;
     match (r.arn(), &r.region) {
-        (Some(arn), _) => format!("cloudposture/{}/{arn}", f.rule_id),
-        (None, Some(region)) => format!("cloudposture/{}/{region}/{}", f.rule_id, r.id),
-        (None, None) => format!("cloudposture/{}/{}", f.rule_id, r.id),
+        (Some(arn), _) => format!("cloudposture/{}/{arn}", f.rule.id),
+        (None, Some(region)) => format!("cloudposture/{}/{region}/{}", f.rule.id, r.id),
+        (None, None) => format!("cloudposture/{}/{}", f.rule.id, r.id),
     }
 }
 

@@ -235,13 +235,13 @@ impl Summary {
         for f in findings {
             totals.add(f.status);
             match &mut run {
-                Some((rule_id, _, risk, counts)) if std::ptr::eq(*rule_id, f.rule_id) && *risk == f.risk => {
+                Some((rule_id, _, risk, counts)) if std::ptr::eq(*rule_id, f.rule.id) && *risk == f.risk => {
                     counts.add(f.status)
                 }
                 _ => {
                     let mut counts = StatusCounts::default();
                     counts.add(f.status);
-                    if let Some(done) = run.replace((f.rule_id, f.controls, f.risk, counts)) {
+                    if let Some(done) = run.replace((f.rule.id, f.rule.controls, f.risk, counts)) {
                         flush(done);
                     }
                 }

@@ -87,14 +87,12 @@ impl<'a> RuleContext<'a> {
     /// A finding with `status` about `resource`.
     pub fn finding(&self, status: Status, resource: ResourceRef, message: impl Into<String>) -> Finding {
         Finding {
-            rule_id: self.metadata.id,
-            title: self.metadata.title,
+            rule: self.metadata,
             status,
             risk: self.risk,
             resource,
             message: message.into(),
             evidence: Evidence::none(),
-            controls: self.metadata.controls,
             remediation: None,
             muted_reason: None,
             original_status: None,

@@ -246,7 +246,7 @@ fn status_of(report: &Report, rule: &str, id: &str) -> Status {
     report
         .findings
         .iter()
-        .find(|f| f.rule_id == rule && f.resource.id == id)
+        .find(|f| f.rule.id == rule && f.resource.id == id)
         .map(|f| f.status)
         .unwrap()
 }

@@ -140,7 +140,7 @@ pub fn run(args: &FixArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Resu
         match plan
             .rules()
             .iter()
-            .position(|p| p.rule.metadata().id == finding.rule_id)
+            .position(|p| p.rule.metadata().id == finding.rule.id)
         {
             Some(i) => plan.rules()[i].rule.plan_fix(finding, &fix_settings[i]),
             None => Ok(None),
@@ -338,7 +338,7 @@ impl<'a> FixReport<'a> {
                     report
                         .findings
                         .iter()
-                        .find(|f| f.rule_id == action.rule_id && f.resource.id == action.resource.id)
+                        .find(|f| f.rule.id == action.rule_id && f.resource.id == action.resource.id)
                         .map_or(
                             After {
                                 status: Status::Error,

@@ -86,11 +86,11 @@ fn finding(report: &Report, f: &Finding) -> Value {
     let region = r.region.as_deref().unwrap_or("us-east-1");
     let partition = super::partition_of(region);
     let time = report.scan.finished_at.to_string();
-    let mut requirements: Vec<String> = f.controls.iter().map(requirement).collect();
+    let mut requirements: Vec<String> = f.rule.controls.iter().map(requirement).collect();
     requirements.dedup();
     requirements.truncate(MAX_RELATED_REQUIREMENTS);
     let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()];
-    for c in f.controls {
+    for c in f.rule.controls {
         let t = format!(
             "Software and Configuration Checks/Industry and Regulatory Standards/{}",
             c.standard.name()
@@ -118,14 +118,14 @@ fn finding(report: &Report, f: &Finding) -> Value {
         "ProductArn": format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default"),
         "ProductName": "cloudposture",
         "CompanyName": "cloudposture",
-        "GeneratorId": format!("cloudposture/{}", f.rule_id),
+        "GeneratorId": format!("cloudposture/{}", f.rule.id),
         "AwsAccountId": account,
         "Region": region,
         "Types": types,
         "CreatedAt": time,
         "UpdatedAt": time,
         "Severity": { "Label": asff_severity_label(f.judged_status(), f.risk), "Original": f.risk.as_str() },
-        "Title": super::truncate_chars(&format!("{} {}", f.rule_id, f.title), 256),
+        "Title": super::truncate_chars(&format!("{} {}", f.rule.id, f.rule.title), 256),
         "Description": super::truncate_chars(&description, 1024),
         "Resources": [resource],
         "Compliance": {
@@ -135,7 +135,7 @@ fn finding(report: &Report, f: &Finding) -> Value {
         "Workflow": { "Status": if f.status == Status::Muted { "SUPPRESSED" } else { "NEW" } },
         "RecordState": "ACTIVE",
         "ProductFields": {
-            "cloudposture/RuleId": f.rule_id,
+            "cloudposture/RuleId": f.rule.id,
             "cloudposture/Status": f.status.as_str(),
             "cloudposture/Risk": f.risk.as_str(),
         },

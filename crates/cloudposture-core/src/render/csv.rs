@@ -42,6 +42,7 @@ pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 fn row(f: &Finding) -> [String; 14] {
     let r = &f.resource;
     let controls: Vec<String> = f
+        .rule
         .controls
         .iter()
         .map(|c| match c.id {
@@ -51,8 +52,8 @@ fn row(f: &Finding) -> [String; 14] {
         .collect();
     let tags: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
     [
-        f.rule_id.to_string(),
-        f.title.to_string(),
+        f.rule.id.to_string(),
+        f.rule.title.to_string(),
         f.status.to_string(),
         f.risk.to_string(),
         r.account_str().to_string(),

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use crate::compliance::{Control, Standard};
 use crate::finding::{Finding, Remediation, Snippet, SnippetKind, Status};
+use crate::metadata::RuleMetadata;
 use crate::report::{
     REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, ScanMetadata, ScanSource,
     Summary, ToolInfo,
@@ -18,6 +19,29 @@ pub(crate) static CONTROLS: &[Control] = &[
     Control::standard_only(Standard::Gdpr, "2016/679"),
 ];
 
+/// The rule the fixtures' findings come from.
+pub(crate) static RULE: RuleMetadata = RuleMetadata {
+    id: "VPC-001",
+    title: "VPC Flow Logs Enabled",
+    provider: "aws",
+    service: "vpc",
+    resource_type: "VPC",
+    resource_kind: "aws.ec2.vpc",
+    requires: &["aws.ec2.vpc"],
+    risk: RiskLevel::Low,
+    pillars: &[],
+    controls: CONTROLS,
+    description: "",
+    rationale: "",
+    audit: &[],
+    remediation: &[],
+    references: &[],
+    published: "2016-04-08",
+    iam_audit: &[],
+    iam_remediate: &[],
+    settings: &[],
+};
+
 fn vpc(id: &str, region: &str) -> ResourceRef {
     let r = ResourceRef::new("aws.ec2.vpc", id)
         .in_region(region)
@@ -27,14 +51,12 @@ fn vpc(id: &str, region: &str) -> ResourceRef {
 
 fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
     Finding {
-        rule_id: "VPC-001",
-        title: "VPC Flow Logs Enabled",
+        rule: &RULE,
         status,
         risk: RiskLevel::Low,
         resource,
         message: message.to_string(),
         evidence: json!({"flow_logs": []}).into(),
-        controls: CONTROLS,
         remediation: None,
         muted_reason: None,
         original_status: None,

@@ -33,14 +33,14 @@ pub fn write_junit(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     // Rules in order of first appearance; findings of one rule are usually adjacent.
     let mut rule_ids: Vec<&str> = Vec::new();
     for f in &report.findings {
-        if !rule_ids.contains(&f.rule_id) {
-            rule_ids.push(f.rule_id);
+        if !rule_ids.contains(&f.rule.id) {
+            rule_ids.push(f.rule.id);
         }
     }
     for rule_id in rule_ids {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule_id == rule_id).collect();
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule.id == rule_id).collect();
         let count = |st: &[Status]| findings.iter().filter(|f| st.contains(&f.status)).count();
-        let title = findings.first().map(|f| f.title).unwrap_or_default();
+        let title = findings.first().map(|f| f.rule.title).unwrap_or_default();
         let mut suite = format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{timestamp}\">\n",
             escape(&format!("{rule_id} {title}")),
@@ -76,7 +76,7 @@ fn testcase(f: &Finding) -> String {
     let open = format!(
         "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
         escape(&name),
-        escape(f.rule_id)
+        escape(f.rule.id)
     );
     let mut details = String::new();
     if let Some(arn) = r.arn() {

@@ -68,12 +68,12 @@ fn event(report: &Report, f: &Finding) -> Value {
         (1, "New")
     };
     let mut standards: Vec<&str> = Vec::new();
-    for c in f.controls {
+    for c in f.rule.controls {
         if !standards.contains(&c.standard.name()) {
             standards.push(c.standard.name());
         }
     }
-    let requirements: Vec<String> = f.controls.iter().map(ToString::to_string).collect();
+    let requirements: Vec<String> = f.rule.controls.iter().map(ToString::to_string).collect();
     let account = r.account.as_deref().or(report.scan.account.as_deref());
     let labels: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     let mut resource = json!({
@@ -110,7 +110,7 @@ fn event(report: &Report, f: &Finding) -> Value {
         "message": f.message,
         "metadata": {
             "version": OCSF_VERSION,
-            "event_code": f.rule_id,
+            "event_code": f.rule.id,
             "uid": super::finding_uid(f),
             "product": {
                 "name": report.tool.name,
@@ -120,7 +120,7 @@ fn event(report: &Report, f: &Finding) -> Value {
         },
         "finding_info": {
             "uid": super::finding_uid(f),
-            "title": f.title,
+            "title": f.rule.title,
             "desc": f.message,
             "types": ["Software and Configuration Checks"],
             "created_time": time,
@@ -128,7 +128,7 @@ fn event(report: &Report, f: &Finding) -> Value {
             "last_seen_time": time,
         },
         "compliance": {
-            "control": f.rule_id,
+            "control": f.rule.id,
             "standards": standards,
             "requirements": requirements,
             "status_id": compliance_id,

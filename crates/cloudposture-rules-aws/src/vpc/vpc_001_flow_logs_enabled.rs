@@ -2741,10 +2741,10 @@ mod tests {
     #[test]
     fn findings_carry_the_rule_metadata() {
         let f = judge_one(vpc("vpc-1"), vec![], json!({}));
-        assert_eq!(f.rule_id, "VPC-001");
-        assert_eq!(f.title, "VPC Flow Logs Enabled");
+        assert_eq!(f.rule.id, "VPC-001");
+        assert_eq!(f.rule.title, "VPC Flow Logs Enabled");
         assert_eq!(f.risk, RiskLevel::Low);
-        assert_eq!(f.controls.len(), VPC_001.controls.len());
+        assert_eq!(f.rule.controls.len(), VPC_001.controls.len());
         assert_eq!(
             f.resource.arn().as_deref(),
             Some("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1")
@@ -3139,7 +3139,7 @@ pub fn plan_fix(finding: &Finding, settings: &Settings) -> Result<Option<FixActi
     // Checked whatever the finding, so that bad options fail before any VPC is looked at.
     let spec = fix_spec(region, settings)?;
     let resource = &finding.resource;
-    if finding.rule_id != VPC_001.id
+    if finding.rule.id != VPC_001.id
         || finding.status != Status::Fail
         || resource.kind != kinds::VPC
         || resource.id == REGION_WIDE_ID
