@@ -7,7 +7,8 @@
 //! `EVALUATE_STAT=min` for the fastest run instead of the median).
 //! Besides criterion's timings it prints, per size, the engine/baseline ratio, the peak
 //! heap growth per VPC during evaluation (measured with a counting global allocator),
-//! the page faults per 1k VPCs, what a page fault costs on the machine and the time
+//! the page faults per 1k VPCs, what a page fault costs on the machine, the time of the
+//! first evaluation of each size (on fresh memory, like a one-off scan) and the time
 //! ratio of each tenfold step (10.0 is linear). Under `cargo test` (criterion's `--test`
 //! mode) it only runs the small sizes once.
 
@@ -241,7 +242,9 @@ fn bench_evaluate(c: &mut Criterion) {
         let before = ALLOC.current_usage();
         ALLOC.reset_peak_usage();
         let faults_before = minor_page_faults();
+        let first = Instant::now();
         let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
+        let first = first.elapsed();
         let faults = minor_page_faults()
             .zip(faults_before)
             .map(|(a, b)| a.saturating_sub(b));
@@ -271,7 +274,7 @@ fn bench_evaluate(c: &mut Criterion) {
             black_box(baseline(&inventory));
             t.elapsed()
         });
-        table.push((n, engine_once, baseline_once, peak, faults, engine_faults));
+        table.push((n, engine_once, baseline_once, peak, faults, engine_faults, first));
 
         let samples = if n >= 100_000 { 10 } else { 30 };
         group.sample_size(samples);
@@ -290,7 +293,7 @@ fn bench_evaluate(c: &mut Criterion) {
         "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15} | {:>21}",
         "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC", "page faults/1k VPCs"
     );
-    for &(n, e, b, peak, faults, _) in &table {
+    for &(n, e, b, peak, faults, ..) in &table {
         let per = |d: Duration| d.as_nanos() as f64 / n as f64;
         let faults = faults.map_or("n/a".to_string(), |f| {
             format!("{:.0}", f as f64 * 1000.0 / n as f64)
@@ -308,7 +311,7 @@ fn bench_evaluate(c: &mut Criterion) {
         "\nfilling fresh memory (page fault, zeroing, writing): {touch:.0} ns per 4 KiB page; \
          engine time less the page faults of its timed run at that cost (an estimate):"
     );
-    for &(n, e, b, _, _, faults) in &table {
+    for &(n, e, b, _, _, faults, _) in &table {
         let Some(faults) = faults else { continue };
         let per = |d: Duration| d.as_nanos() as f64 / n as f64;
         let rest = per(e) - faults as f64 * touch / n as f64;
@@ -318,6 +321,24 @@ fn bench_evaluate(c: &mut Criterion) {
             faults as f64 * touch / n as f64,
             rest / per(b).max(f64::MIN_POSITIVE)
         );
+    }
+    // The first evaluation of each size runs on memory the process has not used yet, as a
+    // one-off scan does; the repeated runs above reuse what glibc kept, except blocks
+    // over 32 MiB (the findings of 1M VPCs), which it maps afresh each time.
+    eprintln!("\nfirst evaluation of each size (fresh memory, as in a one-off scan):");
+    for &(n, .., first) in &table {
+        eprintln!("{n:>9} VPCs: {:>5.0} ns/VPC", first.as_nanos() as f64 / n as f64);
+    }
+    for pair in table.windows(2) {
+        let [(n1, .., f1), (n2, .., f2)] = pair else {
+            continue;
+        };
+        if *n2 == n1 * 10 {
+            eprintln!(
+                "{n1} -> {n2} VPCs, first evaluations: engine time x{:.1}",
+                f2.as_secs_f64() / f1.as_secs_f64().max(f64::MIN_POSITIVE)
+            );
+        }
     }
     // Linearity: total time at 10n over total time at n (10.0 is perfectly linear).
     for pair in table.windows(2) {
