@@ -829,22 +829,27 @@ fn id_map<'a, V>(capacity: usize) -> IdMap<'a, V> {
     HashMap::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default())
 }
 
-/// The flow logs that name one resource: for a VPC, its own and those of its subnets
-/// and network interfaces.
-#[derive(Default)]
-struct ResourceLogs<'a> {
-    /// Flow logs attached to the resource itself.
-    own: LogList<'a>,
-    /// For a VPC: subnet- and ENI-level flow logs of its subnets and interfaces.
-    below: LogList<'a>,
+/// Where the flow logs attached to one resource are. Nearly every resource has one, kept
+/// in the map entry itself, so that an entry is 32 bytes and the index of a large region
+/// stays in cache; resources with more point at a list.
+#[derive(Clone, Copy)]
+enum Slot<'a> {
+    /// The one flow log.
+    One(&'a FlowLog),
+    /// Several: `RegionIndex::lists[i]`.
+    Several(usize),
 }
 
-/// Flow logs of one region, indexed once so that each VPC is judged by one lookup:
+/// Flow logs of one region, indexed once so that each VPC is judged by lookups:
 /// O(VPCs + flow logs) per region, whatever their numbers.
 struct RegionIndex<'a> {
-    /// Flow logs by the id of the resource they are attached to, and subnet- and
-    /// ENI-level flow logs also under the id of their VPC.
-    by_resource: IdMap<'a, ResourceLogs<'a>>,
+    /// Flow logs by the id of the resource they are attached to.
+    by_resource: IdMap<'a, Slot<'a>>,
+    /// The flow logs of resources that have several.
+    lists: Vec<LogList<'a>>,
+    /// Subnet- and ENI-level flow logs by the VPC of their subnet or interface (empty,
+    /// and not looked up, in the many regions that have none).
+    below_vpc: IdMap<'a, LogList<'a>>,
     /// Notes every VPC of the region carries (lookups that failed, an unknown account).
     notes: Vec<String>,
     /// The evidence of every VPC without any flow log: the same text, shared.
@@ -853,14 +858,23 @@ struct RegionIndex<'a> {
 
 impl<'a> RegionIndex<'a> {
     fn build(region: &'a RegionInventory, flow_logs: &'a [FlowLog], account_known: bool) -> Self {
-        let mut by_resource: IdMap<'a, ResourceLogs<'a>> = id_map(flow_logs.len());
+        use std::collections::hash_map::Entry;
+        let mut by_resource: IdMap<'a, Slot<'a>> = id_map(flow_logs.len());
+        let mut lists: Vec<LogList<'a>> = Vec::new();
         let mut below: Vec<&FlowLog> = Vec::new();
         for log in flow_logs {
-            by_resource
-                .entry(log.resource_id.as_str())
-                .or_default()
-                .own
-                .push(log);
+            match by_resource.entry(log.resource_id.as_str()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(Slot::One(log));
+                }
+                Entry::Occupied(mut slot) => match *slot.get() {
+                    Slot::One(first) => {
+                        lists.push(SmallVec::from_buf([first, log]));
+                        slot.insert(Slot::Several(lists.len() - 1));
+                    }
+                    Slot::Several(i) => lists[i].push(log),
+                },
+            }
             if matches!(
                 log.resource_type,
                 FlowLogResourceType::Subnet | FlowLogResourceType::NetworkInterface
@@ -868,6 +882,7 @@ impl<'a> RegionIndex<'a> {
                 below.push(log);
             }
         }
+        let mut below_vpc: IdMap<'a, LogList<'a>> = id_map(0);
         let mut notes = Vec::new();
         if !below.is_empty() {
             let subnets = region.subnets.items_or_empty();
@@ -883,7 +898,7 @@ impl<'a> RegionIndex<'a> {
                     _ => (&eni_vpc, &mut unresolved_eni),
                 };
                 match map.get(log.resource_id.as_str()) {
-                    Some(vpc_id) => by_resource.entry(*vpc_id).or_default().below.push(log),
+                    Some(vpc_id) => below_vpc.entry(*vpc_id).or_default().push(log),
                     None => *unresolved += 1,
                 }
             }
@@ -917,16 +932,26 @@ impl<'a> RegionIndex<'a> {
         let no_flow_logs = flow_log_evidence(&[], &[], &notes);
         RegionIndex {
             by_resource,
+            lists,
+            below_vpc,
             notes,
             no_flow_logs,
         }
     }
 
-    /// The flow logs of a VPC and of its subnets and interfaces (one lookup).
+    /// The flow logs of a VPC, and those of its subnets and interfaces.
     fn logs_of(&self, vpc_id: &str) -> (&[&'a FlowLog], &[&'a FlowLog]) {
-        self.by_resource
-            .get(vpc_id)
-            .map_or((&[], &[]), |logs| (&logs.own, &logs.below))
+        let own: &[&'a FlowLog] = match self.by_resource.get(vpc_id) {
+            None => &[],
+            Some(Slot::One(log)) => std::slice::from_ref(log),
+            Some(Slot::Several(i)) => &self.lists[*i],
+        };
+        let below: &[&'a FlowLog] = if self.below_vpc.is_empty() {
+            &[]
+        } else {
+            self.below_vpc.get(vpc_id).map_or(&[], |logs| logs.as_slice())
+        };
+        (own, below)
     }
 }
 
