@@ -61,8 +61,8 @@ pub mod prelude {
         TrafficType, Vpc, collect, kinds,
     };
     pub use cloudposture_core::{
-        AuditStep, Config, Control, Finding, Pillar, Plan, Reference, Registry, Remediation, Report,
-        Resource, ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, ScanSource, Selection,
+        AuditStep, Config, Control, Evidence, Finding, Pillar, Plan, Reference, Registry, Remediation,
+        Report, Resource, ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, ScanSource, Selection,
         SettingDefault, SettingKind, SettingSpec, SettingValue, Settings, SettingsError, Snippet,
         SnippetKind, Standard, Status, Tags,
     };

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 /// Writes `s` as a JSON string: quoted, with `"`, `\` and control characters escaped
 /// (the same escapes as `serde_json`).
-#[inline]
+#[inline(always)]
 pub fn push_json_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
@@ -37,7 +37,7 @@ pub fn push_json_str(out: &mut String, s: &str) {
 
 /// `s` escaped for the inside of a JSON string. Most strings (ids, ARNs, statuses) need
 /// no escape: they are found so eight bytes at a time, and copied.
-#[inline]
+#[inline(always)]
 fn push_escaped(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
         push_escaped_slow(out, s);
