@@ -95,8 +95,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
         return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
     }
     let mut found = 0;
-    let mut words = bytes.chunks_exact(8);
-    for word in words.by_ref() {
+    for word in bytes.chunks_exact(8) {
         found |= special(word);
     }
     // The last bytes as one more word, overlapping the one before.
