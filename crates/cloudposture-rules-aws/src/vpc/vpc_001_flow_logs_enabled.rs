@@ -2134,6 +2134,13 @@ mod tests {
         findings.into_iter().next().unwrap()
     }
 
+    #[test]
+    fn reason_codes_written_by_hand_are_the_serde_names() {
+        for reason in NotCounted::ALL {
+            assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+        }
+    }
+
     /// The evidence as its documented type; it must say nothing the type does not
     /// (the evidence is written by hand, so a misspelt key would otherwise go unseen).
     fn evidence(f: &Finding) -> FlowLogEvidence {
