@@ -8,8 +8,8 @@
 //! Besides criterion's timings it prints, per size, the engine/baseline ratio, the peak
 //! heap growth per VPC during evaluation (measured with a counting global allocator),
 //! the page faults per 1k VPCs, what a page fault costs on the machine, the time of the
-//! first evaluation of each size (on fresh memory, like a one-off scan) and the time
-//! ratio of each tenfold step (10.0 is linear). Under `cargo test` (criterion's `--test`
+//! first evaluation of each size (on fresh memory, like a one-off scan), the time to
+//! write its report as JSON and the time ratio of each tenfold step (10.0 is linear). Under `cargo test` (criterion's `--test`
 //! mode) it only runs the small sizes once.
 
 use std::collections::HashMap;
@@ -255,6 +255,13 @@ fn bench_evaluate(c: &mut Criterion) {
             "engine and baseline disagree at {n} VPCs"
         );
         assert_eq!(report.findings.len(), n, "one finding per VPC");
+        // What a `--format json` run adds: the report written out (to a sink, so that
+        // a million findings need no gigabyte of memory).
+        let written = Instant::now();
+        if let Err(e) = serde_json::to_writer(std::io::sink(), &report) {
+            panic!("writing the report: {e}");
+        }
+        let written = written.elapsed();
         drop(report);
 
         // Medians of a few runs for the summary table (criterion's own estimates follow).
@@ -274,7 +281,16 @@ fn bench_evaluate(c: &mut Criterion) {
             black_box(baseline(&inventory));
             t.elapsed()
         });
-        table.push((n, engine_once, baseline_once, peak, faults, engine_faults, first));
+        table.push((
+            n,
+            engine_once,
+            baseline_once,
+            peak,
+            faults,
+            engine_faults,
+            first,
+            written,
+        ));
 
         let samples = if n >= 100_000 { 10 } else { 30 };
         group.sample_size(samples);
@@ -311,7 +327,7 @@ fn bench_evaluate(c: &mut Criterion) {
         "\nfilling fresh memory (page fault, zeroing, writing): {touch:.0} ns per 4 KiB page; \
          engine time less the page faults of its timed run at that cost (an estimate):"
     );
-    for &(n, e, b, _, _, faults, _) in &table {
+    for &(n, e, b, _, _, faults, ..) in &table {
         let Some(faults) = faults else { continue };
         let per = |d: Duration| d.as_nanos() as f64 / n as f64;
         let rest = per(e) - faults as f64 * touch / n as f64;
@@ -325,12 +341,18 @@ fn bench_evaluate(c: &mut Criterion) {
     // The first evaluation of each size runs on memory the process has not used yet, as a
     // one-off scan does; the repeated runs above reuse what glibc kept, except blocks
     // over 32 MiB (the findings of 1M VPCs), which it maps afresh each time.
-    eprintln!("\nfirst evaluation of each size (fresh memory, as in a one-off scan):");
-    for &(n, .., first) in &table {
-        eprintln!("{n:>9} VPCs: {:>5.0} ns/VPC", first.as_nanos() as f64 / n as f64);
+    eprintln!(
+        "\nfirst evaluation of each size (fresh memory, as in a one-off scan), and its report as JSON:"
+    );
+    for &(n, .., first, written) in &table {
+        eprintln!(
+            "{n:>9} VPCs: {:>5.0} ns/VPC, writing the report as JSON {:>5.0} ns/VPC",
+            first.as_nanos() as f64 / n as f64,
+            written.as_nanos() as f64 / n as f64
+        );
     }
     for pair in table.windows(2) {
-        let [(n1, .., f1), (n2, .., f2)] = pair else {
+        let [(n1, .., f1, _), (n2, .., f2, _)] = pair else {
             continue;
         };
         if *n2 == n1 * 10 {
