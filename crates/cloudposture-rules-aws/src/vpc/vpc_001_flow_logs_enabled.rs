@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cloudposture_aws::{
     CollectError, Collection, DestinationType, FlowLog, FlowLogResourceType, Inventory, RegionInventory,
@@ -1547,13 +1547,25 @@ fn is_account_id(s: &str) -> bool {
 }
 
 /// What the remediation snippets send to, resolved from the settings once.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct RemediationPlan {
     /// The configured destination, or `None` for placeholders of `fallback_type`.
     destination: Option<Destination>,
     /// Destination type used with placeholders: CloudWatch Logs unless not allowed.
     fallback_type: &'static str,
     role_arn: Option<String>,
+    /// The IAM policies of the CloudWatch Logs delivery role, written once per region
+    /// and account: they name no VPC, so the failing VPCs of a region share them.
+    role_policies: Mutex<Vec<RolePolicies>>,
+}
+
+/// The delivery role's trust and permissions policies for one region and account.
+#[derive(Debug)]
+struct RolePolicies {
+    region: String,
+    account: String,
+    trust: String,
+    permissions: String,
 }
 
 impl RemediationPlan {
@@ -1574,7 +1586,32 @@ impl RemediationPlan {
                 .str(REMEDIATION_ROLE_ARN)
                 .filter(|r| check_role_arn(r).is_ok())
                 .map(str::to_string),
+            role_policies: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The delivery role's (trust, permissions) policies for `vpc`'s region and account,
+    /// from those already written when there are.
+    fn role_policies(&self, vpc: &VpcKey, log_group: &str) -> (String, String) {
+        let write = || (trust_policy(vpc), permissions_policy(vpc, log_group));
+        // A poisoned lock only loses the sharing.
+        let Ok(mut known) = self.role_policies.lock() else {
+            return write();
+        };
+        if let Some(p) = known
+            .iter()
+            .find(|p| p.region == vpc.region && p.account == vpc.owner_id)
+        {
+            return (p.trust.clone(), p.permissions.clone());
+        }
+        let (trust, permissions) = write();
+        known.push(RolePolicies {
+            region: vpc.region.to_string(),
+            account: vpc.owner_id.to_string(),
+            trust: trust.clone(),
+            permissions: permissions.clone(),
+        });
+        (trust, permissions)
     }
 
     fn for_vpc(&self, vpc: &VpcKey, traffic: RequiredTraffic) -> Remediation {
@@ -1606,7 +1643,11 @@ impl RemediationPlan {
                 },
             },
         };
-        build_remediation(vpc, traffic.to_create(), &target)
+        let policies = match &target {
+            Target::CloudWatchLogs { log_group, .. } => Some(self.role_policies(vpc, log_group)),
+            _ => None,
+        };
+        build_remediation(vpc, traffic.to_create(), &target, policies)
     }
 
     fn role_or_placeholder(&self) -> String {
@@ -1700,7 +1741,14 @@ impl BuildRemediation for DeferredRemediation {
     }
 }
 
-fn build_remediation(vpc: &VpcKey, traffic: &str, target: &Target) -> Remediation {
+/// `role_policies`: the CloudWatch Logs delivery role's trust and permissions policies,
+/// for a CloudWatch Logs target.
+fn build_remediation(
+    vpc: &VpcKey,
+    traffic: &str,
+    target: &Target,
+    role_policies: Option<(String, String)>,
+) -> Remediation {
     let destination_words = match target {
         Target::CloudWatchLogs { log_group, .. } => format!("CloudWatch Logs log group {log_group}"),
         Target::S3 { arn } => format!("S3 bucket {arn}"),
@@ -1723,8 +1771,7 @@ fn build_remediation(vpc: &VpcKey, traffic: &str, target: &Target) -> Remediatio
             content: terraform_snippet(vpc, traffic, target),
         },
     ];
-    if let Target::CloudWatchLogs { log_group, .. } = target {
-        let (trust, permissions) = (trust_policy(vpc), permissions_policy(vpc, log_group));
+    if let Some((trust, permissions)) = role_policies {
         snippets.push(Snippet {
             kind: SnippetKind::IamPolicy,
             title: "IAM trust policy of the delivery role (vpc-flow-logs.amazonaws.com)".to_string(),
@@ -2805,6 +2852,67 @@ mod tests {
             assert!(s.content.contains("vpc-0abc"), "{}: {}", s.title, s.content);
             assert!(s.content.contains(REGION), "{}: {}", s.title, s.content);
         }
+    }
+
+    #[test]
+    fn failing_vpcs_get_the_role_policies_of_their_own_region_and_account() {
+        let findings = run(&inventory(vec![
+            region(vec![vpc("vpc-a1"), vpc("vpc-a2")], vec![]),
+            region(
+                vec![
+                    in_region(vpc("vpc-b1"), "us-east-2"),
+                    Vpc {
+                        owner_id: "210987654321".into(),
+                        ..in_region(vpc("vpc-b2"), "us-east-2")
+                    },
+                ],
+                vec![],
+            ),
+        ]));
+        let policies = |f: &Finding| -> Vec<String> {
+            f.remediation()
+                .unwrap()
+                .snippets
+                .iter()
+                .filter(|s| s.kind == SnippetKind::IamPolicy)
+                .map(|s| s.content.clone())
+                .collect()
+        };
+        let by_id = |id: &str| findings.iter().find(|f| f.resource.id == id).unwrap();
+        // Each built twice: made the first time, shared after, the same either way.
+        for f in findings.iter().filter(|f| f.status == Status::Fail) {
+            assert_eq!(policies(f), policies(f));
+        }
+        let (a1, a2) = (policies(by_id("vpc-a1")), policies(by_id("vpc-a2")));
+        assert_eq!(a1, a2, "one region, one account: the same policies");
+        assert!(
+            a1[0].contains(REGION) && a1[0].contains("123456789012"),
+            "{}",
+            a1[0]
+        );
+        let b1 = policies(by_id("vpc-b1"));
+        assert!(
+            b1[0].contains("us-east-2") && !b1[0].contains(REGION),
+            "{}",
+            b1[0]
+        );
+        assert!(
+            b1[1].contains("arn:aws:logs:us-east-2:123456789012:"),
+            "{}",
+            b1[1]
+        );
+        // A VPC shared from another account is skipped, so no remediation to compare;
+        // judge its owner's remediation directly.
+        let owner = Vpc {
+            owner_id: "210987654321".into(),
+            ..in_region(vpc("vpc-b2"), "us-east-2")
+        };
+        let r = remediation_for(&owner, &settings(json!({})).unwrap());
+        let trust = snippet(&r, SnippetKind::IamPolicy);
+        assert!(
+            trust.contains("210987654321") && !trust.contains("123456789012"),
+            "{trust}"
+        );
     }
 
     #[test]
