@@ -258,10 +258,11 @@ fn bench_evaluate(c: &mut Criterion) {
         // What a `--format json` run adds: the report written out (to a sink, so that
         // a million findings need no gigabyte of memory).
         let written = Instant::now();
-        if let Err(e) = serde_json::to_writer(std::io::sink(), &report) {
+        let mut json = ByteCount(0);
+        if let Err(e) = serde_json::to_writer(&mut json, &report) {
             panic!("writing the report: {e}");
         }
-        let written = written.elapsed();
+        let written = (written.elapsed(), json.0);
         drop(report);
 
         // Medians of a few runs for the summary table (criterion's own estimates follow).
@@ -344,11 +345,12 @@ fn bench_evaluate(c: &mut Criterion) {
     eprintln!(
         "\nfirst evaluation of each size (fresh memory, as in a one-off scan), and its report as JSON:"
     );
-    for &(n, .., first, written) in &table {
+    for &(n, .., first, (written, bytes)) in &table {
         eprintln!(
-            "{n:>9} VPCs: {:>5.0} ns/VPC, writing the report as JSON {:>5.0} ns/VPC",
+            "{n:>9} VPCs: {:>5.0} ns/VPC, writing the report as JSON {:>5.0} ns/VPC ({:.0} bytes/VPC)",
             first.as_nanos() as f64 / n as f64,
-            written.as_nanos() as f64 / n as f64
+            written.as_nanos() as f64 / n as f64,
+            bytes as f64 / n as f64
         );
     }
     for pair in table.windows(2) {
@@ -389,6 +391,20 @@ fn first_touch_ns_per_page() -> f64 {
     let elapsed = t.elapsed();
     black_box(&fresh);
     elapsed.as_nanos() as f64 / (BYTES / 4096) as f64
+}
+
+/// Counts what is written, and keeps none of it.
+struct ByteCount(u64);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Minor page faults of this process so far (Linux; `None` elsewhere): the cost of
