@@ -7,10 +7,11 @@
 //! `EVALUATE_STAT=min` for the fastest run instead of the median).
 //! Besides criterion's timings it prints, per size, the engine/baseline ratio, the peak
 //! heap growth per VPC during evaluation (measured with a counting global allocator),
-//! the page faults per 1k VPCs, what a page fault costs on the machine, the time of the
-//! first evaluation of each size (on fresh memory, like a one-off scan), the time to
-//! write its report as JSON and the time ratio of each tenfold step (10.0 is linear). Under `cargo test` (criterion's `--test`
-//! mode) it only runs the small sizes once.
+//! the page faults per 1k VPCs, what a page fault costs on the machine, the engine's time
+//! on fresh memory (every report kept, as in a one-off scan) beside its time in repeated
+//! runs (each report dropped before the next, as in a process that scans repeatedly), the
+//! time to write a report as JSON, and the time ratio of each tenfold step (10.0 is
+//! linear). Under `cargo test` (criterion's `--test` mode) it only runs the small sizes once.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -191,7 +192,7 @@ fn engine_counts(report: &Report) -> Counts {
 
 /// The run of median time among `reps`, with the page faults it took.
 fn median(reps: usize, mut run: impl FnMut() -> Duration) -> (Duration, Option<u64>) {
-    let mut runs: Vec<(Duration, Option<u64>)> = (0..reps)
+    let runs = (0..reps)
         .map(|_| {
             let before = minor_page_faults();
             let time = run();
@@ -201,6 +202,44 @@ fn median(reps: usize, mut run: impl FnMut() -> Duration) -> (Duration, Option<u
             )
         })
         .collect();
+    pick(runs)
+}
+
+/// The environment variable that makes the bench a child of [`one_off_runs`].
+const ONE_OFF: &str = "EVALUATE_ONE_OFF";
+
+/// `reps` evaluations of `n` VPCs, each in a new process of this bench (which builds the
+/// inventory, evaluates once and prints time and page faults): the run of median time,
+/// or `None` if a child failed.
+fn one_off_runs(n: usize, reps: usize) -> Option<(Duration, Option<u64>)> {
+    let exe = std::env::current_exe().ok()?;
+    let mut runs = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let out = std::process::Command::new(&exe)
+            .args(["--bench", "one-off"])
+            .env(ONE_OFF, n.to_string())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = stdout.lines().find_map(|l| l.strip_prefix("one-off "))?;
+        let (time, faults) = line.split_once(' ')?;
+        runs.push((
+            Duration::from_nanos(time.parse().ok()?),
+            faults.parse().ok().filter(|&f| f != u64::MAX),
+        ));
+    }
+    Some(pick(runs))
+}
+
+/// The median run (or the fastest with `EVALUATE_STAT=min`).
+fn pick(mut runs: Vec<(Duration, Option<u64>)>) -> (Duration, Option<u64>) {
+    if std::env::var("EVALUATE_DEBUG").is_ok() {
+        eprintln!(
+            "runs: {:?}",
+            runs.iter().map(|r| (r.0.as_millis(), r.1)).collect::<Vec<_>>()
+        );
+    }
     runs.sort_by_key(|r| r.0);
     // `EVALUATE_STAT=min`: the fastest run instead, steadier on a shared machine.
     if std::env::var("EVALUATE_STAT").is_ok_and(|s| s == "min") {
@@ -233,6 +272,18 @@ fn bench_evaluate(c: &mut Criterion) {
         Ok(p) => p,
         Err(e) => panic!("plan: {e}"),
     };
+    if let Some(n) = std::env::var(ONE_OFF).ok().and_then(|n| n.parse().ok()) {
+        // A child started by `one_off_runs`: one evaluation, its time and page faults.
+        let inventory = synthetic_inventory(n);
+        let faults = minor_page_faults();
+        let t = Instant::now();
+        let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
+        let elapsed = t.elapsed();
+        let faults = minor_page_faults().zip(faults).map(|(a, b)| a.saturating_sub(b));
+        assert_eq!(report.findings.len(), n, "one finding per VPC");
+        println!("one-off {} {}", elapsed.as_nanos(), faults.unwrap_or(u64::MAX));
+        std::process::exit(0);
+    }
     let mut group = c.benchmark_group("evaluate");
     let mut table = Vec::new();
     for n in sizes() {
@@ -241,13 +292,7 @@ fn bench_evaluate(c: &mut Criterion) {
         // Same decisions, and the peak heap growth of one evaluation.
         let before = ALLOC.current_usage();
         ALLOC.reset_peak_usage();
-        let faults_before = minor_page_faults();
-        let first = Instant::now();
         let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
-        let first = first.elapsed();
-        let faults = minor_page_faults()
-            .zip(faults_before)
-            .map(|(a, b)| a.saturating_sub(b));
         let peak = ALLOC.peak_usage().saturating_sub(before);
         assert_eq!(
             engine_counts(&report),
@@ -263,13 +308,19 @@ fn bench_evaluate(c: &mut Criterion) {
             panic!("writing the report: {e}");
         }
         let written = (written.elapsed(), json.0);
+
         drop(report);
 
-        // Medians of a few runs for the summary table (criterion's own estimates follow).
         let reps = std::env::var("EVALUATE_REPS")
             .ok()
             .and_then(|r| r.parse().ok())
-            .unwrap_or(if n >= 1_000_000 { 3 } else { 7 });
+            .unwrap_or(if n >= 1_000_000 { 3 } else { 7 })
+            .max(1);
+        // As a one-off scan runs: each run in a new process, on memory not used before.
+        let one_off = one_off_runs(n, reps);
+
+        // Medians of a few runs for the summary table (criterion's own estimates follow),
+        // each report dropped before the next run, as in a process that scans repeatedly.
         let (engine_once, engine_faults) = median(reps, || {
             let t = Instant::now();
             let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
@@ -287,9 +338,8 @@ fn bench_evaluate(c: &mut Criterion) {
             engine_once,
             baseline_once,
             peak,
-            faults,
+            one_off,
             engine_faults,
-            first,
             written,
         ));
 
@@ -305,75 +355,78 @@ fn bench_evaluate(c: &mut Criterion) {
         });
     }
     group.finish();
-    eprintln!("\nmedians of a few runs; evaluation only (reports are dropped outside the timing)");
+    let per = |n: usize, d: Duration| d.as_nanos() as f64 / n as f64;
+    let per_1k = |n: usize, faults: Option<u64>| {
+        faults.map_or("n/a".to_string(), |f| {
+            format!("{:.0}", f as f64 * 1000.0 / n as f64)
+        })
+    };
+    eprintln!("\nrepeated runs (median; each report dropped, outside the timing, before the next run)");
     eprintln!(
-        "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15} | {:>21}",
+        "\n{:>9} | {:>14} | {:>16} | {:>6} | {:>15} | {:>20}",
         "VPCs", "engine ns/VPC", "baseline ns/VPC", "ratio", "peak bytes/VPC", "page faults/1k VPCs"
     );
-    for &(n, e, b, peak, faults, ..) in &table {
-        let per = |d: Duration| d.as_nanos() as f64 / n as f64;
-        let faults = faults.map_or("n/a".to_string(), |f| {
-            format!("{:.0}", f as f64 * 1000.0 / n as f64)
-        });
+    for &(n, e, b, peak, _, faults, _) in &table {
         eprintln!(
-            "{n:>9} | {:>14.0} | {:>16.0} | {:>6.1} | {:>15.0} | {faults:>21}",
-            per(e),
-            per(b),
-            per(e) / per(b).max(f64::MIN_POSITIVE),
-            peak as f64 / n as f64
+            "{n:>9} | {:>14.0} | {:>16.0} | {:>6.1} | {:>15.0} | {:>20}",
+            per(n, e),
+            per(n, b),
+            per(n, e) / per(n, b).max(f64::MIN_POSITIVE),
+            peak as f64 / n as f64,
+            per_1k(n, faults)
         );
     }
     // What first-touching memory costs here, and the engine's time without it.
     eprintln!(
         "\nfilling fresh memory (page fault, zeroing, writing): {touch:.0} ns per 4 KiB page; \
-         engine time less the page faults of its timed run at that cost (an estimate):"
+         engine time less the page faults of its repeated runs at that cost (an estimate):"
     );
-    for &(n, e, b, _, _, faults, ..) in &table {
+    for &(n, e, b, _, _, faults, _) in &table {
         let Some(faults) = faults else { continue };
-        let per = |d: Duration| d.as_nanos() as f64 / n as f64;
-        let rest = per(e) - faults as f64 * touch / n as f64;
+        let on_faults = faults as f64 * touch / n as f64;
+        let rest = per(n, e) - on_faults;
         eprintln!(
-            "{n:>9} VPCs: {:>4.0} faults/1k VPCs, {:>5.0} ns/VPC on them, {rest:>5.0} ns/VPC the rest = {:.1}x baseline",
-            faults as f64 * 1000.0 / n as f64,
-            faults as f64 * touch / n as f64,
-            rest / per(b).max(f64::MIN_POSITIVE)
+            "{n:>9} VPCs: {:>5.0} ns/VPC on page faults, {rest:>5.0} ns/VPC the rest = {:.1}x baseline",
+            on_faults,
+            rest / per(n, b).max(f64::MIN_POSITIVE)
         );
     }
-    // The first evaluation of each size runs on memory the process has not used yet, as a
-    // one-off scan does; the repeated runs above reuse what glibc kept, except blocks
-    // over 32 MiB (the findings of 1M VPCs), which it maps afresh each time.
+    // Repeated runs reuse the memory glibc kept from the run before, except blocks over
+    // 32 MiB (the findings of 1M VPCs), which it maps afresh when no freed block is large
+    // enough; a one-off scan fills fresh memory at every size alike.
     eprintln!(
-        "\nfirst evaluation of each size (fresh memory, as in a one-off scan), and its report as JSON:"
+        "\none-off runs (median; each a new process, on fresh memory, as a one-off scan), \
+         and a report written as JSON:"
     );
-    for &(n, .., first, (written, bytes)) in &table {
+    for &(n, .., one_off, _, (written, bytes)) in &table {
+        let one_off = one_off.map_or("n/a".to_string(), |(time, faults)| {
+            format!(
+                "{:>5.0} ns/VPC, {:>4} page faults/1k VPCs",
+                per(n, time),
+                per_1k(n, faults)
+            )
+        });
         eprintln!(
-            "{n:>9} VPCs: {:>5.0} ns/VPC, writing the report as JSON {:>5.0} ns/VPC ({:.0} bytes/VPC)",
-            first.as_nanos() as f64 / n as f64,
-            written.as_nanos() as f64 / n as f64,
+            "{n:>9} VPCs: {one_off}; JSON {:>5.0} ns/VPC, {:.0} bytes/VPC",
+            per(n, written),
             bytes as f64 / n as f64
         );
     }
-    for pair in table.windows(2) {
-        let [(n1, .., f1, _), (n2, .., f2, _)] = pair else {
-            continue;
-        };
-        if *n2 == n1 * 10 {
-            eprintln!(
-                "{n1} -> {n2} VPCs, first evaluations: engine time x{:.1}",
-                f2.as_secs_f64() / f1.as_secs_f64().max(f64::MIN_POSITIVE)
-            );
-        }
-    }
     // Linearity: total time at 10n over total time at n (10.0 is perfectly linear).
+    let step = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(f64::MIN_POSITIVE);
     for pair in table.windows(2) {
-        let [(n1, e1, b1, ..), (n2, e2, b2, ..)] = pair else {
+        let [(n1, e1, b1, _, o1, ..), (n2, e2, b2, _, o2, ..)] = pair else {
             continue;
         };
         if *n2 == n1 * 10 {
+            let one_off = o1
+                .zip(*o2)
+                .map_or("n/a".to_string(), |(a, b)| format!("x{:.1}", step(a.0, b.0)));
             eprintln!(
-                "{n1} -> {n2} VPCs: engine time x{:.1}, baseline time x{:.1}",
-                e2.as_secs_f64() / e1.as_secs_f64().max(f64::MIN_POSITIVE),
-                b2.as_secs_f64() / b1.as_secs_f64().max(f64::MIN_POSITIVE)
+                "{n1} -> {n2} VPCs: engine time {one_off} one-off; in repeated runs engine x{:.1}, \
+                 baseline x{:.1}",
+                step(*e1, *e2),
+                step(*b1, *b2)
             );
         }
     }
