@@ -4,11 +4,14 @@
 //!
 //! Run: `cargo bench --bench evaluate` (`EVALUATE_SIZES=100000,1000000` to pick sizes,
 //! `EVALUATE_REPS=9` for more runs behind each median of the summary table,
-//! `EVALUATE_STAT=min` for the fastest run instead of the median).
+//! `EVALUATE_STAT=min` for the fastest run instead of the median, `EVALUATE_SHOW_RUNS=1`
+//! to print every run; `EVALUATE_ONE_OFF=n` makes it build n VPCs, evaluate them once,
+//! print the time and exit, which is how it times one-off runs and how
+//! `scripts/evaluate-instructions` counts instructions).
 //! Besides criterion's timings it prints, per size, the engine/baseline ratio, the peak
 //! heap growth per VPC during evaluation (measured with a counting global allocator),
 //! the page faults per 1k VPCs, what a page fault costs on the machine, the engine's time
-//! on fresh memory (every report kept, as in a one-off scan) beside its time in repeated
+//! in one-off runs (each a new process, on fresh memory, as a CLI scan) beside its time in repeated
 //! runs (each report dropped before the next, as in a process that scans repeatedly), the
 //! time to write a report as JSON, and the time ratio of each tenfold step (10.0 is
 //! linear). Under `cargo test` (criterion's `--test` mode) it only runs the small sizes once.
