@@ -212,36 +212,49 @@ fn median(reps: usize, mut run: impl FnMut() -> Duration) -> (Duration, Option<u
 const ONE_OFF: &str = "EVALUATE_ONE_OFF";
 
 /// `reps` evaluations of `n` VPCs, each in a new process of this bench (which builds the
-/// inventory, evaluates once and prints time and page faults): the run of median time,
-/// or `None` if a child failed.
-fn one_off_runs(n: usize, reps: usize) -> Option<(Duration, Option<u64>)> {
-    let exe = std::env::current_exe().ok()?;
+/// inventory, evaluates once and prints time and page faults): the run of median time.
+fn one_off_runs(n: usize, reps: usize) -> Result<(Duration, Option<u64>), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("finding the bench binary: {e}"))?;
     let mut runs = Vec::with_capacity(reps);
     for _ in 0..reps {
         let out = std::process::Command::new(&exe)
             .args(["--bench", "one-off"])
             .env(ONE_OFF, n.to_string())
-            .stderr(std::process::Stdio::null())
             .output()
-            .ok()?;
+            .map_err(|e| format!("starting {}: {e}", exe.display()))?;
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let line = stdout.lines().find_map(|l| l.strip_prefix("one-off "))?;
-        let (time, faults) = line.split_once(' ')?;
+        let parsed = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("one-off "))
+            .and_then(|l| l.split_once(' '))
+            .and_then(|(time, faults)| Some((time.parse().ok()?, faults.parse().ok()?)));
+        let Some((nanos, faults)) = parsed.filter(|_| out.status.success()) else {
+            return Err(format!(
+                "a one-off run of {n} VPCs failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        };
         runs.push((
-            Duration::from_nanos(time.parse().ok()?),
-            faults.parse().ok().filter(|&f| f != u64::MAX),
+            Duration::from_nanos(nanos),
+            Some(faults).filter(|&f: &u64| f != u64::MAX),
         ));
     }
-    Some(pick(runs))
+    Ok(pick(runs))
 }
 
 /// The median run (or the fastest with `EVALUATE_STAT=min`).
 fn pick(mut runs: Vec<(Duration, Option<u64>)>) -> (Duration, Option<u64>) {
-    if std::env::var("EVALUATE_DEBUG").is_ok() {
-        eprintln!(
-            "runs: {:?}",
-            runs.iter().map(|r| (r.0.as_millis(), r.1)).collect::<Vec<_>>()
-        );
+    // `EVALUATE_SHOW_RUNS=1`: every run's time and page faults, to see how they spread.
+    if std::env::var_os("EVALUATE_SHOW_RUNS").is_some() {
+        let shown: Vec<String> = runs
+            .iter()
+            .map(|(t, f)| {
+                let faults = f.map_or("?".to_string(), |f| f.to_string());
+                format!("{} µs/{faults}", t.as_micros())
+            })
+            .collect();
+        eprintln!("runs (time/page faults): {}", shown.join(", "));
     }
     runs.sort_by_key(|r| r.0);
     // `EVALUATE_STAT=min`: the fastest run instead, steadier on a shared machine.
@@ -320,7 +333,10 @@ fn bench_evaluate(c: &mut Criterion) {
             .unwrap_or(if n >= 1_000_000 { 3 } else { 7 })
             .max(1);
         // As a one-off scan runs: each run in a new process, on memory not used before.
-        let one_off = one_off_runs(n, reps);
+        let one_off = match one_off_runs(n, reps) {
+            Ok(run) => run,
+            Err(e) => panic!("{e}"),
+        };
 
         // Medians of a few runs for the summary table (criterion's own estimates follow),
         // each report dropped before the next run, as in a process that scans repeatedly.
@@ -401,16 +417,11 @@ fn bench_evaluate(c: &mut Criterion) {
         "\none-off runs (median; each a new process, on fresh memory, as a one-off scan), \
          and a report written as JSON:"
     );
-    for &(n, .., one_off, _, (written, bytes)) in &table {
-        let one_off = one_off.map_or("n/a".to_string(), |(time, faults)| {
-            format!(
-                "{:>5.0} ns/VPC, {:>4} page faults/1k VPCs",
-                per(n, time),
-                per_1k(n, faults)
-            )
-        });
+    for &(n, .., (one_off, faults), _, (written, bytes)) in &table {
         eprintln!(
-            "{n:>9} VPCs: {one_off}; JSON {:>5.0} ns/VPC, {:.0} bytes/VPC",
+            "{n:>9} VPCs: {:>5.0} ns/VPC, {:>4} page faults/1k VPCs; JSON {:>5.0} ns/VPC, {:.0} bytes/VPC",
+            per(n, one_off),
+            per_1k(n, faults),
             per(n, written),
             bytes as f64 / n as f64
         );
@@ -422,12 +433,10 @@ fn bench_evaluate(c: &mut Criterion) {
             continue;
         };
         if *n2 == n1 * 10 {
-            let one_off = o1
-                .zip(*o2)
-                .map_or("n/a".to_string(), |(a, b)| format!("x{:.1}", step(a.0, b.0)));
             eprintln!(
-                "{n1} -> {n2} VPCs: engine time {one_off} one-off; in repeated runs engine x{:.1}, \
+                "{n1} -> {n2} VPCs: engine time x{:.1} one-off; in repeated runs engine x{:.1}, \
                  baseline x{:.1}",
+                step(o1.0, o2.0),
                 step(*e1, *e2),
                 step(*b1, *b2)
             );
