@@ -2016,9 +2016,12 @@ fn trust_policy(vpc: &VpcKey) -> String {
         principal: Some(serde_json::json!({ "Service": "vpc-flow-logs.amazonaws.com" })),
         action: serde_json::json!("sts:AssumeRole"),
         resource: None,
+        // In key order: serde_json keeps either the order written or the sorted order
+        // (its `preserve_order` feature, which other crates of a build may turn on),
+        // and the policy should read the same in every build.
         condition: Some(serde_json::json!({
-            "StringEquals": { "aws:SourceAccount": vpc.owner_id },
             "ArnLike": { "aws:SourceArn": source_arn },
+            "StringEquals": { "aws:SourceAccount": vpc.owner_id },
         })),
     }])
 }
@@ -2993,6 +2996,53 @@ mod tests {
                 snippet(&r, SnippetKind::Cloudformation).contains(&format!("TrafficType: \"{created}\""))
             );
         }
+    }
+
+    /// Every snippet and the summary, as people will paste them, for the three kinds of
+    /// destination; a change to any character of them shows here.
+    #[test]
+    fn remediation_text_is_exactly_as_documented() {
+        let cases = [
+            ("defaults", json!({})),
+            (
+                "a log group that needs quoting, a role, REJECT",
+                json!({
+                    "traffic_type": "REJECT",
+                    "remediation_destination": "cloud-watch-logs:/vpc/flow#logs",
+                    "remediation_role_arn": "arn:aws:iam::123456789012:role/VPCFlowLogsDelivery",
+                }),
+            ),
+            (
+                "an S3 bucket and prefix",
+                json!({"remediation_destination": "s3:arn:aws:s3:::my-flow-logs/vpc"}),
+            ),
+            (
+                "a Firehose stream, a cross-account role, ACCEPT",
+                json!({
+                    "traffic_type": "ACCEPT",
+                    "remediation_destination": "kinesis-data-firehose:arn:aws:firehose:eu-west-1:123456789012:deliverystream/flows",
+                    "remediation_role_arn": "arn:aws:iam::210987654321:role/FirehoseDelivery",
+                }),
+            ),
+            (
+                "only Firehose allowed, nothing configured",
+                json!({"destination_types": ["kinesis-data-firehose"]}),
+            ),
+        ];
+        let mut written = String::new();
+        for (case, raw) in cases {
+            let r = remediation(raw);
+            written.push_str(&format!("=== {case}\n{}\n", r.summary));
+            for s in &r.snippets {
+                written.push_str(&format!("--- {:?} {}\n{}\n", s.kind, s.title, s.content));
+            }
+        }
+        let expected = include_str!("testdata/vpc_001_remediation.txt");
+        if written != expected {
+            // The whole text, to compare or to take as the new expectation.
+            std::fs::write(std::env::temp_dir().join("vpc_001_remediation.txt"), &written).unwrap();
+        }
+        assert_eq!(written, expected);
     }
 
     #[test]
