@@ -1,6 +1,7 @@
 //! VPC-001 "VPC Flow Logs Enabled": its metadata, settings, evaluation, remediation
 //! and unit tests, in one file.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -1616,30 +1617,42 @@ impl RemediationPlan {
 
     fn for_vpc(&self, vpc: &VpcKey, traffic: RequiredTraffic) -> Remediation {
         let partition = partition_of(vpc.region);
+        let role_or_placeholder = || self.role_arn.as_deref().unwrap_or(ROLE_PLACEHOLDER);
         let target = match &self.destination {
             Some(Destination::CloudWatchLogs { log_group }) => Target::CloudWatchLogs {
-                log_group: log_group.clone(),
-                role: self.role_or_placeholder(),
+                log_group,
+                role: role_or_placeholder(),
             },
-            Some(Destination::S3 { arn }) => Target::S3 { arn: arn.clone() },
+            Some(Destination::S3 { arn }) => Target::S3 {
+                arn: Cow::Borrowed(arn),
+            },
             Some(Destination::Firehose { arn }) => Target::Firehose {
-                arn: arn.clone(),
-                role: self.role_arn.clone(),
+                arn: Cow::Borrowed(arn),
+                role: self.role_arn.as_deref(),
             },
             None => match self.fallback_type {
                 S3 => Target::S3 {
-                    arn: format!("arn:{partition}:s3:::{BUCKET_PLACEHOLDER}"),
+                    arn: Cow::Owned(["arn:", partition, ":s3:::", BUCKET_PLACEHOLDER].concat()),
                 },
                 FIREHOSE => Target::Firehose {
-                    arn: format!(
-                        "arn:{partition}:firehose:{}:{}:deliverystream/{STREAM_PLACEHOLDER}",
-                        vpc.region, vpc.owner_id
+                    arn: Cow::Owned(
+                        [
+                            "arn:",
+                            partition,
+                            ":firehose:",
+                            vpc.region,
+                            ":",
+                            vpc.owner_id,
+                            ":deliverystream/",
+                            STREAM_PLACEHOLDER,
+                        ]
+                        .concat(),
                     ),
-                    role: self.role_arn.clone(),
+                    role: self.role_arn.as_deref(),
                 },
                 _ => Target::CloudWatchLogs {
-                    log_group: LOG_GROUP_PLACEHOLDER.to_string(),
-                    role: self.role_or_placeholder(),
+                    log_group: LOG_GROUP_PLACEHOLDER,
+                    role: role_or_placeholder(),
                 },
             },
         };
@@ -1649,19 +1662,32 @@ impl RemediationPlan {
         };
         build_remediation(vpc, traffic.to_create(), &target, policies)
     }
-
-    fn role_or_placeholder(&self) -> String {
-        self.role_arn
-            .clone()
-            .unwrap_or_else(|| ROLE_PLACEHOLDER.to_string())
-    }
 }
 
 /// A destination with every value filled in (real or placeholder).
-enum Target {
-    CloudWatchLogs { log_group: String, role: String },
-    S3 { arn: String },
-    Firehose { arn: String, role: Option<String> },
+enum Target<'a> {
+    CloudWatchLogs {
+        log_group: &'a str,
+        role: &'a str,
+    },
+    S3 {
+        arn: Cow<'a, str>,
+    },
+    Firehose {
+        arn: Cow<'a, str>,
+        role: Option<&'a str>,
+    },
+}
+
+impl Target<'_> {
+    /// The flow log's destination type (`cloud-watch-logs`, `s3`…).
+    fn destination_type(&self) -> &'static str {
+        match self {
+            Target::CloudWatchLogs { .. } => CLOUD_WATCH_LOGS,
+            Target::S3 { .. } => S3,
+            Target::Firehose { .. } => FIREHOSE,
+        }
+    }
 }
 
 /// The ready-to-run remediation for `vpc` under `settings`: an AWS CLI command, a
@@ -1743,18 +1769,34 @@ impl BuildRemediation for DeferredRemediation {
 
 /// `role_policies`: the CloudWatch Logs delivery role's trust and permissions policies,
 /// for a CloudWatch Logs target.
+///
+/// Built for every failing VPC a report writes, so written with `push_str` into strings
+/// of about their final size rather than with `format!`.
 fn build_remediation(
     vpc: &VpcKey,
     traffic: &str,
     target: &Target,
     role_policies: Option<(String, String)>,
 ) -> Remediation {
-    let destination_words = match target {
-        Target::CloudWatchLogs { log_group, .. } => format!("CloudWatch Logs log group {log_group}"),
-        Target::S3 { arn } => format!("S3 bucket {arn}"),
-        Target::Firehose { arn, .. } => format!("Firehose delivery stream {arn}"),
+    let (destination_kind, destination) = match target {
+        Target::CloudWatchLogs { log_group, .. } => ("CloudWatch Logs log group ", *log_group),
+        Target::S3 { arn } => ("S3 bucket ", &**arn),
+        Target::Firehose { arn, .. } => ("Firehose delivery stream ", &**arn),
     };
-    let mut snippets = vec![
+    let summary = [
+        "create a flow log on ",
+        vpc.id,
+        " in ",
+        vpc.region,
+        " that records ",
+        traffic,
+        " traffic to ",
+        destination_kind,
+        destination,
+    ]
+    .concat();
+    let mut snippets = Vec::with_capacity(5);
+    snippets.extend([
         Snippet {
             kind: SnippetKind::Cli,
             title: "AWS CLI".to_string(),
@@ -1770,7 +1812,7 @@ fn build_remediation(
             title: "Terraform".to_string(),
             content: terraform_snippet(vpc, traffic, target),
         },
-    ];
+    ]);
     if let Some((trust, permissions)) = role_policies {
         snippets.push(Snippet {
             kind: SnippetKind::IamPolicy,
@@ -1783,187 +1825,201 @@ fn build_remediation(
             content: permissions,
         });
     }
-    Remediation {
-        summary: format!(
-            "create a flow log on {} in {} that records {traffic} traffic to {destination_words}",
-            vpc.id, vpc.region
-        ),
-        snippets,
-    }
+    Remediation { summary, snippets }
 }
 
-/// Quotes a shell word when it has characters the shell would interpret (`<`, spaces…).
-fn shell_word(word: &str) -> String {
+/// Writes a shell word, quoted when it has characters the shell would interpret (`<`,
+/// spaces…).
+fn push_shell_word(out: &mut String, word: &str) {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
+        out.push_str(word);
     } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+        out.push('\'');
+        for (i, part) in word.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str(r"'\''");
+            }
+            out.push_str(part);
+        }
+        out.push('\'');
     }
 }
 
 fn cli_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
-    let mut args: Vec<(&str, String)> = vec![
-        ("--region", vpc.region.to_string()),
-        ("--resource-type", "VPC".to_string()),
-        ("--resource-ids", vpc.id.to_string()),
-        ("--traffic-type", traffic.to_string()),
-    ];
+    let mut args: SmallVec<[(&str, &str); 8]> = SmallVec::new();
+    args.extend([
+        ("--region", vpc.region),
+        ("--resource-type", "VPC"),
+        ("--resource-ids", vpc.id),
+        ("--traffic-type", traffic),
+        ("--log-destination-type", target.destination_type()),
+    ]);
     match target {
         Target::CloudWatchLogs { log_group, role } => {
-            args.push(("--log-destination-type", CLOUD_WATCH_LOGS.to_string()));
-            args.push(("--log-group-name", log_group.clone()));
-            args.push(("--deliver-logs-permission-arn", role.clone()));
+            args.push(("--log-group-name", log_group));
+            args.push(("--deliver-logs-permission-arn", role));
         }
-        Target::S3 { arn } => {
-            args.push(("--log-destination-type", S3.to_string()));
-            args.push(("--log-destination", arn.clone()));
-        }
+        Target::S3 { arn } => args.push(("--log-destination", arn)),
         Target::Firehose { arn, role } => {
-            args.push(("--log-destination-type", FIREHOSE.to_string()));
-            args.push(("--log-destination", arn.clone()));
+            args.push(("--log-destination", arn));
             if let Some(role) = role {
-                args.push(("--deliver-cross-account-role", role.clone()));
+                args.push(("--deliver-cross-account-role", role));
             }
         }
     }
-    let mut out = String::from("aws ec2 create-flow-logs");
+    let mut out = String::with_capacity(320);
+    out.push_str("aws ec2 create-flow-logs");
     for (flag, value) in args {
         out.push_str(" \\\n  ");
         out.push_str(flag);
         out.push(' ');
-        out.push_str(&shell_word(&value));
+        push_shell_word(&mut out, value);
     }
     out.push('\n');
     out
 }
 
-/// A YAML double-quoted scalar: JSON string syntax is valid YAML.
-fn yaml_str(s: &str) -> String {
+/// Writes a YAML double-quoted scalar: JSON string syntax is valid YAML.
+fn push_yaml_str(out: &mut String, s: &str) {
     if s.bytes()
         .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
     {
-        format!("\"{s}\"")
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
     } else {
-        serde_json::Value::String(s.to_string()).to_string()
+        cloudposture_core::json::push_json_str(out, s);
     }
 }
 
 fn cloudformation_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
-    let logical_id: String = std::iter::once("FlowLog".to_string())
-        .chain(vpc.id.split('-').map(capitalize))
-        .collect::<String>()
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
-    let mut properties = vec![
-        ("ResourceType", yaml_str("VPC")),
-        ("ResourceId", yaml_str(vpc.id)),
-        ("TrafficType", yaml_str(traffic)),
-    ];
+    let mut properties: SmallVec<[(&str, &str); 7]> = SmallVec::new();
+    properties.extend([
+        ("ResourceType", "VPC"),
+        ("ResourceId", vpc.id),
+        ("TrafficType", traffic),
+        ("LogDestinationType", target.destination_type()),
+    ]);
     match target {
         Target::CloudWatchLogs { log_group, role } => {
-            properties.push(("LogDestinationType", yaml_str(CLOUD_WATCH_LOGS)));
-            properties.push(("LogGroupName", yaml_str(log_group)));
-            properties.push(("DeliverLogsPermissionArn", yaml_str(role)));
+            properties.push(("LogGroupName", log_group));
+            properties.push(("DeliverLogsPermissionArn", role));
         }
-        Target::S3 { arn } => {
-            properties.push(("LogDestinationType", yaml_str(S3)));
-            properties.push(("LogDestination", yaml_str(arn)));
-        }
+        Target::S3 { arn } => properties.push(("LogDestination", arn)),
         Target::Firehose { arn, role } => {
-            properties.push(("LogDestinationType", yaml_str(FIREHOSE)));
-            properties.push(("LogDestination", yaml_str(arn)));
+            properties.push(("LogDestination", arn));
             if let Some(role) = role {
-                properties.push(("DeliverCrossAccountRole", yaml_str(role)));
+                properties.push(("DeliverCrossAccountRole", role));
             }
         }
     }
-    let mut out = format!(
-        "# Deploy in {region}, e.g.:\n\
-         #   aws cloudformation deploy --region {region} --stack-name {stack} --template-file flow-log.yaml\n\
-         AWSTemplateFormatVersion: \"2010-09-09\"\n\
-         Description: {description}\n\
-         Resources:\n  \
-           {logical_id}:\n    \
-             Type: AWS::EC2::FlowLog\n    \
-             Properties:\n",
-        region = vpc.region,
-        stack = shell_word(&format!("{}-flow-log", vpc.id)),
-        description = yaml_str(&format!("Flow log of {} (cloudposture VPC-001)", vpc.id)),
+    let mut out = String::with_capacity(640);
+    out.push_str("# Deploy in ");
+    out.push_str(vpc.region);
+    out.push_str(", e.g.:\n#   aws cloudformation deploy --region ");
+    out.push_str(vpc.region);
+    out.push_str(" --stack-name ");
+    push_shell_word(&mut out, &[vpc.id, "-flow-log"].concat());
+    out.push_str(" --template-file flow-log.yaml\nAWSTemplateFormatVersion: \"2010-09-09\"\nDescription: ");
+    push_yaml_str(
+        &mut out,
+        &["Flow log of ", vpc.id, " (cloudposture VPC-001)"].concat(),
     );
+    out.push_str("\nResources:\n  FlowLog");
+    // The logical id: `FlowLog` and the id's dash-separated parts capitalized,
+    // letters and digits only (`vpc-0abc` gives `FlowLogVpc0abc`).
+    for part in vpc.id.split('-') {
+        for (i, c) in part.chars().enumerate() {
+            let c = if i == 0 { c.to_ascii_uppercase() } else { c };
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            }
+        }
+    }
+    out.push_str(":\n    Type: AWS::EC2::FlowLog\n    Properties:\n");
     for (key, value) in properties {
-        // Writing to a String cannot fail.
-        let _ = writeln!(out, "      {key}: {value}");
+        out.push_str("      ");
+        out.push_str(key);
+        out.push_str(": ");
+        push_yaml_str(&mut out, value);
+        out.push('\n');
     }
     out
 }
 
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
+/// Writes an HCL quoted string: `"`, `\` and interpolation sequences escaped.
+fn push_hcl_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str(r"\n"),
+            '\r' => out.push_str(r"\r"),
+            '\t' => out.push_str(r"\t"),
+            // `${` and `%{` start interpolations and directives; doubled, they are text.
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c => out.push(c),
+        }
     }
-}
-
-/// An HCL quoted string: `"`, `\` and interpolation sequences escaped.
-fn hcl_str(s: &str) -> String {
-    if !s
-        .chars()
-        .any(|c| matches!(c, '\\' | '"' | '$' | '%') || c.is_control())
-    {
-        return format!("\"{s}\"");
-    }
-    let escaped = s
-        .replace('\\', r"\\")
-        .replace('"', "\\\"")
-        .replace('\n', r"\n")
-        .replace('\r', r"\r")
-        .replace('\t', r"\t")
-        .replace("${", "$${")
-        .replace("%{", "%%{");
-    format!("\"{escaped}\"")
+    out.push('"');
 }
 
 fn terraform_snippet(vpc: &VpcKey, traffic: &str, target: &Target) -> String {
-    let label: String = vpc
-        .id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let mut attributes = vec![("vpc_id", hcl_str(vpc.id)), ("traffic_type", hcl_str(traffic))];
+    let group_arn;
+    let mut attributes: SmallVec<[(&str, &str); 6]> = SmallVec::new();
+    attributes.extend([
+        ("vpc_id", vpc.id),
+        ("traffic_type", traffic),
+        ("log_destination_type", target.destination_type()),
+    ]);
     match target {
         Target::CloudWatchLogs { log_group, role } => {
-            let group_arn = format!(
-                "arn:{}:logs:{}:{}:log-group:{log_group}",
+            group_arn = [
+                "arn:",
                 partition_of(vpc.region),
+                ":logs:",
                 vpc.region,
-                vpc.owner_id
-            );
-            attributes.push(("log_destination_type", hcl_str(CLOUD_WATCH_LOGS)));
-            attributes.push(("log_destination", hcl_str(&group_arn)));
-            attributes.push(("iam_role_arn", hcl_str(role)));
+                ":",
+                vpc.owner_id,
+                ":log-group:",
+                log_group,
+            ]
+            .concat();
+            attributes.push(("log_destination", &group_arn));
+            attributes.push(("iam_role_arn", role));
         }
-        Target::S3 { arn } => {
-            attributes.push(("log_destination_type", hcl_str(S3)));
-            attributes.push(("log_destination", hcl_str(arn)));
-        }
+        Target::S3 { arn } => attributes.push(("log_destination", arn)),
         Target::Firehose { arn, role } => {
-            attributes.push(("log_destination_type", hcl_str(FIREHOSE)));
-            attributes.push(("log_destination", hcl_str(arn)));
+            attributes.push(("log_destination", arn));
             if let Some(role) = role {
-                attributes.push(("deliver_cross_account_role", hcl_str(role)));
+                attributes.push(("deliver_cross_account_role", role));
             }
         }
     }
     let width = attributes.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut out = format!(
-        "# Apply with the AWS provider configured for region {}.\nresource \"aws_flow_log\" \"{label}\" {{\n",
-        vpc.region
+    let mut out = String::with_capacity(512);
+    out.push_str("# Apply with the AWS provider configured for region ");
+    out.push_str(vpc.region);
+    out.push_str(".\nresource \"aws_flow_log\" \"");
+    out.extend(
+        vpc.id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
     );
+    out.push_str("\" {\n");
     for (key, value) in attributes {
-        let _ = writeln!(out, "  {key:<width$} = {value}");
+        out.push_str("  ");
+        out.push_str(key);
+        out.extend(std::iter::repeat_n(' ', width - key.len()));
+        out.push_str(" = ");
+        push_hcl_str(&mut out, value);
+        out.push('\n');
     }
     out.push_str("}\n");
     out
@@ -3045,6 +3101,12 @@ mod tests {
         assert_eq!(written, expected);
     }
 
+    fn written(push: fn(&mut String, &str), value: &str) -> String {
+        let mut out = String::new();
+        push(&mut out, value);
+        out
+    }
+
     #[test]
     fn quoting_survives_special_characters() {
         for value in [
@@ -3053,16 +3115,16 @@ mod tests {
             "a \"b\" \\ ${c} %{d} 'e' <f>\n\tg",
         ] {
             assert_eq!(
-                shell_words::split(&shell_word(value)).unwrap(),
+                shell_words::split(&written(push_shell_word, value)).unwrap(),
                 [value],
                 "shell: {value}"
             );
             assert_eq!(
-                serde_norway::from_str::<String>(&yaml_str(value)).unwrap(),
+                serde_norway::from_str::<String>(&written(push_yaml_str, value)).unwrap(),
                 value,
                 "yaml: {value}"
             );
-            let body = hcl::parse(&format!("x = {}", hcl_str(value))).unwrap();
+            let body = hcl::parse(&format!("x = {}", written(push_hcl_str, value))).unwrap();
             let expr = body.attributes().next().unwrap().expr().clone();
             let evaluated = hcl::eval::Evaluate::evaluate(&expr, &hcl::eval::Context::new()).unwrap();
             assert_eq!(evaluated, hcl::Value::from(value), "hcl: {value}");
