@@ -288,7 +288,10 @@ fn bench_evaluate(c: &mut Criterion) {
         Ok(p) => p,
         Err(e) => panic!("plan: {e}"),
     };
-    if let Some(n) = std::env::var(ONE_OFF).ok().and_then(|n| n.parse().ok()) {
+    if let Some(n) = std::env::var_os(ONE_OFF) {
+        let Some(n) = n.to_str().and_then(|n| n.parse().ok()) else {
+            panic!("{ONE_OFF} must be a number of VPCs, not {n:?}");
+        };
         // A child started by `one_off_runs`: one evaluation, its time and page faults.
         let inventory = synthetic_inventory(n);
         let faults = minor_page_faults();
@@ -319,11 +322,16 @@ fn bench_evaluate(c: &mut Criterion) {
         // What a `--format json` run adds: the report written out as the CLI writes it
         // (to a sink, so that a million findings need no gigabytes of memory).
         let written = Instant::now();
-        let mut json = ByteCount(0);
+        // Buffered, as the CLI writes its output file.
+        let mut json = std::io::BufWriter::new(ByteCount(0));
         if let Err(e) = cloudposture::core::render::write_json(&report, &mut json) {
             panic!("writing the report: {e}");
         }
-        let written = (written.elapsed(), json.0);
+        let json = match json.into_inner() {
+            Ok(count) => count.0,
+            Err(e) => panic!("writing the report: {e}"),
+        };
+        let written = (written.elapsed(), json);
 
         drop(report);
 

@@ -105,8 +105,13 @@ impl FromStr for Format {
 
 /// Serializes `value` as pretty JSON followed by a newline.
 fn write_pretty_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+    use std::io::Write as _;
+    // serde_json writes in many small pieces; gathered here, they reach `out` (a trait
+    // object, called once per piece otherwise) in large blocks.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Cuts `text` to at most `max` characters, ending in `…` when cut.
