@@ -21,6 +21,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use cloudposture::core::jiff::Timestamp;
+use cloudposture::core::render::Format;
 use cloudposture::prelude::*;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use peak_alloc::PeakAlloc;
@@ -319,19 +320,32 @@ fn bench_evaluate(c: &mut Criterion) {
             "engine and baseline disagree at {n} VPCs"
         );
         assert_eq!(report.findings.len(), n, "one finding per VPC");
-        // What a `--format json` run adds: the report written out as the CLI writes it
-        // (to a sink, so that a million findings need no gigabytes of memory).
-        let written = Instant::now();
-        // Buffered, as the CLI writes its output file.
-        let mut json = std::io::BufWriter::new(ByteCount(0));
-        if let Err(e) = cloudposture::core::render::write_json(&report, &mut json) {
-            panic!("writing the report: {e}");
-        }
-        let json = match json.into_inner() {
-            Ok(count) => count.0,
-            Err(e) => panic!("writing the report: {e}"),
-        };
-        let written = (written.elapsed(), json);
+        // What `--format …` adds: the report written out as the CLI writes it (buffered,
+        // to a sink, so that a million findings need no gigabytes of disk), with the
+        // heap the writer needs on top of the report.
+        let written: Vec<Written> = Format::ALL
+            .into_iter()
+            .filter(|format| formats().contains(format))
+            .map(|format| {
+                let before = ALLOC.current_usage();
+                ALLOC.reset_peak_usage();
+                let t = Instant::now();
+                let mut out = std::io::BufWriter::new(ByteCount(0));
+                if let Err(e) = format.write(&report, &mut out) {
+                    panic!("writing the report as {format}: {e}");
+                }
+                let bytes = match out.into_inner() {
+                    Ok(count) => count.0,
+                    Err(e) => panic!("writing the report as {format}: {e}"),
+                };
+                Written {
+                    format,
+                    time: t.elapsed(),
+                    bytes,
+                    heap: ALLOC.peak_usage().saturating_sub(before),
+                }
+            })
+            .collect();
 
         drop(report);
 
@@ -421,18 +435,32 @@ fn bench_evaluate(c: &mut Criterion) {
     // Repeated runs reuse the memory glibc kept from the run before, except blocks over
     // 32 MiB (the findings of 1M VPCs), which it maps afresh when no freed block is large
     // enough; a one-off scan fills fresh memory at every size alike.
-    eprintln!(
-        "\none-off runs (median; each a new process, on fresh memory, as a one-off scan), \
-         and a report written as JSON:"
-    );
-    for &(n, .., (one_off, faults), _, (written, bytes)) in &table {
+    eprintln!("\none-off runs (median; each a new process, on fresh memory, as a one-off scan):");
+    for (n, .., (one_off, faults), _, _) in &table {
         eprintln!(
-            "{n:>9} VPCs: {:>5.0} ns/VPC, {:>4} page faults/1k VPCs; JSON {:>5.0} ns/VPC, {:.0} bytes/VPC",
-            per(n, one_off),
-            per_1k(n, faults),
-            per(n, written),
-            bytes as f64 / n as f64
+            "{n:>9} VPCs: {:>5.0} ns/VPC, {:>4} page faults/1k VPCs",
+            per(*n, *one_off),
+            per_1k(*n, *faults),
         );
+    }
+    eprintln!(
+        "\nthe report written as `--format` writes it (buffered, to a sink), per VPC, with the \
+         writer's peak heap on top of the report:"
+    );
+    eprintln!(
+        "{:>9} | {:>6} | {:>7} | {:>7} | {:>10}",
+        "VPCs", "format", "ns", "bytes", "peak heap"
+    );
+    for (n, .., written) in &table {
+        for w in written {
+            eprintln!(
+                "{n:>9} | {:>6} | {:>7.0} | {:>7.0} | {:>10.0}",
+                w.format.as_str(),
+                per(*n, w.time),
+                w.bytes as f64 / *n as f64,
+                w.heap as f64 / *n as f64
+            );
+        }
     }
     // Linearity: total time at 10n over total time at n (10.0 is perfectly linear).
     let step = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(f64::MIN_POSITIVE);
@@ -464,6 +492,31 @@ fn first_touch_ns_per_page() -> f64 {
     let elapsed = t.elapsed();
     black_box(&fresh);
     elapsed.as_nanos() as f64 / (BYTES / 4096) as f64
+}
+
+/// One output format's writing of a report.
+struct Written {
+    format: Format,
+    time: Duration,
+    bytes: u64,
+    /// Peak heap growth while writing.
+    heap: usize,
+}
+
+/// The formats to write each report in: `EVALUATE_FORMATS=json,asff` picks them
+/// (default: every format).
+fn formats() -> Vec<Format> {
+    match std::env::var("EVALUATE_FORMATS") {
+        Ok(list) => list
+            .split(',')
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| match f.trim().parse() {
+                Ok(format) => format,
+                Err(e) => panic!("EVALUATE_FORMATS: {e}"),
+            })
+            .collect(),
+        Err(_) => Format::ALL.to_vec(),
+    }
 }
 
 /// Counts what is written, and keeps none of it.
