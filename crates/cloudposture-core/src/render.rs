@@ -36,6 +36,8 @@ pub use junit::write_junit;
 pub use ocsf::{OCSF_VERSION, write_ocsf};
 
 use crate::error::ParseEnumError;
+use crate::finding::Finding;
+use crate::metadata::RuleMetadata;
 use crate::report::Report;
 
 /// The machine-readable output formats that core renders.
@@ -114,6 +116,70 @@ fn write_pretty_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write
     out.flush()
 }
 
+/// What a writer makes once for each rule of a report (the text that depends on the
+/// rule only, such as its controls as a standard spells them), to share between the
+/// rule's findings.
+struct PerRule<P>(Vec<(&'static RuleMetadata, P)>);
+
+impl<P> PerRule<P> {
+    fn new(report: &Report, make: impl Fn(&'static RuleMetadata) -> P) -> Self {
+        let mut rules: Vec<(&'static RuleMetadata, P)> = Vec::new();
+        for f in &report.findings {
+            // A rule's findings come together: the last rule first.
+            if !rules.iter().rev().any(|(rule, _)| std::ptr::eq(*rule, f.rule)) {
+                rules.push((f.rule, make(f.rule)));
+            }
+        }
+        PerRule(rules)
+    }
+}
+
+/// Writes the record `record` makes of each finding of `report` as one pretty JSON
+/// array, a record at a time: however many findings, the writer holds one record.
+/// `record` gets the finding and what `rules` made for its rule.
+fn write_pretty_json_records<'r, P, R: serde::Serialize>(
+    report: &'r Report,
+    rules: &'r PerRule<P>,
+    record: impl Fn(&'r Finding, &'r P) -> R,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    struct Records<'r, P, F> {
+        findings: &'r [Finding],
+        rules: &'r PerRule<P>,
+        record: F,
+    }
+    impl<'r, P, R: serde::Serialize, F: Fn(&'r Finding, &'r P) -> R> serde::Serialize for Records<'r, P, F> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
+            let mut last = 0;
+            for f in self.findings {
+                let rules = &self.rules.0;
+                if !rules
+                    .get(last)
+                    .is_some_and(|(rule, _)| std::ptr::eq(*rule, f.rule))
+                {
+                    // Every rule of the findings is in `rules`, which was made from them.
+                    last = rules
+                        .iter()
+                        .position(|(rule, _)| std::ptr::eq(*rule, f.rule))
+                        .ok_or_else(|| {
+                            serde::ser::Error::custom(format!("no entry for rule {}", f.rule.id))
+                        })?;
+                }
+                seq.serialize_element(&(self.record)(f, &rules[last].1))?;
+            }
+            seq.end()
+        }
+    }
+    let records = Records {
+        findings: &report.findings,
+        rules,
+        record,
+    };
+    write_pretty_json(&records, out)
+}
+
 /// Cuts `text` to at most `max` characters, ending in `…` when cut.
 fn truncate_chars(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -168,3 +234,52 @@ fn asff_resource_type(kind: &str) -> &'static str {
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compliance::{Control, Standard};
+
+    static OTHER: RuleMetadata = RuleMetadata {
+        id: "VPC-009",
+        title: "Another rule",
+        controls: &[Control::new(Standard::Apra, "CPS 234", "36")],
+        ..fixtures::RULE
+    };
+
+    /// The fixture report with the findings of two rules interleaved.
+    fn two_rules() -> Report {
+        let mut report = fixtures::report();
+        for f in report.findings.iter_mut().skip(1).step_by(2) {
+            f.rule = &OTHER;
+        }
+        report
+    }
+
+    #[test]
+    fn asff_and_ocsf_records_carry_their_own_rules_text() {
+        let report = two_rules();
+        let mut asff = Vec::new();
+        write_asff(&report, &mut asff).unwrap();
+        let asff: Vec<serde_json::Value> = serde_json::from_slice(&asff).unwrap();
+        let mut ocsf = Vec::new();
+        write_ocsf(&report, &mut ocsf).unwrap();
+        let ocsf: Vec<serde_json::Value> = serde_json::from_slice(&ocsf).unwrap();
+        assert_eq!(asff.len(), report.findings.len());
+        assert_eq!(ocsf.len(), report.findings.len());
+        for (i, f) in report.findings.iter().enumerate() {
+            let id = f.rule.id;
+            assert_eq!(asff[i]["GeneratorId"], format!("cloudposture/{id}"), "{i}");
+            assert_eq!(asff[i]["Title"], format!("{id} {}", f.rule.title), "{i}");
+            assert_eq!(ocsf[i]["compliance"]["control"], id, "{i}");
+            let requirements = ocsf[i]["compliance"]["requirements"].as_array().unwrap();
+            assert_eq!(requirements.len(), f.rule.controls.len(), "{i}");
+            let apra = asff[i]["Compliance"]["RelatedRequirements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r.as_str().is_some_and(|r| r.starts_with("APRA")));
+            assert_eq!(apra, id == "VPC-009", "{i}: {}", asff[i]["Compliance"]);
+        }
+    }
+}

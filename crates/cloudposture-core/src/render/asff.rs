@@ -2,11 +2,15 @@
 
 use std::io;
 
-use serde_json::{Value, json};
+use std::borrow::Cow;
+
+use serde::Serialize;
 
 use crate::compliance::{Control, Standard};
 use crate::finding::{Finding, Status};
+use crate::metadata::RuleMetadata;
 use crate::report::Report;
+use crate::resource::Tags;
 use crate::risk::RiskLevel;
 
 /// Security Hub caps `Compliance.RelatedRequirements` at 32 entries.
@@ -53,8 +57,122 @@ pub fn asff_severity_label(status: Status, risk: RiskLevel) -> &'static str {
 /// rule's controls as Security Hub writes them (`PCI DSS v3.2.1/10.3.3`,
 /// `NIST.800-53.r5 AU-12`, `CIS AWS Foundations Benchmark v1.2.0/2.9`).
 pub fn write_asff(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let findings: Vec<Value> = report.findings.iter().map(|f| finding(report, f)).collect();
-    super::write_pretty_json(&findings, out)
+    let time = report.scan.finished_at.to_string();
+    let rules = super::PerRule::new(report, RuleParts::of);
+    super::write_pretty_json_records(report, &rules, |f, rule| finding(report, &time, rule, f), out)
+}
+
+/// What every finding of a rule shares.
+struct RuleParts {
+    generator_id: String,
+    title: String,
+    types: Vec<String>,
+    requirements: Vec<String>,
+}
+
+impl RuleParts {
+    fn of(rule: &'static RuleMetadata) -> Self {
+        let mut requirements: Vec<String> = rule.controls.iter().map(requirement).collect();
+        requirements.dedup();
+        requirements.truncate(MAX_RELATED_REQUIREMENTS);
+        let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()];
+        for c in rule.controls {
+            let t = format!(
+                "Software and Configuration Checks/Industry and Regulatory Standards/{}",
+                c.standard.name()
+            );
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+        RuleParts {
+            generator_id: format!("cloudposture/{}", rule.id),
+            title: super::truncate_chars(&format!("{} {}", rule.id, rule.title), 256),
+            types,
+            requirements,
+        }
+    }
+}
+
+/// An ASFF finding; borrowed from the finding, written as it is made.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffFinding<'a> {
+    schema_version: &'static str,
+    id: String,
+    product_arn: String,
+    product_name: &'static str,
+    company_name: &'static str,
+    generator_id: &'a str,
+    aws_account_id: &'a str,
+    region: &'a str,
+    types: &'a [String],
+    created_at: &'a str,
+    updated_at: &'a str,
+    severity: Severity,
+    title: &'a str,
+    description: Cow<'a, str>,
+    resources: [Resource<'a>; 1],
+    compliance: Compliance<'a>,
+    workflow: Workflow,
+    record_state: &'static str,
+    product_fields: ProductFields,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<AsffRemediation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Severity {
+    label: &'static str,
+    original: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Resource<'a> {
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    id: Cow<'a, str>,
+    partition: &'static str,
+    region: &'a str,
+    #[serde(skip_serializing_if = "Tags::is_empty")]
+    tags: &'a Tags,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Compliance<'a> {
+    status: &'static str,
+    related_requirements: &'a [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Workflow {
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProductFields {
+    #[serde(rename = "cloudposture/RuleId")]
+    rule_id: &'static str,
+    #[serde(rename = "cloudposture/Status")]
+    status: &'static str,
+    #[serde(rename = "cloudposture/Risk")]
+    risk: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffRemediation {
+    recommendation: Recommendation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Recommendation {
+    text: String,
 }
 
 /// A control as Security Hub's `RelatedRequirements` spell them.
@@ -76,7 +194,7 @@ fn requirement(c: &Control) -> String {
     }
 }
 
-fn finding(report: &Report, f: &Finding) -> Value {
+fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Finding) -> AsffFinding<'a> {
     let r = &f.resource;
     let account = r
         .account
@@ -85,72 +203,74 @@ fn finding(report: &Report, f: &Finding) -> Value {
         .unwrap_or_default();
     let region = r.region.as_deref().unwrap_or("us-east-1");
     let partition = super::partition_of(region);
-    let time = report.scan.finished_at.to_string();
-    let mut requirements: Vec<String> = f.rule.controls.iter().map(requirement).collect();
-    requirements.dedup();
-    requirements.truncate(MAX_RELATED_REQUIREMENTS);
-    let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()];
-    for c in f.rule.controls {
-        let t = format!(
-            "Software and Configuration Checks/Industry and Regulatory Standards/{}",
-            c.standard.name()
-        );
-        if !types.contains(&t) {
-            types.push(t);
-        }
-    }
-    let mut resource = json!({
-        "Type": super::asff_resource_type(&r.kind),
-        "Id": r.arn().as_deref().unwrap_or(&r.id),
-        "Partition": partition,
-        "Region": region,
-    });
-    if !r.tags.is_empty() {
-        resource["Tags"] = json!(r.tags);
-    }
-    let mut description = f.message.clone();
-    if let Some(reason) = &f.muted_reason {
-        description = format!("{description} (muted: {reason})");
-    }
-    let mut out = json!({
-        "SchemaVersion": "2018-10-08",
-        "Id": super::finding_uid(f),
-        "ProductArn": format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default"),
-        "ProductName": "cloudposture",
-        "CompanyName": "cloudposture",
-        "GeneratorId": format!("cloudposture/{}", f.rule.id),
-        "AwsAccountId": account,
-        "Region": region,
-        "Types": types,
-        "CreatedAt": time,
-        "UpdatedAt": time,
-        "Severity": { "Label": asff_severity_label(f.judged_status(), f.risk), "Original": f.risk.as_str() },
-        "Title": super::truncate_chars(&format!("{} {}", f.rule.id, f.rule.title), 256),
-        "Description": super::truncate_chars(&description, 1024),
-        "Resources": [resource],
-        "Compliance": {
-            "Status": asff_status(f.judged_status()),
-            "RelatedRequirements": requirements,
+    let description = match &f.muted_reason {
+        Some(reason) => Cow::Owned(format!("{} (muted: {reason})", f.message)),
+        None => Cow::Borrowed(f.message.as_str()),
+    };
+    AsffFinding {
+        schema_version: "2018-10-08",
+        id: super::finding_uid(f),
+        product_arn: format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default"),
+        product_name: "cloudposture",
+        company_name: "cloudposture",
+        generator_id: &rule.generator_id,
+        aws_account_id: account,
+        region,
+        types: &rule.types,
+        created_at: time,
+        updated_at: time,
+        severity: Severity {
+            label: asff_severity_label(f.judged_status(), f.risk),
+            original: f.risk.as_str(),
         },
-        "Workflow": { "Status": if f.status == Status::Muted { "SUPPRESSED" } else { "NEW" } },
-        "RecordState": "ACTIVE",
-        "ProductFields": {
-            "cloudposture/RuleId": f.rule.id,
-            "cloudposture/Status": f.status.as_str(),
-            "cloudposture/Risk": f.risk.as_str(),
+        title: &rule.title,
+        description: truncated(description, 1024),
+        resources: [Resource {
+            kind: super::asff_resource_type(&r.kind),
+            id: r.arn().unwrap_or(Cow::Borrowed(r.id.as_str())),
+            partition,
+            region,
+            tags: &r.tags,
+        }],
+        compliance: Compliance {
+            status: asff_status(f.judged_status()),
+            related_requirements: &rule.requirements,
         },
-    });
-    if let Some(rem) = f.remediation() {
-        out["Remediation"] = json!({
-            "Recommendation": { "Text": super::truncate_chars(&rem.summary, 512) },
-        });
+        workflow: Workflow {
+            status: if f.status == Status::Muted {
+                "SUPPRESSED"
+            } else {
+                "NEW"
+            },
+        },
+        record_state: "ACTIVE",
+        product_fields: ProductFields {
+            rule_id: f.rule.id,
+            status: f.status.as_str(),
+            risk: f.risk.as_str(),
+        },
+        remediation: f.remediation().map(|rem| AsffRemediation {
+            recommendation: Recommendation {
+                text: super::truncate_chars(&rem.summary, 512),
+            },
+        }),
     }
-    out
+}
+
+/// `text` cut to `max` characters (see `truncate_chars`), copied only when cut.
+fn truncated(text: Cow<'_, str>, max: usize) -> Cow<'_, str> {
+    if text.chars().count() <= max {
+        text
+    } else {
+        Cow::Owned(super::truncate_chars(&text, max))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use serde_json::{Value, json};
 
     fn render() -> Vec<Value> {
         let mut out = Vec::new();
@@ -218,8 +338,7 @@ mod tests {
     #[test]
     fn records_are_as_recorded() {
         let written = serde_json::Value::Array(render());
-        let recorded: Value =
-            serde_json::from_str(include_str!("testdata/report.asff.json")).unwrap();
+        let recorded: Value = serde_json::from_str(include_str!("testdata/report.asff.json")).unwrap();
         if written != recorded {
             let path = std::env::temp_dir().join("report.asff.json");
             std::fs::write(&path, serde_json::to_string_pretty(&written).unwrap()).unwrap();

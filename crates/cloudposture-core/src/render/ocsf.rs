@@ -2,10 +2,14 @@
 
 use std::io;
 
-use serde_json::{Value, json};
+use std::borrow::Cow;
 
-use crate::finding::{Finding, Status};
+use serde::{Serialize, Serializer};
+
+use crate::finding::{Evidence, Finding, Remediation, Status};
+use crate::metadata::RuleMetadata;
 use crate::report::Report;
+use crate::resource::Tags;
 use crate::risk::RiskLevel;
 
 /// The OCSF schema version the events follow.
@@ -31,8 +35,189 @@ const ACTIVITY_CREATE: u32 = 1;
 /// - `finding_info.uid` is stable across scans: `cloudposture/RULE/ARN` (or region and id).
 /// - Evidence and the remediation snippets, which OCSF has no place for, are in `unmapped`.
 pub fn write_ocsf(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let events: Vec<Value> = report.findings.iter().map(|f| event(report, f)).collect();
-    super::write_pretty_json(&events, out)
+    let times = Times {
+        time: report.scan.finished_at.as_millisecond(),
+        time_dt: report.scan.finished_at.to_string(),
+        first_seen_time: report.scan.started_at.as_millisecond(),
+    };
+    let rules = super::PerRule::new(report, RuleParts::of);
+    super::write_pretty_json_records(report, &rules, |f, rule| event(report, &times, rule, f), out)
+}
+
+/// The scan's times, the same in every event.
+struct Times {
+    time: i64,
+    time_dt: String,
+    first_seen_time: i64,
+}
+
+/// What every event of a rule shares: its controls as requirements, and their standards.
+struct RuleParts {
+    standards: Vec<&'static str>,
+    requirements: Vec<String>,
+}
+
+impl RuleParts {
+    fn of(rule: &'static RuleMetadata) -> Self {
+        let mut standards: Vec<&str> = Vec::new();
+        for c in rule.controls {
+            if !standards.contains(&c.standard.name()) {
+                standards.push(c.standard.name());
+            }
+        }
+        RuleParts {
+            standards,
+            requirements: rule.controls.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// An OCSF Compliance Finding event; borrowed from the finding, written as it is made.
+#[derive(Serialize)]
+struct Event<'a> {
+    class_uid: u32,
+    class_name: &'static str,
+    category_uid: u32,
+    category_name: &'static str,
+    activity_id: u32,
+    activity_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    time: i64,
+    time_dt: &'a str,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_detail: Option<&'a str>,
+    message: &'a str,
+    metadata: Metadata<'a>,
+    finding_info: FindingInfo<'a>,
+    compliance: Compliance<'a>,
+    cloud: Cloud<'a>,
+    resources: [Resource<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<Desc<'a>>,
+    unmapped: Unmapped<'a>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    event_code: &'static str,
+    uid: &'a str,
+    product: Product<'a>,
+}
+
+#[derive(Serialize)]
+struct Product<'a> {
+    name: &'a str,
+    vendor_name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'a> {
+    uid: &'a str,
+    title: &'static str,
+    desc: &'a str,
+    types: [&'static str; 1],
+    created_time: i64,
+    first_seen_time: i64,
+    last_seen_time: i64,
+}
+
+#[derive(Serialize)]
+struct Compliance<'a> {
+    control: &'static str,
+    standards: &'a [&'static str],
+    requirements: &'a [String],
+    status_id: u8,
+    status: &'static str,
+    status_detail: &'a str,
+}
+
+#[derive(Serialize)]
+struct Cloud<'a> {
+    provider: &'static str,
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<Account<'a>>,
+}
+
+#[derive(Serialize)]
+struct Account<'a> {
+    uid: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    type_id: u8,
+}
+
+impl<'a> Account<'a> {
+    fn aws(uid: &'a str) -> Self {
+        Account {
+            uid,
+            kind: "AWS Account",
+            type_id: 10,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    uid: Cow<'a, str>,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cloud_partition: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<Owner<'a>>,
+    labels: Labels<'a>,
+    data: ResourceData<'a>,
+}
+
+#[derive(Serialize)]
+struct Owner<'a> {
+    account: Account<'a>,
+}
+
+/// The resource's tags as OCSF labels, `Key:Value`.
+struct Labels<'a>(&'a Tags);
+
+impl Serialize for Labels<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(k, v)| Label(k, v)))
+    }
+}
+
+struct Label<'a>(&'a str, &'a str);
+
+impl Serialize for Label<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{}:{}", self.0, self.1))
+    }
+}
+
+#[derive(Serialize)]
+struct ResourceData<'a> {
+    id: &'a str,
+    kind: &'a str,
+    tags: &'a Tags,
+}
+
+#[derive(Serialize)]
+struct Desc<'a> {
+    desc: &'a str,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    risk: RiskLevel,
+    evidence: &'a Evidence,
+    remediation: Option<Cow<'a, Remediation>>,
 }
 
 fn severity(risk: RiskLevel) -> (u8, &'static str) {
@@ -55,112 +240,123 @@ fn compliance_status(status: Status) -> (u8, &'static str) {
     }
 }
 
-fn event(report: &Report, f: &Finding) -> Value {
-    let r = &f.resource;
-    let time = report.scan.finished_at.as_millisecond();
-    let time_dt = report.scan.finished_at.to_string();
-    let (severity_id, severity_name) = severity(f.risk);
-    // A muted finding keeps the rule's verdict; its workflow status says it is suppressed.
-    let (compliance_id, compliance_name) = compliance_status(f.judged_status());
-    let (status_id, status_name) = if f.status == Status::Muted {
-        (3, "Suppressed")
-    } else {
-        (1, "New")
-    };
-    let mut standards: Vec<&str> = Vec::new();
-    for c in f.rule.controls {
-        if !standards.contains(&c.standard.name()) {
-            standards.push(c.standard.name());
-        }
+/// Writes `f` as an event: made, written and dropped one at a time by
+/// [`write_pretty_json_records`](super::write_pretty_json_records).
+fn event<'a>(report: &'a Report, times: &'a Times, rule: &'a RuleParts, f: &'a Finding) -> EventOf<'a> {
+    EventOf {
+        report,
+        times,
+        rule,
+        finding: f,
     }
-    let requirements: Vec<String> = f.rule.controls.iter().map(ToString::to_string).collect();
-    let account = r.account.as_deref().or(report.scan.account.as_deref());
-    let labels: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-    let mut resource = json!({
-        "uid": r.arn().as_deref().unwrap_or(&r.id),
-        "name": r.tags.get("Name").unwrap_or(r.id.as_str()),
-        "type": super::cloudformation_type(&r.kind),
-        "region": r.region,
-        "labels": labels,
-        "data": { "id": r.id, "kind": r.kind, "tags": r.tags },
-    });
-    if let Some(region) = &r.region {
-        resource["cloud_partition"] = json!(super::partition_of(region));
-    }
-    if let Some(account) = account {
-        resource["owner"] = json!({ "account": { "uid": account, "type": "AWS Account", "type_id": 10 } });
-    }
-    // Built once: a deferred remediation is made on every read.
-    let remediation = f.remediation();
-    let mut event = json!({
-        "class_uid": CLASS_UID,
-        "class_name": "Compliance Finding",
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "activity_id": ACTIVITY_CREATE,
-        "activity_name": "Create",
-        "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
-        "type_name": "Compliance Finding: Create",
-        "time": time,
-        "time_dt": time_dt,
-        "severity_id": severity_id,
-        "severity": severity_name,
-        "status_id": status_id,
-        "status": status_name,
-        "message": f.message,
-        "metadata": {
-            "version": OCSF_VERSION,
-            "event_code": f.rule.id,
-            "uid": super::finding_uid(f),
-            "product": {
-                "name": report.tool.name,
-                "vendor_name": report.tool.name,
-                "version": report.tool.version,
+}
+
+/// A finding of a report, to be written as an [`Event`].
+struct EventOf<'a> {
+    report: &'a Report,
+    times: &'a Times,
+    rule: &'a RuleParts,
+    finding: &'a Finding,
+}
+
+impl Serialize for EventOf<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (report, f) = (self.report, self.finding);
+        let r = &f.resource;
+        let (severity_id, severity_name) = severity(f.risk);
+        // A muted finding keeps the rule's verdict; its workflow status says it is suppressed.
+        let (compliance_id, compliance_name) = compliance_status(f.judged_status());
+        let (status_id, status_name) = if f.status == Status::Muted {
+            (3, "Suppressed")
+        } else {
+            (1, "New")
+        };
+        let account = r.account.as_deref().or(report.scan.account.as_deref());
+        let region = r.region.as_deref();
+        let uid = super::finding_uid(f);
+        // Built once: a deferred remediation is made on every read.
+        let remediation = f.remediation();
+        let event = Event {
+            class_uid: CLASS_UID,
+            class_name: "Compliance Finding",
+            category_uid: CATEGORY_UID,
+            category_name: "Findings",
+            activity_id: ACTIVITY_CREATE,
+            activity_name: "Create",
+            type_uid: CLASS_UID * 100 + ACTIVITY_CREATE,
+            type_name: "Compliance Finding: Create",
+            time: self.times.time,
+            time_dt: &self.times.time_dt,
+            severity_id,
+            severity: severity_name,
+            status_id,
+            status: status_name,
+            status_detail: f.muted_reason.as_deref(),
+            message: &f.message,
+            metadata: Metadata {
+                version: OCSF_VERSION,
+                event_code: f.rule.id,
+                uid: &uid,
+                product: Product {
+                    name: report.tool.name,
+                    vendor_name: report.tool.name,
+                    version: report.tool.version,
+                },
             },
-        },
-        "finding_info": {
-            "uid": super::finding_uid(f),
-            "title": f.rule.title,
-            "desc": f.message,
-            "types": ["Software and Configuration Checks"],
-            "created_time": time,
-            "first_seen_time": report.scan.started_at.as_millisecond(),
-            "last_seen_time": time,
-        },
-        "compliance": {
-            "control": f.rule.id,
-            "standards": standards,
-            "requirements": requirements,
-            "status_id": compliance_id,
-            "status": compliance_name,
-            "status_detail": f.message,
-        },
-        "cloud": {
-            "provider": "AWS",
-            "region": r.region,
-        },
-        "resources": [resource],
-        "unmapped": {
-            "risk": f.risk,
-            "evidence": f.evidence,
-            "remediation": remediation,
-        },
-    });
-    if let Some(account) = account {
-        event["cloud"]["account"] = json!({ "uid": account, "type": "AWS Account", "type_id": 10 });
+            finding_info: FindingInfo {
+                uid: &uid,
+                title: f.rule.title,
+                desc: &f.message,
+                types: ["Software and Configuration Checks"],
+                created_time: self.times.time,
+                first_seen_time: self.times.first_seen_time,
+                last_seen_time: self.times.time,
+            },
+            compliance: Compliance {
+                control: f.rule.id,
+                standards: &self.rule.standards,
+                requirements: &self.rule.requirements,
+                status_id: compliance_id,
+                status: compliance_name,
+                status_detail: &f.message,
+            },
+            cloud: Cloud {
+                provider: "AWS",
+                region,
+                account: account.map(Account::aws),
+            },
+            resources: [Resource {
+                uid: r.arn().unwrap_or(Cow::Borrowed(r.id.as_str())),
+                name: r.tags.get("Name").unwrap_or(r.id.as_str()),
+                kind: super::cloudformation_type(&r.kind),
+                region,
+                cloud_partition: region.map(super::partition_of),
+                owner: account.map(|a| Owner {
+                    account: Account::aws(a),
+                }),
+                labels: Labels(&r.tags),
+                data: ResourceData {
+                    id: &r.id,
+                    kind: &r.kind,
+                    tags: &r.tags,
+                },
+            }],
+            remediation: remediation.as_deref().map(|rem| Desc { desc: &rem.summary }),
+            unmapped: Unmapped {
+                risk: f.risk,
+                evidence: &f.evidence,
+                remediation: remediation.clone(),
+            },
+        };
+        event.serialize(serializer)
     }
-    if let Some(reason) = &f.muted_reason {
-        event["status_detail"] = json!(&**reason);
-    }
-    if let Some(rem) = &remediation {
-        event["remediation"] = json!({ "desc": rem.summary });
-    }
-    event
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use serde_json::Value;
 
     fn render() -> Vec<Value> {
         let mut out = Vec::new();
@@ -207,8 +403,7 @@ mod tests {
     #[test]
     fn records_are_as_recorded() {
         let written = serde_json::Value::Array(render());
-        let recorded: Value =
-            serde_json::from_str(include_str!("testdata/report.ocsf.json")).unwrap();
+        let recorded: Value = serde_json::from_str(include_str!("testdata/report.ocsf.json")).unwrap();
         if written != recorded {
             let path = std::env::temp_dir().join("report.ocsf.json");
             std::fs::write(&path, serde_json::to_string_pretty(&written).unwrap()).unwrap();
