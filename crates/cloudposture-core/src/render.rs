@@ -132,6 +132,15 @@ impl<P> PerRule<P> {
         }
         PerRule(rules)
     }
+
+    /// What was made for `rule`. `last` keeps where the previous lookup found its rule:
+    /// a rule's findings come together, so most lookups look there only.
+    fn find(&self, rule: &'static RuleMetadata, last: &mut usize) -> Option<&P> {
+        if !self.0.get(*last).is_some_and(|(r, _)| std::ptr::eq(*r, rule)) {
+            *last = self.0.iter().position(|(r, _)| std::ptr::eq(*r, rule))?;
+        }
+        self.0.get(*last).map(|(_, p)| p)
+    }
 }
 
 /// Writes the record `record` makes of each finding of `report` as one pretty JSON
@@ -154,20 +163,12 @@ fn write_pretty_json_records<'r, P, R: serde::Serialize>(
             let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
             let mut last = 0;
             for f in self.findings {
-                let rules = &self.rules.0;
-                if !rules
-                    .get(last)
-                    .is_some_and(|(rule, _)| std::ptr::eq(*rule, f.rule))
-                {
-                    // Every rule of the findings is in `rules`, which was made from them.
-                    last = rules
-                        .iter()
-                        .position(|(rule, _)| std::ptr::eq(*rule, f.rule))
-                        .ok_or_else(|| {
-                            serde::ser::Error::custom(format!("no entry for rule {}", f.rule.id))
-                        })?;
-                }
-                seq.serialize_element(&(self.record)(f, &rules[last].1))?;
+                // Every rule of the findings is in `rules`, which was made from them.
+                let parts = self
+                    .rules
+                    .find(f.rule, &mut last)
+                    .ok_or_else(|| serde::ser::Error::custom(format!("no entry for rule {}", f.rule.id)))?;
+                seq.serialize_element(&(self.record)(f, parts))?;
             }
             seq.end()
         }

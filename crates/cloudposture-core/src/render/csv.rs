@@ -1,8 +1,10 @@
 //! `--format csv`: one row per finding.
 
+use std::borrow::Cow;
 use std::io;
 
 use crate::finding::Finding;
+use crate::metadata::RuleMetadata;
 use crate::report::Report;
 
 /// The header row, in order.
@@ -32,66 +34,111 @@ pub const CSV_COLUMNS: [&str; 14] = [
 /// machine. Controls are `standard version id` joined by `; `; tags are `Key=Value`
 /// joined by `; `.
 pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    write_row(out, CSV_COLUMNS.iter().map(|c| c.to_string()))?;
-    for f in &report.findings {
-        write_row(out, row(f).into_iter())?;
-    }
-    out.flush()
-}
-
-fn row(f: &Finding) -> [String; 14] {
-    let r = &f.resource;
-    let controls: Vec<String> = f
-        .rule
-        .controls
-        .iter()
-        .map(|c| match c.id {
-            Some(id) => format!("{} {} {id}", c.standard.code(), c.version),
-            None => format!("{} {}", c.standard.code(), c.version),
-        })
-        .collect();
-    let tags: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    [
-        f.rule.id.to_string(),
-        f.rule.title.to_string(),
-        f.status.to_string(),
-        f.risk.to_string(),
-        r.account_str().to_string(),
-        r.region_str().to_string(),
-        r.kind.to_string(),
-        r.id.to_string(),
-        r.arn().unwrap_or_default().into_owned(),
-        r.tags.get("Name").unwrap_or_default().to_string(),
-        f.message.clone(),
-        f.muted_reason.as_deref().unwrap_or_default().to_string(),
-        controls.join("; "),
-        tags.join("; "),
-    ]
-}
-
-fn write_row(out: &mut dyn io::Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     let mut line = String::new();
-    for (i, cell) in cells.enumerate() {
+    write_row(&mut out, &mut line, CSV_COLUMNS)?;
+    // The controls cell depends on the rule only: made once per rule.
+    let rules = super::PerRule::new(report, controls_cell);
+    let mut last = 0;
+    for f in &report.findings {
+        let controls = match rules.find(f.rule, &mut last) {
+            Some(cell) => Cow::Borrowed(cell.as_str()),
+            None => Cow::Owned(controls_cell(f.rule)),
+        };
+        let r = &f.resource;
+        let arn = r.arn().unwrap_or_default();
+        let tags = tags_cell(f);
+        write_row(
+            &mut out,
+            &mut line,
+            [
+                f.rule.id,
+                f.rule.title,
+                f.status.as_str(),
+                f.risk.as_str(),
+                r.account_str(),
+                r.region_str(),
+                &r.kind,
+                &r.id,
+                &arn,
+                r.tags.get("Name").unwrap_or_default(),
+                &f.message,
+                f.muted_reason.as_deref().unwrap_or_default(),
+                &controls,
+                &tags,
+            ],
+        )?;
+    }
+    io::Write::flush(&mut out)
+}
+
+/// The rule's controls, `standard version id` joined by `; `.
+fn controls_cell(rule: &'static RuleMetadata) -> String {
+    let mut cell = String::new();
+    for (i, c) in rule.controls.iter().enumerate() {
+        if i > 0 {
+            cell.push_str("; ");
+        }
+        cell.push_str(c.standard.code());
+        cell.push(' ');
+        cell.push_str(c.version);
+        if let Some(id) = c.id {
+            cell.push(' ');
+            cell.push_str(id);
+        }
+    }
+    cell
+}
+
+/// The resource's tags, `Key=Value` joined by `; `.
+fn tags_cell(f: &Finding) -> String {
+    let mut cell = String::new();
+    for (i, (k, v)) in f.resource.tags.iter().enumerate() {
+        if i > 0 {
+            cell.push_str("; ");
+        }
+        cell.push_str(k);
+        cell.push('=');
+        cell.push_str(v);
+    }
+    cell
+}
+
+/// Writes `cells` as one CSV line, built in `line` (reused from row to row).
+fn write_row<'c>(
+    out: &mut impl io::Write,
+    line: &mut String,
+    cells: impl IntoIterator<Item = &'c str>,
+) -> io::Result<()> {
+    line.clear();
+    for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             line.push(',');
         }
-        push_cell(&mut line, &cell);
+        push_cell(line, cell);
     }
     line.push_str("\r\n");
     out.write_all(line.as_bytes())
 }
 
 fn push_cell(line: &mut String, cell: &str) {
-    let guarded;
-    let cell = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        guarded = format!("'{cell}");
-        guarded.as_str()
-    } else {
-        cell
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
+    // A cell a spreadsheet would run as a formula is written after a `'`; a cell with a
+    // separator, quote or line break is quoted, its quotes doubled.
+    let guard = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = cell.contains([',', '"', '\n', '\r']);
+    if quote {
         line.push('"');
-        line.push_str(&cell.replace('"', "\"\""));
+    }
+    if guard {
+        line.push('\'');
+    }
+    if quote {
+        for (i, part) in cell.split('"').enumerate() {
+            if i > 0 {
+                line.push_str("\"\"");
+            }
+            line.push_str(part);
+        }
         line.push('"');
     } else {
         line.push_str(cell);
@@ -145,7 +192,22 @@ mod tests {
         let mut line = String::new();
         push_cell(&mut line, "@SUM(A1)");
         assert_eq!(line, "'@SUM(A1)");
+        // Guarded and quoted: the `'` goes inside the quotes.
+        let mut line = String::new();
+        push_cell(&mut line, "=HYPERLINK(\"x\",1)");
+        assert_eq!(line, "\"'=HYPERLINK(\"\"x\"\",1)\"");
         // A tag cell is only guarded as a whole: it starts with the key.
         assert!(render().contains("Name=prod, \"\"core\"\" <edge> & co; Owner==cmd|' /C calc'!A0"));
+    }
+
+    /// The fixture report's CSV, byte for byte, as recorded in `testdata/report.csv`.
+    #[test]
+    fn rows_are_as_recorded() {
+        let written = render();
+        if written != include_str!("testdata/report.csv") {
+            let path = std::env::temp_dir().join("report.csv");
+            std::fs::write(&path, &written).unwrap();
+            panic!("written differs from recorded; written is in {}", path.display());
+        }
     }
 }
