@@ -81,8 +81,19 @@ pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
         line: e.line(),
         column: e.column(),
     };
-    // Read the version first: a newer layout must be refused as such, not reported
-    // as a confusing shape error.
+    let future = |found: u64| SnapshotError::FutureVersion {
+        path: path.to_path_buf(),
+        found,
+        supported: SNAPSHOT_SCHEMA_VERSION,
+    };
+    // One parse when the snapshot is good; only when it is not, a second look for the
+    // reason to give (a newer layout must be refused as such, not reported as a
+    // confusing shape error).
+    let error = match serde_json::from_str::<Inventory>(text) {
+        Ok(inventory) if inventory.schema_version <= SNAPSHOT_SCHEMA_VERSION => return Ok(inventory),
+        Ok(inventory) => return Err(future(u64::from(inventory.schema_version))),
+        Err(e) => e,
+    };
     #[derive(serde::Deserialize)]
     struct Probe {
         schema_version: Option<u64>,
@@ -101,24 +112,15 @@ pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
         });
     }
     match probe.schema_version {
-        Some(v) if v > u64::from(SNAPSHOT_SCHEMA_VERSION) => {
-            return Err(SnapshotError::FutureVersion {
-                path: path.to_path_buf(),
-                found: v,
-                supported: SNAPSHOT_SCHEMA_VERSION,
-            });
-        }
-        Some(_) => {}
-        None => {
-            return Err(SnapshotError::Invalid {
-                path: path.to_path_buf(),
-                message: "missing field `schema_version`; is this a cloudposture snapshot?".into(),
-                line: 1,
-                column: 1,
-            });
-        }
+        Some(v) if v > u64::from(SNAPSHOT_SCHEMA_VERSION) => Err(future(v)),
+        Some(_) => Err(invalid(error)),
+        None => Err(SnapshotError::Invalid {
+            path: path.to_path_buf(),
+            message: "missing field `schema_version`; is this a cloudposture snapshot?".into(),
+            line: 1,
+            column: 1,
+        }),
     }
-    serde_json::from_str(text).map_err(invalid)
 }
 
 /// Loads a snapshot written by [`save`].

@@ -198,4 +198,32 @@ fn a_newer_schema_version_is_refused_as_such() {
     assert_eq!((*found, *supported), (future, SNAPSHOT_SCHEMA_VERSION));
     let text = error.to_string();
     assert!(text.contains("future.json") && text.contains("upgrade"), "{text}");
+
+    // A newer version whose layout happens to still parse is refused all the same.
+    let mut same_shape = serde_json::to_value(sample()).unwrap();
+    same_shape["schema_version"] = serde_json::Value::from(future);
+    let path = write(
+        dir.path(),
+        "future-same-shape.json",
+        same_shape.to_string().as_bytes(),
+    );
+    let error = snapshot::load(&path).unwrap_err();
+    assert!(
+        matches!(error, SnapshotError::FutureVersion { found, .. } if found == future),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_file_without_schema_version_is_asked_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut unversioned = serde_json::to_value(sample()).unwrap();
+    unversioned.as_object_mut().unwrap().remove("schema_version");
+    let path = write(dir.path(), "old.json", unversioned.to_string().as_bytes());
+    let text = snapshot::load(&path).unwrap_err().to_string();
+    assert!(
+        text.contains("old.json")
+            && text.contains("missing field `schema_version`; is this a cloudposture snapshot?"),
+        "{text}"
+    );
 }
