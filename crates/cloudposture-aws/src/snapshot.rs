@@ -50,13 +50,11 @@ pub fn to_json(inventory: &Inventory) -> String {
     serde_json::to_string_pretty(inventory).unwrap_or_default()
 }
 
-/// Writes `inventory` to `path` completely or not at all (temporary file, then rename).
+/// Writes `inventory` to `path` completely or not at all (temporary file, then rename;
+/// the temporary file is removed if anything fails). The JSON is streamed to the file,
+/// so saving needs no second copy of the inventory in memory.
 pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
-    let io = |source| SnapshotError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let json = to_json(inventory);
+    use std::io::Write as _;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -66,11 +64,20 @@ pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, json.as_bytes()).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    let write = || -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&tmp)?);
+        serde_json::to_writer_pretty(&mut out, inventory).map_err(std::io::Error::other)?;
+        out.flush()
+    };
+    write()
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|source| {
+            let _ = std::fs::remove_file(&tmp);
+            SnapshotError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        })
 }
 
 /// Parses a snapshot from `text`; `path` only names the file in errors.

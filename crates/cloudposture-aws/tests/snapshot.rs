@@ -118,6 +118,24 @@ fn saving_into_a_missing_directory_is_an_io_error() {
 }
 
 #[test]
+fn a_failed_save_leaves_no_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // The name is taken by a directory that is not empty: the final rename fails after
+    // the snapshot was written to its temporary file.
+    let taken = dir.path().join("scan.json");
+    std::fs::create_dir(&taken).unwrap();
+    std::fs::write(taken.join("keep"), b"x").unwrap();
+    let error = snapshot::save(&sample(), &taken).unwrap_err();
+    assert!(matches!(error, SnapshotError::Io { .. }), "{error:?}");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["scan.json"], "only the directory that was there");
+    assert!(taken.join("keep").exists());
+}
+
+#[test]
 fn truncated_json_names_the_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let json = snapshot::to_json(&sample());
