@@ -41,7 +41,14 @@ pub fn write_ocsf(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         first_seen_time: report.scan.started_at.as_millisecond(),
     };
     let rules = super::PerRule::new(report, RuleParts::of);
-    super::write_pretty_json_records(report, &rules, |f, rule| event(report, &times, rule, f), out)
+    // Each event is made, written and dropped in turn.
+    let event = |finding, rule| EventOf {
+        report,
+        times: &times,
+        rule,
+        finding,
+    };
+    super::write_pretty_json_records(report, &rules, event, out)
 }
 
 /// The scan's times, the same in every event.
@@ -237,17 +244,6 @@ fn compliance_status(status: Status) -> (u8, &'static str) {
         Status::Error => (0, "Unknown"),
         Status::Skipped => (99, "Not Applicable"),
         Status::Muted => (99, "Muted"),
-    }
-}
-
-/// Writes `f` as an event: made, written and dropped one at a time by
-/// [`write_pretty_json_records`](super::write_pretty_json_records).
-fn event<'a>(report: &'a Report, times: &'a Times, rule: &'a RuleParts, f: &'a Finding) -> EventOf<'a> {
-    EventOf {
-        report,
-        times,
-        rule,
-        finding: f,
     }
 }
 
