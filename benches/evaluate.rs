@@ -279,8 +279,6 @@ fn sizes() -> Vec<usize> {
 }
 
 fn bench_evaluate(c: &mut Criterion) {
-    // Measured first, while the allocator still takes fresh pages from the system.
-    let touch = first_touch_ns_per_page();
     let registry = match cloudposture::rules::registry() {
         Ok(r) => r,
         Err(e) => panic!("registry: {e}"),
@@ -304,6 +302,9 @@ fn bench_evaluate(c: &mut Criterion) {
         println!("one-off {} {}", elapsed.as_nanos(), faults.unwrap_or(u64::MAX));
         std::process::exit(0);
     }
+    // Measured first, while the allocator still takes fresh pages from the system.
+    let touch = first_touch_ns_per_page();
+    let formats = formats();
     let mut group = c.benchmark_group("evaluate");
     let mut table = Vec::new();
     for n in sizes() {
@@ -325,7 +326,7 @@ fn bench_evaluate(c: &mut Criterion) {
         // heap the writer needs on top of the report.
         let written: Vec<Written> = Format::ALL
             .into_iter()
-            .filter(|format| formats().contains(format))
+            .filter(|format| formats.contains(format))
             .map(|format| {
                 let before = ALLOC.current_usage();
                 ALLOC.reset_peak_usage();
