@@ -337,12 +337,12 @@ mod tests {
     /// `testdata/report.asff.json` (compared as JSON trees, so key order does not matter).
     #[test]
     fn records_are_as_recorded() {
-        let written = serde_json::Value::Array(render());
-        let recorded: Value = serde_json::from_str(include_str!("testdata/report.asff.json")).unwrap();
-        if written != recorded {
-            let path = std::env::temp_dir().join("report.asff.json");
-            std::fs::write(&path, serde_json::to_string_pretty(&written).unwrap()).unwrap();
-            panic!("written differs from recorded; written is in {}", path.display());
-        }
+        let mut out = Vec::new();
+        write_asff(&super::super::fixtures::report(), &mut out).unwrap();
+        super::super::fixtures::assert_as_recorded(
+            "report.asff.json",
+            std::str::from_utf8(&out).unwrap(),
+            include_str!("testdata/report.asff.json"),
+        );
     }
 }

@@ -203,11 +203,10 @@ mod tests {
     /// The fixture report's CSV, byte for byte, as recorded in `testdata/report.csv`.
     #[test]
     fn rows_are_as_recorded() {
-        let written = render();
-        if written != include_str!("testdata/report.csv") {
-            let path = std::env::temp_dir().join("report.csv");
-            std::fs::write(&path, &written).unwrap();
-            panic!("written differs from recorded; written is in {}", path.display());
-        }
+        super::super::fixtures::assert_as_recorded(
+            "report.csv",
+            &render(),
+            include_str!("testdata/report.csv"),
+        );
     }
 }

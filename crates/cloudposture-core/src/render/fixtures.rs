@@ -137,3 +137,23 @@ pub(crate) fn report() -> Report {
         findings,
     }
 }
+
+/// Fails unless `written` is what `testdata/NAME` records (`recorded`, its text): for
+/// JSON, the same tree (key order aside); otherwise the same bytes. What was written is
+/// left in the temporary directory, to compare or to take as the new recording.
+pub(crate) fn assert_as_recorded(name: &str, written: &str, recorded: &str) {
+    let same = if name.ends_with(".json") {
+        serde_json::from_str::<serde_json::Value>(written).unwrap()
+            == serde_json::from_str::<serde_json::Value>(recorded).unwrap()
+    } else {
+        written == recorded
+    };
+    if !same {
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, written).unwrap();
+        panic!(
+            "written differs from testdata/{name}; written is in {}",
+            path.display()
+        );
+    }
+}

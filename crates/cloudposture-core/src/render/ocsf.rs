@@ -398,12 +398,12 @@ mod tests {
     /// `testdata/report.ocsf.json` (compared as JSON trees, so key order does not matter).
     #[test]
     fn records_are_as_recorded() {
-        let written = serde_json::Value::Array(render());
-        let recorded: Value = serde_json::from_str(include_str!("testdata/report.ocsf.json")).unwrap();
-        if written != recorded {
-            let path = std::env::temp_dir().join("report.ocsf.json");
-            std::fs::write(&path, serde_json::to_string_pretty(&written).unwrap()).unwrap();
-            panic!("written differs from recorded; written is in {}", path.display());
-        }
+        let mut out = Vec::new();
+        write_ocsf(&super::super::fixtures::report(), &mut out).unwrap();
+        super::super::fixtures::assert_as_recorded(
+            "report.ocsf.json",
+            std::str::from_utf8(&out).unwrap(),
+            include_str!("testdata/report.ocsf.json"),
+        );
     }
 }
