@@ -1,8 +1,10 @@
 //! `--format junit`: JUnit XML, for CI systems that show test reports.
 
-use std::io;
+use std::fmt::Write as _;
+use std::io::{self, Write as _};
 
 use crate::finding::{Finding, Status};
+use crate::metadata::RuleMetadata;
 use crate::report::Report;
 
 /// Writes JUnit XML: a `<testsuite>` per rule and a `<testcase>` per finding.
@@ -12,6 +14,7 @@ use crate::report::Report;
 /// findings plain test cases. Test case names are `region/resource-id`, class names
 /// the rule id, so CI systems group them by rule.
 pub fn write_junit(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     let s = &report.summary;
     let seconds = report
         .scan
@@ -20,44 +23,56 @@ pub fn write_junit(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         .as_secs_f64()
         .max(0.0);
     let timestamp = report.scan.started_at.strftime("%Y-%m-%dT%H:%M:%S").to_string();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml.push_str(&format!(
-        "<testsuites name=\"cloudposture\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{seconds:.3}\" timestamp=\"{timestamp}\">\n",
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cloudposture\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{seconds:.3}\" timestamp=\"{timestamp}\">\n",
         s.total,
         s.fail,
         s.error,
         s.skipped + s.muted
-    ));
-    out.write_all(xml.as_bytes())?;
+    )?;
 
-    // Rules in order of first appearance; findings of one rule are usually adjacent.
-    let mut rule_ids: Vec<&str> = Vec::new();
+    // A suite per rule, in order of first appearance, in one pass over the findings
+    // (a rule's findings usually come together: the last rule is looked at first).
+    let mut suites: Vec<(&'static RuleMetadata, Vec<&Finding>)> = Vec::new();
     for f in &report.findings {
-        if !rule_ids.contains(&f.rule.id) {
-            rule_ids.push(f.rule.id);
+        match suites
+            .iter_mut()
+            .rev()
+            .find(|(rule, _)| std::ptr::eq(*rule, f.rule))
+        {
+            Some((_, findings)) => findings.push(f),
+            None => suites.push((f.rule, vec![f])),
         }
     }
-    for rule_id in rule_ids {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule.id == rule_id).collect();
+    let mut buf = String::new();
+    let mut details = String::new();
+    for (rule, findings) in suites {
         let count = |st: &[Status]| findings.iter().filter(|f| st.contains(&f.status)).count();
-        let title = findings.first().map(|f| f.rule.title).unwrap_or_default();
-        let mut suite = format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{timestamp}\">\n",
-            escape(&format!("{rule_id} {title}")),
+        buf.clear();
+        buf.push_str("  <testsuite name=\"");
+        push_escaped(&mut buf, rule.id);
+        buf.push(' ');
+        push_escaped(&mut buf, rule.title);
+        writeln!(
+            buf,
+            "\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{timestamp}\">",
             findings.len(),
             count(&[Status::Fail]),
             count(&[Status::Error]),
             count(&[Status::Skipped, Status::Muted]),
-        );
+        )
+        .map_err(io::Error::other)?;
         if let Some(account) = &report.scan.account {
-            suite.push_str(&format!(
-                "    <properties>\n      <property name=\"account\" value=\"{}\"/>\n    </properties>\n",
-                escape(account)
-            ));
+            buf.push_str("    <properties>\n      <property name=\"account\" value=\"");
+            push_escaped(&mut buf, account);
+            buf.push_str("\"/>\n    </properties>\n");
         }
-        out.write_all(suite.as_bytes())?;
+        out.write_all(buf.as_bytes())?;
         for f in findings {
-            out.write_all(testcase(f).as_bytes())?;
+            buf.clear();
+            testcase(&mut buf, &mut details, f);
+            out.write_all(buf.as_bytes())?;
         }
         out.write_all(b"  </testsuite>\n")?;
     }
@@ -65,62 +80,85 @@ pub fn write_junit(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     out.flush()
 }
 
-fn testcase(f: &Finding) -> String {
+/// Writes `f`'s `<testcase>` into `out`; `details` is a buffer to reuse.
+fn testcase(out: &mut String, details: &mut String, f: &Finding) {
     let r = &f.resource;
-    let name = match (&r.region, r.tags.get("Name")) {
-        (Some(region), Some(n)) => format!("{region}/{} ({n})", r.id),
-        (Some(region), None) => format!("{region}/{}", r.id),
-        (None, Some(n)) => format!("{} ({n})", r.id),
-        (None, None) => r.id.to_string(),
-    };
-    let open = format!(
-        "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
-        escape(&name),
-        escape(f.rule.id)
-    );
-    let mut details = String::new();
-    if let Some(arn) = r.arn() {
-        details.push_str(&format!("resource: {arn}\n"));
+    out.push_str("    <testcase name=\"");
+    if let Some(region) = &r.region {
+        push_escaped(out, region);
+        out.push('/');
     }
-    details.push_str(&format!("risk: {}\n{}\n", f.risk, f.message));
+    push_escaped(out, &r.id);
+    if let Some(name) = r.tags.get("Name") {
+        out.push_str(" (");
+        push_escaped(out, name);
+        out.push(')');
+    }
+    out.push_str("\" classname=\"");
+    push_escaped(out, f.rule.id);
+    out.push_str("\" time=\"0\"");
+    let (element, kind) = match f.status {
+        Status::Pass => {
+            out.push_str("/>\n");
+            return;
+        }
+        Status::Fail => ("failure", f.risk.as_str()),
+        Status::Error => ("error", "error"),
+        Status::Skipped | Status::Muted => {
+            out.push_str(">\n      <skipped message=\"");
+            match (f.status, &f.muted_reason) {
+                (Status::Muted, reason) => {
+                    push_escaped(out, "muted: ");
+                    push_escaped(out, reason.as_deref().unwrap_or("exception"));
+                    push_escaped(out, " (");
+                    push_escaped(out, &f.message);
+                    push_escaped(out, ")");
+                }
+                _ => push_escaped(out, &f.message),
+            }
+            out.push_str("\"/>\n    </testcase>\n");
+            return;
+        }
+    };
+    details.clear();
+    if let Some(arn) = r.arn() {
+        details.push_str("resource: ");
+        details.push_str(&arn);
+        details.push('\n');
+    }
+    details.push_str("risk: ");
+    details.push_str(f.risk.as_str());
+    details.push('\n');
+    details.push_str(&f.message);
+    details.push('\n');
     if let Some(rem) = f.remediation() {
-        details.push_str(&format!("\nremediation: {}\n", rem.summary));
+        details.push_str("\nremediation: ");
+        details.push_str(&rem.summary);
+        details.push('\n');
         for s in &rem.snippets {
-            details.push_str(&format!("\n# {}\n{}\n", s.title, s.content));
+            details.push_str("\n# ");
+            details.push_str(&s.title);
+            details.push('\n');
+            details.push_str(&s.content);
+            details.push('\n');
         }
     }
-    match f.status {
-        Status::Pass => format!("{open}/>\n"),
-        Status::Fail => format!(
-            "{open}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-            escape(&f.message),
-            f.risk,
-            escape(&details)
-        ),
-        Status::Error => format!(
-            "{open}>\n      <error message=\"{}\" type=\"error\">{}</error>\n    </testcase>\n",
-            escape(&f.message),
-            escape(&details)
-        ),
-        Status::Skipped => format!(
-            "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-            escape(&f.message)
-        ),
-        Status::Muted => format!(
-            "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-            escape(&format!(
-                "muted: {} ({})",
-                f.muted_reason.as_deref().unwrap_or("exception"),
-                f.message
-            ))
-        ),
-    }
+    out.push_str(">\n      <");
+    out.push_str(element);
+    out.push_str(" message=\"");
+    push_escaped(out, &f.message);
+    out.push_str("\" type=\"");
+    out.push_str(kind);
+    out.push_str("\">");
+    push_escaped(out, details);
+    out.push_str("</");
+    out.push_str(element);
+    out.push_str(">\n    </testcase>\n");
 }
 
-/// Escapes text for XML content and attribute values, dropping characters XML 1.0
-/// cannot carry (control characters other than tab, newline and carriage return).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Writes `text` escaped for XML content and attribute values, dropping characters
+/// XML 1.0 cannot carry (control characters other than tab, newline and carriage return).
+fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -135,7 +173,6 @@ fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -171,6 +208,19 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("message=\"no flow log&#10;at all\""));
-        assert_eq!(escape("a\u{1}b\u{7}c"), "abc");
+        let mut escaped = String::new();
+        push_escaped(&mut escaped, "a\u{1}b\u{7}c");
+        assert_eq!(escaped, "abc");
+    }
+
+    /// The fixture report's JUnit XML, byte for byte, as recorded in
+    /// `testdata/report.junit.xml`.
+    #[test]
+    fn xml_is_as_recorded() {
+        super::super::fixtures::assert_as_recorded(
+            "report.junit.xml",
+            &render(),
+            include_str!("testdata/report.junit.xml"),
+        );
     }
 }
