@@ -316,4 +316,37 @@ mod tests {
         );
         assert_eq!(cases(suites[1]), ["eu-west-1/vpc-0fail", "us-east-1/vpc-0shared"]);
     }
+
+    /// The fixture report in every machine-readable format except JSON (whose fields
+    /// the `json` tests read), as recorded in `render/testdata`: CSV and JUnit byte for
+    /// byte, ASFF and OCSF as JSON trees.
+    #[test]
+    fn formats_write_the_fixture_report_as_recorded() {
+        for (format, name, recorded) in [
+            (
+                Format::Csv,
+                "report.csv",
+                include_str!("render/testdata/report.csv"),
+            ),
+            (
+                Format::Junit,
+                "report.junit.xml",
+                include_str!("render/testdata/report.junit.xml"),
+            ),
+            (
+                Format::Ocsf,
+                "report.ocsf.json",
+                include_str!("render/testdata/report.ocsf.json"),
+            ),
+            (
+                Format::Asff,
+                "report.asff.json",
+                include_str!("render/testdata/report.asff.json"),
+            ),
+        ] {
+            let mut out = Vec::new();
+            format.write(&fixtures::report(), &mut out).unwrap();
+            fixtures::assert_as_recorded(name, std::str::from_utf8(&out).unwrap(), recorded);
+        }
+    }
 }

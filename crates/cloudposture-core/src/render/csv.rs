@@ -199,14 +199,4 @@ mod tests {
         // A tag cell is only guarded as a whole: it starts with the key.
         assert!(render().contains("Name=prod, \"\"core\"\" <edge> & co; Owner==cmd|' /C calc'!A0"));
     }
-
-    /// The fixture report's CSV, byte for byte, as recorded in `testdata/report.csv`.
-    #[test]
-    fn rows_are_as_recorded() {
-        super::super::fixtures::assert_as_recorded(
-            "report.csv",
-            &render(),
-            include_str!("testdata/report.csv"),
-        );
-    }
 }

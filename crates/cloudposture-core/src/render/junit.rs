@@ -212,15 +212,4 @@ mod tests {
         push_escaped(&mut escaped, "a\u{1}b\u{7}c");
         assert_eq!(escaped, "abc");
     }
-
-    /// The fixture report's JUnit XML, byte for byte, as recorded in
-    /// `testdata/report.junit.xml`.
-    #[test]
-    fn xml_is_as_recorded() {
-        super::super::fixtures::assert_as_recorded(
-            "report.junit.xml",
-            &render(),
-            include_str!("testdata/report.junit.xml"),
-        );
-    }
 }
