@@ -2,12 +2,7 @@
 //!
 //! ```
 //! # use cloudposture_core::*;
-//! # struct Inv;
-//! # impl Inventory for Inv {
-//! #     fn account(&self) -> Option<&str> { Some("123456789012") }
-//! #     fn regions(&self) -> Vec<RegionStatus> { vec![] }
-//! # }
-//! # fn demo(registry: &Registry<Inv>, inventory: &Inv) -> Result<Report, EngineError> {
+//! # fn demo(registry: &Registry, inventory: &Inventory) -> Result<Report, EngineError> {
 //! let plan = Plan::new(registry, &Selection::rules(["VPC"]), &Config::default())?;
 //! // `plan.required_kinds()` tells the collector what to fetch…
 //! let report = plan.evaluate(inventory, ScanSource::Snapshot, jiff::Timestamp::now());
@@ -20,36 +15,36 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use thiserror::Error;
 
+use crate::any_rule::{AnyRule, ConfiguredSettings};
 use crate::config::{Config, ConfigError, Exception};
 use crate::finding::{Finding, Status};
+use crate::inventory::Inventory;
 use crate::registry::{Registry, Selection, SelectionError};
 use crate::report::{REPORT_SCHEMA_VERSION, Report, RuleRun, ScanMetadata, ScanSource, Summary, ToolInfo};
 use crate::risk::RiskLevel;
-use crate::rule::{Inventory, Rule, RuleContext};
-use crate::settings::Settings;
 
 /// A rule ready to run: its validated settings and effective risk.
-pub struct PlannedRule<'r, I: ?Sized> {
+pub struct PlannedRule<'r> {
     /// The rule.
-    pub rule: &'r dyn Rule<I>,
+    pub rule: &'r dyn AnyRule,
     /// Validated settings, defaults filled in.
-    pub settings: Settings,
+    pub settings: ConfiguredSettings,
     /// Effective risk (config override or the rule's own).
     pub risk: RiskLevel,
 }
 
 /// The selected, configured rules of a scan. Built before collection so that bad
 /// configuration stops the scan before any API call.
-pub struct Plan<'r, I: ?Sized> {
-    rules: Vec<PlannedRule<'r, I>>,
+pub struct Plan<'r> {
+    rules: Vec<PlannedRule<'r>>,
     exceptions: Vec<Exception>,
 }
 
-impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
+impl<'r> Plan<'r> {
     /// Selects rules from `registry` and applies `config` (settings, risk overrides,
     /// disabled rules, exceptions), validating all of it.
     pub fn new(
-        registry: &'r Registry<I>,
+        registry: &'r Registry,
         selection: &Selection,
         config: &Config,
     ) -> Result<Self, EngineError> {
@@ -83,14 +78,10 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
                 .iter()
                 .find(|(id, _)| id.eq_ignore_ascii_case(m.id))
                 .map(|(_, c)| c);
-            let settings = match rule_config {
-                Some(c) => {
-                    Settings::resolve(m.id, m.settings, c.settings.iter().map(|(k, v)| (k.as_str(), v)))
-                        .map_err(ConfigError::from)?
-                }
-                None => Settings::defaults(m.settings),
-            };
-            rule.validate_settings(&settings).map_err(ConfigError::from)?;
+            let table: serde_json::Map<String, serde_json::Value> = rule_config
+                .map(|c| c.settings.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default();
+            let settings = rule.configure(&table).map_err(ConfigError::from)?;
             let risk = rule_config.and_then(|c| c.risk).unwrap_or(m.risk);
             let enabled = rule_config.and_then(|c| c.enabled).unwrap_or(true);
             if enabled && selection.matches(m.id, m.service, risk, &m.standards()) {
@@ -112,22 +103,19 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
     }
 
     /// The planned rules.
-    pub fn rules(&self) -> &[PlannedRule<'r, I>] {
+    pub fn rules(&self) -> &[PlannedRule<'r>] {
         &self.rules
     }
 
     /// Resource kinds the selected rules need collected.
     pub fn required_kinds(&self) -> BTreeSet<&'static str> {
-        self.rules
-            .iter()
-            .flat_map(|p| p.rule.metadata().requires.iter().copied())
-            .collect()
+        crate::any_rule::required_kinds(self.rules.iter().map(|p| p.rule))
     }
 
     /// Evaluates every planned rule over `inventory`, applies exceptions and builds the report.
     ///
     /// `started_at` is when collection (or snapshot loading) began.
-    pub fn evaluate(&self, inventory: &I, source: ScanSource, started_at: Timestamp) -> Report {
+    pub fn evaluate(&self, inventory: &Inventory, source: ScanSource, started_at: Timestamp) -> Report {
         let mut findings: Vec<Finding> = Vec::new();
         // Each exception's reason once: every finding it mutes shares it.
         let reasons: Vec<Arc<str>> = self
@@ -136,8 +124,7 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
             .map(|e| Arc::from(e.reason.as_str()))
             .collect();
         for planned in &self.rules {
-            let ctx = RuleContext::new(planned.rule.metadata(), &planned.settings, planned.risk);
-            let mut produced = planned.rule.evaluate(inventory, &ctx);
+            let mut produced = planned.rule.evaluate(inventory, &planned.settings, planned.risk);
             if !self.exceptions.is_empty() {
                 for f in &mut produced {
                     if let Some(i) = self.exceptions.iter().position(|e| e.matches(f)) {
@@ -154,8 +141,7 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
                 findings.append(&mut produced);
             }
         }
-        let regions = inventory.regions();
-        let api_calls = regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls();
+        let regions = inventory.region_statuses();
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: ToolInfo::default(),
@@ -169,7 +155,7 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
                         id: m.id,
                         title: m.title,
                         risk: p.risk,
-                        settings: p.settings.clone(),
+                        settings: p.settings.json().clone(),
                     }
                 })
                 .collect(),
@@ -177,10 +163,10 @@ impl<'r, I: Inventory + ?Sized> Plan<'r, I> {
                 source,
                 started_at,
                 finished_at: Timestamp::now(),
-                account: inventory.account().map(str::to_string),
+                account: inventory.account.clone(),
                 regions,
-                regions_not_scanned: inventory.regions_not_scanned(),
-                api_calls,
+                regions_not_scanned: inventory.not_scanned(),
+                api_calls: inventory.api_calls(),
             },
             findings,
         }

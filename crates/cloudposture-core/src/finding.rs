@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use crate::compliance::Control;
 use crate::error::ParseEnumError;
 use crate::json::JsonObject;
+use crate::kind::KindInfo;
 use crate::metadata::RuleMetadata;
 use crate::resource::ResourceRef;
 use crate::risk::RiskLevel;
@@ -81,6 +82,8 @@ pub struct Finding {
     /// The rule that judged: its id (`rule.id`), title, controls and the rest of what it
     /// knows. A reference, so that a finding does not carry copies of them.
     pub rule: &'static RuleMetadata,
+    /// The kind of the resource judged (the rule's kind): its type names, for writers.
+    pub kind: &'static KindInfo,
     /// Outcome.
     pub status: Status,
     /// Effective risk (the rule's, or the config override).

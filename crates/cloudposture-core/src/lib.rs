@@ -8,13 +8,17 @@
 //!
 //! See the [`rule`] module for why rules read typed provider data.
 
+pub mod any_rule;
+pub mod collect_error;
 pub mod compliance;
 pub mod config;
 pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod fix;
+pub mod inventory;
 pub mod json;
+pub mod kind;
 pub mod metadata;
 pub mod registry;
 pub mod render;
@@ -26,6 +30,8 @@ pub mod settings;
 
 /// Inline strings of [`ResourceRef`] (re-exported so that rule crates need no extra dependency).
 pub use compact_str::{self, CompactString};
+pub use any_rule::{AnyRule, ConfiguredSettings, erase};
+pub use collect_error::{CollectError, ErrorClass};
 pub use compliance::{Control, Pillar, Standard};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};
@@ -34,6 +40,10 @@ pub use finding::{
     BuildRemediation, Evidence, Finding, Remediation, RemediationPayload, Snippet, SnippetKind, Status,
 };
 pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
+pub use inventory::{
+    Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
+};
+pub use kind::{Items, Kind, KindInfo, KindRegistry, Listing};
 pub use metadata::{AuditStep, Reference, RuleMetadata};
 pub use registry::{Registry, RegistryError, Selection, SelectionError, selector_matches};
 pub use report::{
@@ -42,8 +52,9 @@ pub use report::{
 };
 pub use resource::{Arn, DeriveArn, Resource, ResourceRef, Tags};
 pub use risk::RiskLevel;
-pub use rule::{Inventory, Rule, RuleContext};
-pub use settings::{SettingDefault, SettingKind, SettingSpec, SettingValue, Settings, SettingsError};
+pub use rule::{Listed, Lookup, Need, Reads, Rule, RuleContext, SCOPE_WIDE_ID, Unread};
+pub use settings::{NoSettings, RuleSettings, SettingDoc, SettingError, SettingsError};
 
 // Re-exported so rule crates and embedders use the same timestamp type as reports.
 pub use jiff;
+pub use schemars;

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::compliance::{Control, Pillar, Standard};
 use crate::risk::RiskLevel;
-use crate::settings::SettingSpec;
 
 /// The knowledge a rule carries. Built as a `static` next to the rule's code.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -20,12 +19,6 @@ pub struct RuleMetadata {
     pub provider: &'static str,
     /// Service, e.g. `VPC`.
     pub service: &'static str,
-    /// The resource type findings are about, e.g. `AWS::EC2::VPC`.
-    pub resource_type: &'static str,
-    /// The resource kind findings are about, e.g. `aws.ec2.vpc`.
-    pub resource_kind: &'static str,
-    /// Resource kinds the rule needs collected (the collector fetches only these).
-    pub requires: &'static [&'static str],
     /// Default risk level (a config file may override it).
     pub risk: RiskLevel,
     /// Well-Architected pillars served.
@@ -44,12 +37,11 @@ pub struct RuleMetadata {
     pub references: &'static [Reference],
     /// Date the rule was first published (`YYYY-MM-DD`).
     pub published: &'static str,
-    /// IAM actions needed to audit.
-    pub iam_audit: &'static [&'static str],
+    /// Permissions needed to audit beyond those of the kinds the rule reads (which
+    /// come from the kinds' declarations).
+    pub iam_audit_extra: &'static [&'static str],
     /// IAM actions needed to remediate.
     pub iam_remediate: &'static [&'static str],
-    /// Settings the rule accepts, with defaults.
-    pub settings: &'static [SettingSpec],
 }
 
 impl RuleMetadata {
@@ -61,10 +53,25 @@ impl RuleMetadata {
         out
     }
 
-    /// The declared setting called `name`.
-    pub fn setting(&self, name: &str) -> Option<&'static SettingSpec> {
-        self.settings.iter().find(|s| s.name == name)
-    }
+    /// Metadata with every field empty, for `..RuleMetadata::EMPTY` in tests and
+    /// examples; a real rule fills in every field (a registry test checks it).
+    pub const EMPTY: RuleMetadata = RuleMetadata {
+        id: "",
+        title: "",
+        provider: "",
+        service: "",
+        risk: RiskLevel::Low,
+        pillars: &[],
+        controls: &[],
+        description: "",
+        rationale: "",
+        audit: &[],
+        remediation: &[],
+        references: &[],
+        published: "",
+        iam_audit_extra: &[],
+        iam_remediate: &[],
+    };
 }
 
 /// One step of an audit or remediation procedure.

@@ -2,22 +2,19 @@
 
 use thiserror::Error;
 
+use crate::any_rule::AnyRule;
 use crate::compliance::Standard;
+use crate::kind::Listing;
 use crate::risk::RiskLevel;
 use crate::rule::Rule;
 
 /// The rules known to a scan, by unique id.
-pub struct Registry<I: ?Sized> {
-    rules: Vec<Box<dyn Rule<I>>>,
+#[derive(Default)]
+pub struct Registry {
+    rules: Vec<Box<dyn AnyRule>>,
 }
 
-impl<I: ?Sized> Default for Registry<I> {
-    fn default() -> Self {
-        Registry { rules: Vec::new() }
-    }
-}
-
-impl<I: ?Sized> std::fmt::Debug for Registry<I> {
+impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
             .entries(self.rules.iter().map(|r| r.metadata().id))
@@ -25,19 +22,20 @@ impl<I: ?Sized> std::fmt::Debug for Registry<I> {
     }
 }
 
-impl<I: ?Sized> Registry<I> {
+impl Registry {
     /// An empty registry.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds a rule. Its id must be unique (case-insensitively) and well formed.
-    pub fn register(&mut self, rule: impl Rule<I> + 'static) -> Result<&mut Self, RegistryError> {
-        self.register_boxed(Box::new(rule))
+    /// Adds a rule. Its id must be unique (case-insensitively) and well formed, and it
+    /// must not read a lookup kind as a complete listing.
+    pub fn register<R: Rule>(&mut self, rule: R) -> Result<&mut Self, RegistryError> {
+        self.register_boxed(Box::new(crate::any_rule::Typed(rule)))
     }
 
-    /// Adds a boxed rule.
-    pub fn register_boxed(&mut self, rule: Box<dyn Rule<I>>) -> Result<&mut Self, RegistryError> {
+    /// Adds a rule already made type-erased (see [`crate::any_rule::erase`]).
+    pub fn register_boxed(&mut self, rule: Box<dyn AnyRule>) -> Result<&mut Self, RegistryError> {
         let id = rule.metadata().id;
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(RegistryError::InvalidId { id: id.to_string() });
@@ -45,12 +43,22 @@ impl<I: ?Sized> Registry<I> {
         if self.get(id).is_some() {
             return Err(RegistryError::DuplicateId { id: id.to_string() });
         }
+        if let Some(need) = rule
+            .needs()
+            .into_iter()
+            .find(|n| n.kind.listing == Listing::Lookup && n.read_as == Listing::Complete)
+        {
+            return Err(RegistryError::LookupReadAsListing {
+                id: id.to_string(),
+                kind: need.kind.name,
+            });
+        }
         self.rules.push(rule);
         Ok(self)
     }
 
     /// The rule with this exact id (case-insensitive).
-    pub fn get(&self, id: &str) -> Option<&dyn Rule<I>> {
+    pub fn get(&self, id: &str) -> Option<&dyn AnyRule> {
         self.rules
             .iter()
             .map(|r| r.as_ref())
@@ -58,7 +66,7 @@ impl<I: ?Sized> Registry<I> {
     }
 
     /// All rules, in registration order.
-    pub fn iter(&self) -> impl Iterator<Item = &dyn Rule<I>> {
+    pub fn iter(&self) -> impl Iterator<Item = &dyn AnyRule> {
         self.rules.iter().map(|r| r.as_ref())
     }
 
@@ -77,7 +85,7 @@ impl<I: ?Sized> Registry<I> {
     /// A rule selector that matches no rule is an error (a typo must not silently
     /// select nothing). `min_risk` compares with the rule's default risk; the engine
     /// applies config overrides before it calls [`Selection::matches`].
-    pub fn select(&self, selection: &Selection) -> Result<Vec<&dyn Rule<I>>, SelectionError> {
+    pub fn select(&self, selection: &Selection) -> Result<Vec<&dyn AnyRule>, SelectionError> {
         for selector in &selection.rules {
             if !self.iter().any(|r| selector_matches(selector, r.metadata().id)) {
                 return Err(SelectionError::UnknownRule {
@@ -155,6 +163,16 @@ pub enum RegistryError {
     DuplicateId {
         /// The id.
         id: String,
+    },
+    /// The rule reads a kind that is a lookup (partial by design) as a complete listing.
+    #[error(
+        "rule `{id}` reads `{kind}` as a complete listing, but only some of those are looked up; read it as a `Lookup`"
+    )]
+    LookupReadAsListing {
+        /// The id.
+        id: String,
+        /// The kind.
+        kind: &'static str,
     },
     /// The id is empty or has characters other than letters, digits and `-`.
     #[error("rule id `{id}` is not valid; use letters, digits and `-`, e.g. `VPC-001`")]

@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::compliance::Standard;
 use crate::finding::{Finding, Status};
 use crate::risk::RiskLevel;
-use crate::settings::Settings;
 
 /// Version of the report's JSON layout.
 pub const REPORT_SCHEMA_VERSION: u32 = 2;
@@ -49,7 +48,7 @@ impl Report {
 }
 
 /// A rule as it ran in a scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleRun {
     /// Rule id.
     pub id: &'static str,
@@ -58,7 +57,7 @@ pub struct RuleRun {
     /// Effective risk (the rule's, or the config override).
     pub risk: RiskLevel,
     /// The settings it judged by, defaults filled in.
-    pub settings: Settings,
+    pub settings: serde_json::Value,
 }
 
 /// Name and version of the tool.

@@ -200,6 +200,12 @@ impl Tags {
         Self::default()
     }
 
+    /// No tags, borrowed: for resources that have none.
+    pub fn empty() -> &'static Tags {
+        static EMPTY: Tags = Tags(None);
+        &EMPTY
+    }
+
     fn pairs(&self) -> &[(CompactString, CompactString)] {
         self.0.as_deref().unwrap_or_default()
     }

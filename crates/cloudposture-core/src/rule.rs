@@ -1,76 +1,371 @@
-//! The `Rule` trait and what a rule sees while it evaluates.
+//! The `Rule` trait, the kinds a rule reads, and what a rule sees while it evaluates.
 //!
-//! # How rules reach provider data
+//! A rule declares, as types:
+//! - `Kind`: the kind its findings are about (one finding per resource, as a rule);
+//! - `Reads<'a>`: the other kinds it reads — [`Listed`] for a complete listing,
+//!   [`Lookup`] for a partial one, a tuple of them, or `()`;
+//! - `Settings`: its settings, a serde struct ([`crate::RuleSettings`]).
 //!
-//! A rule is generic over the inventory type it reads: `Rule<I>`. An AWS rule
-//! implements `Rule<cloudposture_aws::Inventory>` and reads typed fields (VPCs,
-//! flow logs, per-region errors) directly. We chose typed access over a generic,
-//! string-keyed inventory because:
+//! The engine does the bookkeeping every rule would otherwise copy: it calls
+//! [`Rule::evaluate`] once per scope (account × region, or a set of templates) with
+//! the resources of its kind and what it reads, already typed. Where the rule's own
+//! kind could not be read it writes one `error` finding for the scope; where a kind it
+//! reads as [`Listed`] could not be read, one `error` finding per resource. A rule
+//! cannot read a kind it did not declare: the only data it gets is its `Reads`.
 //!
-//! - rule code is checked by the compiler: a renamed field breaks the build, not a scan;
-//! - evaluation is a plain loop over slices, with no downcasting or lookups by name,
-//!   which keeps a million-resource evaluation cheap;
-//! - core stays provider-agnostic: it only needs the [`Inventory`] trait (account,
-//!   regions and their state) to write the report's scan section.
+//! ```
+//! use cloudposture_core::*;
+//! # #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+//! # pub struct Volume { id: String, encrypted: bool }
+//! # impl Resource for Volume {
+//! #     fn kind(&self) -> &'static str { "aws.ec2.volume" }
+//! #     fn id(&self) -> &str { &self.id }
+//! #     fn arn(&self) -> Option<String> { None }
+//! #     fn account(&self) -> Option<&str> { None }
+//! #     fn region(&self) -> Option<&str> { None }
+//! #     fn tags(&self) -> &Tags { Tags::empty() }
+//! # }
+//! # pub struct Volumes;
+//! # impl Kind for Volumes {
+//! #     type Item = Volume;
+//! #     const INFO: KindInfo = KindInfo { name: "aws.ec2.volume", singular: "volume", plural: "volumes",
+//! #         listing: Listing::Complete, audit_actions: &["ec2:DescribeVolumes"],
+//! #         resource_type: "AWS::EC2::Volume", finding_type: Some("AwsEc2Volume") };
+//! # }
+//! # static EBS_001: RuleMetadata = RuleMetadata::EMPTY;
+//! struct VolumesEncrypted;
 //!
-//! The price is that a registry holds rules of one provider at a time
-//! (`Registry<I>`), which is how scans run anyway: one provider's inventory at a time.
+//! impl Rule for VolumesEncrypted {
+//!     type Kind = Volumes;
+//!     type Reads<'a> = ();
+//!     type Settings = NoSettings;
+//!
+//!     fn metadata(&self) -> &'static RuleMetadata {
+//!         &EBS_001
+//!     }
+//!
+//!     fn evaluate(&self, volumes: &[Volume], _: (), ctx: &RuleContext<'_, NoSettings>) -> Vec<Finding> {
+//!         volumes
+//!             .iter()
+//!             .map(|v| match v.encrypted {
+//!                 true => ctx.pass(v, "the volume is encrypted"),
+//!                 false => ctx.fail(v, "the volume is not encrypted"),
+//!             })
+//!             .collect()
+//!     }
+//! }
+//! ```
 
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use serde::Serialize;
+
+use crate::collect_error::CollectError;
 use crate::finding::{Evidence, Finding, Status};
 use crate::fix::{FixAction, FixError};
+use crate::inventory::{KindState, Scope, ScopeId};
+use crate::kind::{Kind, KindInfo, Listing};
 use crate::metadata::RuleMetadata;
-use crate::resource::ResourceRef;
+use crate::resource::{Resource, ResourceRef};
 use crate::risk::RiskLevel;
-use crate::settings::{Settings, SettingsError};
+use crate::settings::RuleSettings;
+
+/// The resource id of the one `error` finding for a scope whose resources of the
+/// rule's kind could not be listed: it stands for all of them (its region says where).
+pub const SCOPE_WIDE_ID: &str = "*";
 
 /// A best-practice check over collected data.
 ///
-/// Contract: `evaluate` is pure (no I/O) and returns exactly one finding for every
-/// resource of `metadata().resource_kind` in the inventory. Where part of the
-/// inventory could not be collected, the rule returns `Error` findings for what it
-/// could not judge — never `Pass`.
-pub trait Rule<I: ?Sized>: Send + Sync {
-    /// The rule's knowledge: id, risk, controls, audit, remediation, settings…
+/// Contract: `evaluate` is pure (no I/O) and returns one finding for every resource it
+/// judges (as a rule, every resource of `Kind` in `resources`).
+pub trait Rule: Send + Sync + 'static {
+    /// The kind of resource findings are about.
+    type Kind: Kind;
+    /// The other kinds the rule reads: [`Listed`], [`Lookup`], a tuple of them, or `()`.
+    type Reads<'a>: Reads<'a>;
+    /// The rule's settings; [`crate::NoSettings`] when it has none.
+    type Settings: RuleSettings;
+
+    /// The rule's knowledge: id, risk, controls, audit, remediation…
     fn metadata(&self) -> &'static RuleMetadata;
 
-    /// Cross-setting checks beyond what the declared [`crate::SettingSpec`]s express
-    /// (e.g. the format of an ARN). Called once before a scan; the default accepts all.
-    fn validate_settings(&self, _settings: &Settings) -> Result<(), SettingsError> {
-        Ok(())
+    /// Judges the resources of one scope.
+    fn evaluate<'a>(
+        &self,
+        resources: &'a [<Self::Kind as Kind>::Item],
+        reads: Self::Reads<'a>,
+        ctx: &RuleContext<'a, Self::Settings>,
+    ) -> Vec<Finding>;
+
+    /// A verdict that needs none of the kinds the rule reads (e.g. a VPC shared by
+    /// another account is skipped). The engine asks it for each resource where those
+    /// kinds could not be read, before it writes an `error` finding; `None` (the
+    /// default) means the resource cannot be judged without them.
+    fn judge_alone(
+        &self,
+        _resource: &<Self::Kind as Kind>::Item,
+        _ctx: &RuleContext<'_, Self::Settings>,
+    ) -> Option<Finding> {
+        None
     }
 
-    /// Judges every resource of the rule's kind in `inventory`.
-    fn evaluate(&self, inventory: &I, ctx: &RuleContext<'_>) -> Vec<Finding>;
-
     /// The action that would fix one of this rule's failing findings, given the
-    /// rule's settings (with any fix options already applied). `Ok(None)`, the
-    /// default, means the rule has no automatic fix.
-    fn plan_fix(&self, _finding: &Finding, _settings: &Settings) -> Result<Option<FixAction>, FixError> {
+    /// rule's settings (with any fix options applied). `Ok(None)`, the default, means
+    /// the rule has no automatic fix.
+    fn plan_fix(&self, _finding: &Finding, _settings: &Self::Settings) -> Result<Option<FixAction>, FixError> {
         Ok(None)
     }
 }
 
-/// What a rule gets besides the inventory: its settings and effective risk, and
-/// constructors for findings that fill in the rule's id, title, risk and controls.
-#[derive(Debug, Clone)]
-pub struct RuleContext<'a> {
-    metadata: &'static RuleMetadata,
-    settings: &'a Settings,
-    risk: RiskLevel,
+/// How a rule reads one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Need {
+    /// The kind.
+    pub kind: &'static KindInfo,
+    /// `Complete` when read as [`Listed`] (or the rule's own kind): a failure makes its
+    /// resources unjudgeable. `Lookup` when read as [`Lookup`]: the rule copes.
+    pub read_as: Listing,
 }
 
-impl<'a> RuleContext<'a> {
-    /// A context for `metadata` with `settings` and the effective `risk`.
-    pub fn new(metadata: &'static RuleMetadata, settings: &'a Settings, risk: RiskLevel) -> Self {
+/// A kind a rule reads that could not be read in a scope.
+#[derive(Debug, Clone, Copy)]
+pub struct Unread<'a> {
+    /// The kind.
+    pub kind: &'static KindInfo,
+    /// The failure, or `None` when it was not collected at all.
+    pub error: Option<&'a CollectError>,
+}
+
+/// What a rule reads besides its own kind, made from a scope by the engine.
+pub trait Reads<'a>: Sized {
+    /// The kinds, and how they are read.
+    fn needs() -> Vec<Need>;
+    /// The typed data, or the first kind that could not be read.
+    fn read(scope: &'a Scope) -> Result<Self, Unread<'a>>;
+}
+
+impl<'a> Reads<'a> for () {
+    fn needs() -> Vec<Need> {
+        Vec::new()
+    }
+    fn read(_: &'a Scope) -> Result<Self, Unread<'a>> {
+        Ok(())
+    }
+}
+
+/// Every resource of kind `K` in the scope: a complete listing.
+pub struct Listed<'a, K: Kind>(&'a [K::Item]);
+
+impl<'a, K: Kind> Listed<'a, K> {
+    /// A listing of `items` (for tests and embedders that call a rule directly).
+    pub fn new(items: &'a [K::Item]) -> Self {
+        Listed(items)
+    }
+
+    /// The items.
+    pub fn items(&self) -> &'a [K::Item] {
+        self.0
+    }
+}
+
+impl<K: Kind> Deref for Listed<'_, K> {
+    type Target = [K::Item];
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+impl<K: Kind> Clone for Listed<'_, K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Kind> Copy for Listed<'_, K> {}
+
+impl<K: Kind> fmt::Debug for Listed<'_, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Listed").field(&self.0).finish()
+    }
+}
+
+impl<'a, K: Kind> Reads<'a> for Listed<'a, K> {
+    fn needs() -> Vec<Need> {
+        vec![Need {
+            kind: &K::INFO,
+            read_as: Listing::Complete,
+        }]
+    }
+    fn read(scope: &'a Scope) -> Result<Self, Unread<'a>> {
+        match scope.get::<K>() {
+            KindState::Listed(items) => Ok(Listed(items)),
+            KindState::Failed(e) => Err(Unread {
+                kind: &K::INFO,
+                error: Some(e),
+            }),
+            KindState::NotCollected => Err(Unread {
+                kind: &K::INFO,
+                error: None,
+            }),
+        }
+    }
+}
+
+/// The resources of kind `K` that were looked up — partial by design (e.g. the
+/// subnets that flow logs name), so it offers no "all items" view: a rule asks for
+/// what it needs and is told when the lookup failed.
+pub struct Lookup<'a, K: Kind> {
+    state: KindState<'a, K::Item>,
+    kind: PhantomData<K>,
+}
+
+impl<'a, K: Kind> Lookup<'a, K> {
+    /// A lookup that found `items` (for tests and embedders).
+    pub fn found(items: &'a [K::Item]) -> Self {
+        Lookup {
+            state: KindState::Listed(items),
+            kind: PhantomData,
+        }
+    }
+
+    /// A lookup that failed.
+    pub fn failed(error: &'a CollectError) -> Self {
+        Lookup {
+            state: KindState::Failed(error),
+            kind: PhantomData,
+        }
+    }
+
+    /// The resource with this id, if it was looked up.
+    pub fn get(&self, id: &str) -> Option<&'a K::Item> {
+        self.looked_up().iter().find(|item| item.id() == id)
+    }
+
+    /// The resources that were looked up (not every resource of the kind).
+    pub fn looked_up(&self) -> &'a [K::Item] {
+        match self.state {
+            KindState::Listed(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// Why nothing was looked up: the failure, if the lookup failed.
+    pub fn error(&self) -> Option<&'a CollectError> {
+        match self.state {
+            KindState::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The lookup's state.
+    pub fn state(&self) -> KindState<'a, K::Item> {
+        self.state
+    }
+}
+
+impl<K: Kind> Clone for Lookup<'_, K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Kind> Copy for Lookup<'_, K> {}
+
+impl<K: Kind> fmt::Debug for Lookup<'_, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Lookup").field(&self.state).finish()
+    }
+}
+
+impl<'a, K: Kind> Reads<'a> for Lookup<'a, K> {
+    fn needs() -> Vec<Need> {
+        vec![Need {
+            kind: &K::INFO,
+            read_as: Listing::Lookup,
+        }]
+    }
+    fn read(scope: &'a Scope) -> Result<Self, Unread<'a>> {
+        Ok(Lookup {
+            state: scope.get::<K>(),
+            kind: PhantomData,
+        })
+    }
+}
+
+macro_rules! tuple_reads {
+    ($($t:ident),+) => {
+        impl<'a, $($t: Reads<'a>),+> Reads<'a> for ($($t,)+) {
+            fn needs() -> Vec<Need> {
+                let mut needs = Vec::new();
+                $(needs.extend($t::needs());)+
+                needs
+            }
+            fn read(scope: &'a Scope) -> Result<Self, Unread<'a>> {
+                Ok(($($t::read(scope)?,)+))
+            }
+        }
+    };
+}
+
+tuple_reads!(A);
+tuple_reads!(A, B);
+tuple_reads!(A, B, C);
+tuple_reads!(A, B, C, D);
+tuple_reads!(A, B, C, D, E);
+tuple_reads!(A, B, C, D, E, F);
+
+/// What a rule gets besides its data: the scope, its settings and effective risk, and
+/// constructors for findings that fill in the rule's id, title, risk and controls.
+pub struct RuleContext<'a, S> {
+    metadata: &'static RuleMetadata,
+    kind: &'static KindInfo,
+    settings: &'a S,
+    risk: RiskLevel,
+    scope: &'a ScopeId,
+}
+
+impl<S> Clone for RuleContext<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for RuleContext<'_, S> {}
+
+impl<S: fmt::Debug> fmt::Debug for RuleContext<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleContext")
+            .field("rule", &self.metadata.id)
+            .field("kind", &self.kind.name)
+            .field("settings", self.settings)
+            .field("risk", &self.risk)
+            .field("scope", self.scope)
+            .finish()
+    }
+}
+
+impl<'a, S> RuleContext<'a, S> {
+    /// A context for `metadata`'s rule judging `kind` in `scope`.
+    pub fn new(
+        metadata: &'static RuleMetadata,
+        kind: &'static KindInfo,
+        settings: &'a S,
+        risk: RiskLevel,
+        scope: &'a ScopeId,
+    ) -> Self {
         RuleContext {
             metadata,
+            kind,
             settings,
             risk,
+            scope,
         }
     }
 
     /// The rule's validated settings.
-    pub fn settings(&self) -> &'a Settings {
+    pub fn settings(&self) -> &'a S {
         self.settings
     }
 
@@ -84,10 +379,26 @@ impl<'a> RuleContext<'a> {
         self.metadata
     }
 
-    /// A finding with `status` about `resource`.
+    /// The kind findings are about.
+    pub fn kind(&self) -> &'static KindInfo {
+        self.kind
+    }
+
+    /// Where the resources being judged were read.
+    pub fn scope(&self) -> &'a ScopeId {
+        self.scope
+    }
+
+    /// The account of the scope (whose credentials read it), if known.
+    pub fn account(&self) -> Option<&'a str> {
+        self.scope.account.as_deref()
+    }
+
+    /// A finding with `status` about the resource `reference` points at.
     pub fn finding(&self, status: Status, resource: ResourceRef, message: impl Into<String>) -> Finding {
         Finding {
             rule: self.metadata,
+            kind: self.kind,
             status,
             risk: self.risk,
             resource,
@@ -100,38 +411,67 @@ impl<'a> RuleContext<'a> {
     }
 
     /// A passing finding.
-    pub fn pass(&self, resource: ResourceRef, message: impl Into<String>) -> Finding {
-        self.finding(Status::Pass, resource, message)
+    pub fn pass(&self, resource: &impl Resource, message: impl Into<String>) -> Finding {
+        self.finding(Status::Pass, resource.to_ref(), message)
     }
 
     /// A failing finding.
-    pub fn fail(&self, resource: ResourceRef, message: impl Into<String>) -> Finding {
-        self.finding(Status::Fail, resource, message)
+    pub fn fail(&self, resource: &impl Resource, message: impl Into<String>) -> Finding {
+        self.finding(Status::Fail, resource.to_ref(), message)
     }
 
     /// A finding for a resource that could not be judged.
-    pub fn error(&self, resource: ResourceRef, message: impl Into<String>) -> Finding {
-        self.finding(Status::Error, resource, message)
+    pub fn error(&self, resource: &impl Resource, message: impl Into<String>) -> Finding {
+        self.finding(Status::Error, resource.to_ref(), message)
     }
 
     /// A finding for a resource the rule does not apply to.
-    pub fn skipped(&self, resource: ResourceRef, message: impl Into<String>) -> Finding {
-        self.finding(Status::Skipped, resource, message)
+    pub fn skipped(&self, resource: &impl Resource, message: impl Into<String>) -> Finding {
+        self.finding(Status::Skipped, resource.to_ref(), message)
+    }
+
+    /// The `error` finding for a resource whose `unread` kind could not be read.
+    pub fn unreadable(&self, resource: &impl Resource, unread: &Unread<'_>) -> Finding {
+        let scope = self.scope.label();
+        let message = match unread.error {
+            Some(error) => format!(
+                "could not list {} in {scope}: {error}; the {} cannot be judged",
+                unread.kind.plural, self.kind.singular
+            ),
+            None => format!(
+                "{} were not collected in {scope} (the inventory was made without `{}`); the {} cannot be judged",
+                unread.kind.plural, unread.kind.name, self.kind.singular
+            ),
+        };
+        self.error(resource, message).with_evidence(UnreadableEvidence {
+            region: scope,
+            error: unread.error,
+        })
+    }
+
+    /// The one `error` finding for a scope whose resources of the rule's kind could not
+    /// be listed (`error`) or were not collected (`None`); its id is [`SCOPE_WIDE_ID`].
+    pub fn unreadable_scope(&self, error: Option<&CollectError>) -> Finding {
+        let scope = self.scope.label();
+        let message = match error {
+            Some(error) => format!("could not list {} in {scope}: {error}", self.kind.plural),
+            None => format!(
+                "{} were not collected in {scope} (the inventory was made without `{}`), so none could be judged",
+                self.kind.plural, self.kind.name
+            ),
+        };
+        let mut resource = ResourceRef::new(self.kind.name, SCOPE_WIDE_ID).in_account(self.account());
+        if let Some(region) = &self.scope.region {
+            resource = resource.in_region(region.as_str());
+        }
+        self.finding(Status::Error, resource, message)
+            .with_evidence(UnreadableEvidence { region: scope, error })
     }
 }
 
-/// What the engine needs to know about collected data, whatever the provider.
-pub trait Inventory {
-    /// The scanned account, if known.
-    fn account(&self) -> Option<&str>;
-    /// Each region (or other partition of the scan) with its state and API calls.
-    fn regions(&self) -> Vec<crate::report::RegionStatus>;
-    /// Regions deliberately not scanned, with why (e.g. opt-in regions not enabled).
-    fn regions_not_scanned(&self) -> Vec<crate::report::RegionNotScanned> {
-        Vec::new()
-    }
-    /// API calls made outside any region (region listing, caller identity).
-    fn global_api_calls(&self) -> u64 {
-        0
-    }
+/// The evidence of a finding that could not be judged.
+#[derive(Debug, Serialize)]
+struct UnreadableEvidence<'a> {
+    region: &'a str,
+    error: Option<&'a CollectError>,
 }

@@ -1,258 +1,87 @@
-//! Typed per-rule settings, declared in metadata and read from the config file.
+//! Typed rule settings: a serde struct per rule, read once from the config file.
 //!
-//! A rule declares its settings as [`SettingSpec`] values. The config file gives
-//! raw values (any serde format; the CLI uses TOML); [`Settings::resolve`] checks them
-//! against the declaration (unknown keys, wrong types, values outside the allowed
-//! set) and fills in defaults, so a rule's `evaluate` reads validated values only.
+//! A rule declares its settings as a struct that derives `Serialize`, `Deserialize`
+//! and `JsonSchema`, with `#[serde(default, deny_unknown_fields)]`, its defaults in its
+//! `Default` impl and its choices as enums. The engine deserializes the rule's
+//! `[rules.ID]` table into it once, before any API call, and calls
+//! [`RuleSettings::validate`] for checks across fields; the rule then reads plain
+//! fields. `rules show` and the generated docs list the settings from the same
+//! declaration ([`setting_docs`]): the doc comment of each field is its description.
+//!
+//! ```
+//! use cloudposture_core::{RuleSettings, SettingError};
+//! use schemars::JsonSchema;
+//! use serde::{Deserialize, Serialize};
+//!
+//! /// Settings of a rule about open ports.
+//! #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+//! #[serde(default, deny_unknown_fields)]
+//! pub struct PortSettings {
+//!     /// Ports that must not be open to the world.
+//!     pub ports: Vec<u16>,
+//! }
+//!
+//! impl Default for PortSettings {
+//!     fn default() -> Self {
+//!         PortSettings { ports: vec![22, 3389] }
+//!     }
+//! }
+//!
+//! impl RuleSettings for PortSettings {
+//!     fn validate(&self) -> Result<(), SettingError> {
+//!         if self.ports.is_empty() {
+//!             return Err(SettingError::new("ports", "the list is empty; name at least one port"));
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let raw = serde_json::json!({"ports": [22]});
+//! let parsed = cloudposture_core::settings::parse::<PortSettings>("EC2-001", raw.as_object().unwrap()).unwrap();
+//! assert_eq!(parsed.ports, [22]);
+//! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use thiserror::Error;
 
-/// The declaration of one rule setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SettingSpec {
-    /// Key in the config file.
-    pub name: &'static str,
-    /// Type and allowed values.
-    pub kind: SettingKind,
-    /// Default value.
-    pub default: SettingDefault,
-    /// What it changes.
-    pub description: &'static str,
-}
-
-/// The type of a setting and, for strings, the values allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "allowed", rename_all = "kebab-case")]
-pub enum SettingKind {
-    /// `true` or `false`.
-    Bool,
-    /// Any string.
-    String,
-    /// One of the listed strings.
-    Choice(&'static [&'static str]),
-    /// A list of strings, each one of the listed values.
-    List(&'static [&'static str]),
-}
-
-impl SettingKind {
-    /// Type name for messages and docs.
-    pub fn type_name(self) -> &'static str {
-        match self {
-            SettingKind::Bool => "boolean",
-            SettingKind::String => "string",
-            SettingKind::Choice(_) => "string",
-            SettingKind::List(_) => "list of strings",
-        }
-    }
-
-    /// The allowed values, if restricted.
-    pub fn allowed(self) -> &'static [&'static str] {
-        match self {
-            SettingKind::Choice(a) | SettingKind::List(a) => a,
-            SettingKind::Bool | SettingKind::String => &[],
-        }
+/// A rule's settings. See the [module documentation](self).
+pub trait RuleSettings:
+    Serialize + DeserializeOwned + JsonSchema + Default + Clone + fmt::Debug + Send + Sync + 'static
+{
+    /// Checks that types cannot express (an ARN's format, a list that must not be
+    /// empty, settings that exclude each other). Called once, before a scan.
+    fn validate(&self) -> Result<(), SettingError> {
+        Ok(())
     }
 }
 
-/// A setting's default, as a `'static` value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum SettingDefault {
-    /// No default: the setting is absent unless configured.
-    None,
-    /// A boolean.
-    Bool(bool),
-    /// A string.
-    Str(&'static str),
-    /// A list of strings.
-    List(&'static [&'static str]),
+/// The settings of a rule that has none: any key in its table is an error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoSettings {}
+
+impl RuleSettings for NoSettings {}
+
+/// A value that [`RuleSettings::validate`] refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingError {
+    /// The setting.
+    pub key: String,
+    /// What is wrong, with what is allowed.
+    pub detail: String,
 }
 
-impl SettingDefault {
-    fn to_value(self) -> Option<SettingValue> {
-        match self {
-            SettingDefault::None => None,
-            SettingDefault::Bool(b) => Some(SettingValue::Bool(b)),
-            SettingDefault::Str(s) => Some(SettingValue::Str(s.to_string())),
-            SettingDefault::List(l) => Some(SettingValue::List(l.iter().map(|s| s.to_string()).collect())),
+impl SettingError {
+    /// `key` is wrong because of `detail`.
+    pub fn new(key: impl Into<String>, detail: impl Into<String>) -> Self {
+        SettingError {
+            key: key.into(),
+            detail: detail.into(),
         }
-    }
-}
-
-impl fmt::Display for SettingDefault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SettingDefault::None => f.write_str("(none)"),
-            SettingDefault::Bool(b) => write!(f, "{b}"),
-            SettingDefault::Str(s) => write!(f, "\"{s}\""),
-            SettingDefault::List(l) => {
-                let quoted: Vec<String> = l.iter().map(|s| format!("\"{s}\"")).collect();
-                write!(f, "[{}]", quoted.join(", "))
-            }
-        }
-    }
-}
-
-/// A validated setting value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum SettingValue {
-    /// A boolean.
-    Bool(bool),
-    /// A string.
-    Str(String),
-    /// A list of strings.
-    List(Vec<String>),
-}
-
-/// A rule's settings after validation, defaults filled in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Settings {
-    values: BTreeMap<&'static str, SettingValue>,
-}
-
-impl Settings {
-    /// Validates `raw` (key → value from a config file) against `specs` and fills defaults.
-    ///
-    /// `rule` only names the rule in error messages.
-    pub fn resolve<'a>(
-        rule: &str,
-        specs: &'static [SettingSpec],
-        raw: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>,
-    ) -> Result<Settings, SettingsError> {
-        let mut values: BTreeMap<&'static str, SettingValue> = BTreeMap::new();
-        for (key, value) in raw {
-            let spec = specs
-                .iter()
-                .find(|s| s.name == key)
-                .ok_or_else(|| SettingsError::UnknownKey {
-                    rule: rule.to_string(),
-                    key: key.to_string(),
-                    known: specs.iter().map(|s| s.name).collect(),
-                })?;
-            values.insert(spec.name, check_value(rule, spec, value)?);
-        }
-        for spec in specs {
-            if !values.contains_key(spec.name)
-                && let Some(v) = spec.default.to_value()
-            {
-                values.insert(spec.name, v);
-            }
-        }
-        Ok(Settings { values })
-    }
-
-    /// Settings built from the defaults alone.
-    pub fn defaults(specs: &'static [SettingSpec]) -> Settings {
-        let values = specs
-            .iter()
-            .filter_map(|s| s.default.to_value().map(|v| (s.name, v)))
-            .collect();
-        Settings { values }
-    }
-
-    /// Replaces one value (for tests and embedders that build settings in code).
-    ///
-    /// The value is not validated: use [`Settings::resolve`] for user input.
-    pub fn with(mut self, name: &'static str, value: SettingValue) -> Self {
-        self.values.insert(name, value);
-        self
-    }
-
-    /// The value of `name`, if set or defaulted.
-    pub fn get(&self, name: &str) -> Option<&SettingValue> {
-        self.values.get(name)
-    }
-
-    /// A boolean setting (`false` when absent).
-    pub fn bool(&self, name: &str) -> bool {
-        matches!(self.values.get(name), Some(SettingValue::Bool(true)))
-    }
-
-    /// A string setting.
-    pub fn str(&self, name: &str) -> Option<&str> {
-        match self.values.get(name) {
-            Some(SettingValue::Str(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// A list setting (empty when absent).
-    pub fn list(&self, name: &str) -> &[String] {
-        match self.values.get(name) {
-            Some(SettingValue::List(l)) => l,
-            _ => &[],
-        }
-    }
-
-    /// All values, by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &SettingValue)> {
-        self.values.iter().map(|(k, v)| (*k, v))
-    }
-}
-
-fn check_value(
-    rule: &str,
-    spec: &SettingSpec,
-    value: &serde_json::Value,
-) -> Result<SettingValue, SettingsError> {
-    let invalid = |detail: String| SettingsError::InvalidValue {
-        rule: rule.to_string(),
-        key: spec.name.to_string(),
-        detail,
-    };
-    let expected = |v: &serde_json::Value| {
-        invalid(format!(
-            "expected a {}, found {}",
-            spec.kind.type_name(),
-            describe(v)
-        ))
-    };
-    let check_allowed = |s: &str| -> Result<(), SettingsError> {
-        let allowed = spec.kind.allowed();
-        if allowed.is_empty() || allowed.contains(&s) {
-            Ok(())
-        } else {
-            Err(invalid(format!(
-                "`{s}` is not allowed; expected one of: {}",
-                allowed.join(", ")
-            )))
-        }
-    };
-    match (spec.kind, value) {
-        (SettingKind::Bool, serde_json::Value::Bool(b)) => Ok(SettingValue::Bool(*b)),
-        (SettingKind::String | SettingKind::Choice(_), serde_json::Value::String(s)) => {
-            check_allowed(s)?;
-            Ok(SettingValue::Str(s.clone()))
-        }
-        (SettingKind::List(_), serde_json::Value::Array(items)) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                let s = item.as_str().ok_or_else(|| expected(item))?;
-                check_allowed(s)?;
-                if !out.iter().any(|o: &String| o == s) {
-                    out.push(s.to_string());
-                }
-            }
-            Ok(SettingValue::List(out))
-        }
-        (_, v) => Err(expected(v)),
-    }
-}
-
-fn describe(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "nothing".into(),
-        serde_json::Value::Bool(b) => format!("`{b}`"),
-        serde_json::Value::Number(n) => format!("the number `{n}`"),
-        serde_json::Value::String(s) => format!("the string `{s}`"),
-        serde_json::Value::Array(_) => "a list".into(),
-        serde_json::Value::Object(_) => "a table".into(),
     }
 }
 
@@ -267,7 +96,7 @@ pub enum SettingsError {
         /// The unknown key.
         key: String,
         /// The settings the rule has.
-        known: Vec<&'static str>,
+        known: Vec<String>,
     },
     /// The value has the wrong type or is not allowed.
     #[error("rule `{rule}` setting `{key}`: {detail}")]
@@ -281,7 +110,7 @@ pub enum SettingsError {
     },
 }
 
-fn known_list(known: &[&str]) -> String {
+fn known_list(known: &[String]) -> String {
     if known.is_empty() {
         "(none)".to_string()
     } else {
@@ -289,54 +118,320 @@ fn known_list(known: &[&str]) -> String {
     }
 }
 
+/// Deserializes and validates rule `rule`'s settings from its config table.
+pub fn parse<S: RuleSettings>(
+    rule: &str,
+    table: &serde_json::Map<String, serde_json::Value>,
+) -> Result<S, SettingsError> {
+    let value = serde_json::Value::Object(table.clone());
+    let settings: S = serde_path_to_error::deserialize(value).map_err(|e| {
+        let key = e.path().to_string();
+        let message = e.inner().to_string();
+        if let Some(rest) = message.strip_prefix("unknown field `") {
+            let unknown = rest.split('`').next().unwrap_or_default().to_string();
+            return SettingsError::UnknownKey {
+                rule: rule.to_string(),
+                key: unknown,
+                known: field_names::<S>().iter().map(|n| n.to_string()).collect(),
+            };
+        }
+        SettingsError::InvalidValue {
+            rule: rule.to_string(),
+            key: if key == "." { String::new() } else { key },
+            detail: plain_serde_message(&message),
+        }
+    })?;
+    settings.validate().map_err(|e| SettingsError::InvalidValue {
+        rule: rule.to_string(),
+        key: e.key,
+        detail: e.detail,
+    })?;
+    Ok(settings)
+}
+
+/// serde's wording, made ours: backquoted values, "expected … found …".
+fn plain_serde_message(message: &str) -> String {
+    // `unknown variant `all`, expected one of `any`, `ALL``
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected one of ")
+    {
+        return format!("`{value}` is not allowed; expected one of: {}", expected.replace('`', ""));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected ")
+    {
+        return format!("`{value}` is not allowed; expected {}", expected.replace('`', ""));
+    }
+    // `invalid type: string "yes", expected a boolean`
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
+    {
+        let found = match found.split_once(' ') {
+            Some((what, value)) => format!("the {what} `{}`", value.trim_matches('"')),
+            None => found.to_string(),
+        };
+        let found = match found.as_str() {
+            "the sequence" | "sequence" => "a list".to_string(),
+            "map" => "a table".to_string(),
+            _ => found,
+        };
+        return format!("expected {}, found {found}", expected_words(expected));
+    }
+    message.to_string()
+}
+
+fn expected_words(expected: &str) -> String {
+    match expected {
+        "a sequence" => "a list".to_string(),
+        "a string" | "a boolean" => expected.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// One setting as `rules show` and the docs list it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingDoc {
+    /// Key in the config file.
+    pub name: String,
+    /// `boolean`, `string`, `integer`, `list of strings`…
+    pub type_name: String,
+    /// The values allowed, when they are a fixed set (of the items, for a list).
+    pub allowed: Vec<String>,
+    /// The default, as JSON (`null` when there is none).
+    pub default: serde_json::Value,
+    /// What it changes (the field's doc comment).
+    pub description: String,
+}
+
+/// The settings of `S`, in declaration order, from its schema and its `Default`.
+pub fn setting_docs<S: RuleSettings>() -> Vec<SettingDoc> {
+    let schema = schemars::SchemaGenerator::default().into_root_schema_for::<S>();
+    let root = schema.as_value();
+    let defaults = serde_json::to_value(S::default()).unwrap_or_default();
+    let Some(properties) = root.get("properties").and_then(|p| p.as_object()) else {
+        return Vec::new();
+    };
+    let defs = root.get("$defs");
+    let resolve = |v: &'_ serde_json::Value| -> serde_json::Value { resolve_ref(v, defs) };
+    let mut docs: Vec<SettingDoc> = properties
+        .iter()
+        .map(|(name, property)| {
+            let property = resolve(property);
+            let (type_name, allowed) = describe_type(&property, &resolve);
+            SettingDoc {
+                name: name.clone(),
+                type_name,
+                allowed,
+                default: defaults.get(name).cloned().unwrap_or(serde_json::Value::Null),
+                description: property
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            }
+        })
+        .collect();
+    // schemars keeps properties in a map (sorted by name): list them as declared.
+    let order = field_names::<S>();
+    docs.sort_by_key(|d| order.iter().position(|n| *n == d.name).unwrap_or(usize::MAX));
+    docs
+}
+
+/// The field names of `S` in declaration order: what serde's derive hands to the
+/// deserializer, read by a deserializer that only listens.
+fn field_names<S: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Deserializer, Error as _, Visitor, value::Error};
+
+    struct Listen<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for Listen<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("listened"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = S::deserialize(Listen(&mut fields));
+    fields
+}
+
+fn resolve_ref(value: &serde_json::Value, defs: Option<&serde_json::Value>) -> serde_json::Value {
+    if let Some(reference) = value.get("$ref").and_then(|r| r.as_str())
+        && let Some(name) = reference.strip_prefix("#/$defs/")
+        && let Some(def) = defs.and_then(|d| d.get(name))
+    {
+        let mut merged = def.clone();
+        // The property's own description wins over the type's.
+        if let (Some(obj), Some(desc)) = (merged.as_object_mut(), value.get("description")) {
+            obj.insert("description".into(), desc.clone());
+        }
+        return merged;
+    }
+    value.clone()
+}
+
+fn describe_type(
+    schema: &serde_json::Value,
+    resolve: &dyn Fn(&serde_json::Value) -> serde_json::Value,
+) -> (String, Vec<String>) {
+    let allowed = allowed_values(schema);
+    let types: Vec<&str> = match schema.get("type") {
+        Some(serde_json::Value::String(t)) => vec![t.as_str()],
+        Some(serde_json::Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let main = types.iter().copied().find(|t| *t != "null");
+    match main {
+        Some("array") => {
+            let items = schema.get("items").map(resolve).unwrap_or_default();
+            let (item_type, item_allowed) = describe_type(&items, resolve);
+            (format!("list of {}", plural(&item_type)), item_allowed)
+        }
+        Some("boolean") => ("boolean".into(), allowed),
+        Some("integer") => ("integer".into(), allowed),
+        Some("number") => ("number".into(), allowed),
+        Some(other) => (other.to_string(), allowed),
+        None if !allowed.is_empty() => ("string".into(), allowed),
+        None => {
+            // `Option<Enum>` is `anyOf: [{$ref}, {type: null}]`.
+            let inner = schema
+                .get("anyOf")
+                .and_then(|a| a.as_array())
+                .and_then(|a| a.iter().map(resolve).find(|s| s.get("type") != Some(&"null".into())));
+            match inner {
+                Some(inner) => describe_type(&inner, resolve),
+                None => ("value".into(), allowed),
+            }
+        }
+    }
+}
+
+fn plural(type_name: &str) -> String {
+    match type_name {
+        "boolean" => "booleans".into(),
+        "integer" => "integers".into(),
+        "string" => "strings".into(),
+        other => format!("{other}s"),
+    }
+}
+
+fn allowed_values(schema: &serde_json::Value) -> Vec<String> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    if let Some(values) = schema.get("enum").and_then(|e| e.as_array()) {
+        return values.iter().filter_map(text).collect();
+    }
+    if let Some(variants) = schema.get("oneOf").and_then(|o| o.as_array()) {
+        return variants
+            .iter()
+            .flat_map(|v| match (v.get("const"), v.get("enum").and_then(|e| e.as_array())) {
+                (Some(c), _) => text(c).into_iter().collect::<Vec<_>>(),
+                (None, Some(values)) => values.iter().filter_map(text).collect(),
+                (None, None) => Vec::new(),
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
 
-    static SPECS: &[SettingSpec] = &[
-        SettingSpec {
-            name: "traffic_type",
-            kind: SettingKind::Choice(&["any", "ALL", "ACCEPT", "REJECT"]),
-            default: SettingDefault::Str("any"),
-            description: "",
-        },
-        SettingSpec {
-            name: "strict",
-            kind: SettingKind::Bool,
-            default: SettingDefault::Bool(false),
-            description: "",
-        },
-        SettingSpec {
-            name: "destinations",
-            kind: SettingKind::List(&["s3", "cloud-watch-logs"]),
-            default: SettingDefault::List(&["s3", "cloud-watch-logs"]),
-            description: "",
-        },
-        SettingSpec {
-            name: "role",
-            kind: SettingKind::String,
-            default: SettingDefault::None,
-            description: "",
-        },
-    ];
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    enum Traffic {
+        #[serde(rename = "any")]
+        Any,
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "ACCEPT")]
+        Accept,
+        #[serde(rename = "REJECT")]
+        Reject,
+    }
 
-    fn resolve(raw: serde_json::Value) -> Result<Settings, SettingsError> {
-        let map = raw.as_object().cloned().unwrap_or_default();
-        Settings::resolve("VPC-001", SPECS, map.iter().map(|(k, v)| (k.as_str(), v)))
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "kebab-case")]
+    enum Destination {
+        S3,
+        CloudWatchLogs,
+    }
+
+    /// Test settings.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    #[serde(default, deny_unknown_fields)]
+    struct Specs {
+        /// Which traffic must be recorded.
+        traffic_type: Traffic,
+        /// Strict
+        /// mode.
+        strict: bool,
+        /// Where to.
+        destinations: Vec<Destination>,
+        /// A role.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    }
+
+    impl Default for Specs {
+        fn default() -> Self {
+            Specs {
+                traffic_type: Traffic::Any,
+                strict: false,
+                destinations: vec![Destination::S3, Destination::CloudWatchLogs],
+                role: None,
+            }
+        }
+    }
+
+    impl RuleSettings for Specs {
+        fn validate(&self) -> Result<(), SettingError> {
+            if self.destinations.is_empty() {
+                return Err(SettingError::new("destinations", "the list is empty"));
+            }
+            Ok(())
+        }
+    }
+
+    fn resolve(raw: serde_json::Value) -> Result<Specs, SettingsError> {
+        parse::<Specs>("VPC-001", raw.as_object().unwrap())
     }
 
     #[test]
     fn defaults_fill_missing_keys() {
         let s = resolve(json!({"strict": true})).unwrap();
-        assert_eq!(s.str("traffic_type"), Some("any"));
-        assert!(s.bool("strict"));
-        assert_eq!(s.list("destinations"), ["s3", "cloud-watch-logs"]);
-        assert_eq!(s.str("role"), None);
+        assert_eq!(s.traffic_type, Traffic::Any);
+        assert!(s.strict);
+        assert_eq!(s.destinations, [Destination::S3, Destination::CloudWatchLogs]);
+        assert_eq!(s.role, None);
     }
 
     #[test]
-    fn unknown_key_names_rule_key_and_known_settings() {
+    fn unknown_key_names_rule_key_and_known_settings_in_declaration_order() {
         let err = resolve(json!({"trafic_type": "ALL"})).unwrap_err().to_string();
         assert_eq!(
             err,
@@ -363,17 +458,38 @@ mod tests {
         let err = resolve(json!({"destinations": "s3"})).unwrap_err().to_string();
         assert_eq!(
             err,
-            "rule `VPC-001` setting `destinations`: expected a list of strings, found the string `s3`"
+            "rule `VPC-001` setting `destinations`: expected a list, found the string `s3`"
+        );
+        let err = resolve(json!({"destinations": ["s3", "ftp"]}))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "rule `VPC-001` setting `destinations[1]`: `ftp` is not allowed; expected one of: s3, cloud-watch-logs"
         );
     }
 
     #[test]
-    fn list_items_are_checked_and_deduplicated() {
-        let err = resolve(json!({"destinations": ["s3", "ftp"]}))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`ftp` is not allowed"), "{err}");
-        let s = resolve(json!({"destinations": ["s3", "s3"]})).unwrap();
-        assert_eq!(s.list("destinations"), ["s3"]);
+    fn validate_runs_after_parsing() {
+        let err = resolve(json!({"destinations": []})).unwrap_err().to_string();
+        assert_eq!(err, "rule `VPC-001` setting `destinations`: the list is empty");
+    }
+
+    #[test]
+    fn docs_come_from_the_declaration() {
+        let docs = setting_docs::<Specs>();
+        let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["traffic_type", "strict", "destinations", "role"]);
+        assert_eq!(docs[0].type_name, "string");
+        assert_eq!(docs[0].allowed, ["any", "ALL", "ACCEPT", "REJECT"]);
+        assert_eq!(docs[0].default, json!("any"));
+        assert_eq!(docs[0].description, "Which traffic must be recorded.");
+        assert_eq!(docs[1].type_name, "boolean");
+        assert_eq!(docs[1].description, "Strict mode.");
+        assert_eq!(docs[2].type_name, "list of strings");
+        assert_eq!(docs[2].allowed, ["s3", "cloud-watch-logs"]);
+        assert_eq!(docs[2].default, json!(["s3", "cloud-watch-logs"]));
+        assert_eq!(docs[3].type_name, "string");
+        assert_eq!(docs[3].default, serde_json::Value::Null);
     }
 }

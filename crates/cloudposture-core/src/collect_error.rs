@@ -1,4 +1,7 @@
 //! Errors of collection, classified so that reports and exit codes can say what went wrong.
+//!
+//! Providers turn their API failures into a [`CollectError`]; the inventory keeps it
+//! for the kind and scope it hit, and the engine turns it into `error` findings.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

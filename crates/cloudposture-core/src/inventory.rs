@@ -1,0 +1,519 @@
+//! The collected data of a scan, shaped as **scopes × kinds**.
+//!
+//! A [`Scope`] is one place that was read: an account and region of a live scan, or a
+//! set of template files. In each scope, each [`Kind`] that was asked for is either
+//! listed (its items) or failed (the [`CollectError`]); a kind nobody asked for is
+//! absent. Rules never see this shape directly: the engine hands each rule the kinds it
+//! declared ([`crate::Listed`], [`crate::Lookup`]) and writes the `error` findings where
+//! they could not be read.
+//!
+//! ```
+//! use cloudposture_core::{Inventory, KindState, Scope, ScopeId};
+//! # use cloudposture_core::{Kind, KindInfo, Listing, Resource, Tags};
+//! # #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+//! # pub struct Thing { id: String }
+//! # impl Resource for Thing {
+//! #     fn kind(&self) -> &'static str { "test.thing" }
+//! #     fn id(&self) -> &str { &self.id }
+//! #     fn arn(&self) -> Option<String> { None }
+//! #     fn account(&self) -> Option<&str> { None }
+//! #     fn region(&self) -> Option<&str> { None }
+//! #     fn tags(&self) -> &Tags { Tags::empty() }
+//! # }
+//! # struct Things;
+//! # impl Kind for Things {
+//! #     type Item = Thing;
+//! #     const INFO: KindInfo = KindInfo { name: "test.thing", singular: "thing", plural: "things",
+//! #         listing: Listing::Complete, audit_actions: &[], resource_type: "Test::Thing", finding_type: None };
+//! # }
+//! let mut scope = Scope::new(ScopeId::region(Some("123456789012"), "eu-west-1"));
+//! scope.insert::<Things>(vec![Thing { id: "t-1".into() }]);
+//! let mut inventory = Inventory::new(Some("123456789012".into()));
+//! inventory.scopes.push(scope);
+//! match inventory.scopes[0].get::<Things>() {
+//!     KindState::Listed(things) => assert_eq!(things.len(), 1),
+//!     _ => unreachable!(),
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::collect_error::CollectError;
+use crate::kind::{Items, Kind, KindRegistry};
+use crate::report::{RegionNotScanned, RegionState, RegionStatus};
+
+/// Version of the inventory's (snapshot's) layout. 1 had fixed fields per kind; 2 has
+/// scopes × kinds by name.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 2;
+
+/// Where a scope's data was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ScopeId {
+    /// The account whose credentials read it, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The region, for regional data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// For templates: the file or directory the scope was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
+}
+
+impl ScopeId {
+    /// A region of an account.
+    pub fn region(account: Option<&str>, region: &str) -> Self {
+        ScopeId {
+            account: account.map(str::to_string),
+            region: Some(region.to_string()),
+            templates: None,
+        }
+    }
+
+    /// Templates read from `root`.
+    pub fn templates(root: impl Into<String>) -> Self {
+        ScopeId {
+            templates: Some(root.into()),
+            ..ScopeId::default()
+        }
+    }
+
+    /// The name people know the scope by: the region, or the templates' root.
+    pub fn label(&self) -> &str {
+        self.region
+            .as_deref()
+            .or(self.templates.as_deref())
+            .unwrap_or("global")
+    }
+}
+
+impl fmt::Display for ScopeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// What a scope holds of one kind.
+#[derive(Debug)]
+pub enum Entry {
+    /// Listed (for a [`crate::Listing::Lookup`] kind: looked up).
+    Listed(Box<dyn Items>),
+    /// The listing failed; nothing from it can be trusted.
+    Failed(CollectError),
+    /// A kind this build does not know (read from a snapshot), kept as written.
+    Unknown(Box<RawValue>),
+}
+
+impl Clone for Entry {
+    fn clone(&self) -> Self {
+        match self {
+            Entry::Listed(items) => Entry::Listed(items.clone_items()),
+            Entry::Failed(e) => Entry::Failed(e.clone()),
+            Entry::Unknown(raw) => Entry::Unknown(raw.clone()),
+        }
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Entry::Listed(a), Entry::Listed(b)) => a.eq_items(b.as_ref()),
+            (Entry::Failed(a), Entry::Failed(b)) => a == b,
+            (Entry::Unknown(a), Entry::Unknown(b)) => a.get() == b.get(),
+            _ => false,
+        }
+    }
+}
+
+/// A kind as a scope holds it, typed.
+#[derive(Debug)]
+pub enum KindState<'a, T> {
+    /// Listed: these are all of them (or for a lookup kind, all that were looked up).
+    Listed(&'a [T]),
+    /// The listing failed.
+    Failed(&'a CollectError),
+    /// Nobody asked for it.
+    NotCollected,
+}
+
+impl<T> Clone for KindState<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for KindState<'_, T> {}
+
+/// One place that was read, and what was read there, by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    /// Where.
+    pub id: ScopeId,
+    /// By kind name.
+    kinds: BTreeMap<String, Entry>,
+    /// API calls made for this scope (pages; retries not counted).
+    pub api_calls: u64,
+}
+
+impl Scope {
+    /// A scope where nothing has been read yet.
+    pub fn new(id: ScopeId) -> Self {
+        Scope {
+            id,
+            kinds: BTreeMap::new(),
+            api_calls: 0,
+        }
+    }
+
+    /// The items of `K`, or why there are none.
+    pub fn get<K: Kind>(&self) -> KindState<'_, K::Item> {
+        match self.kinds.get(K::INFO.name) {
+            None | Some(Entry::Unknown(_)) => KindState::NotCollected,
+            Some(Entry::Failed(e)) => KindState::Failed(e),
+            Some(Entry::Listed(items)) => match items.as_any().downcast_ref::<Vec<K::Item>>() {
+                Some(items) => KindState::Listed(items),
+                // Another type under the same name: two kinds share a name, which
+                // `KindRegistry` refuses; read as not collected rather than guess.
+                None => KindState::NotCollected,
+            },
+        }
+    }
+
+    /// The entry of the kind called `name`.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.kinds.get(name)
+    }
+
+    /// Every entry, by kind name.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
+        self.kinds.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Records the items of `K`.
+    pub fn insert<K: Kind>(&mut self, items: Vec<K::Item>) {
+        self.kinds.insert(K::INFO.name.to_string(), Entry::Listed(Box::new(items)));
+    }
+
+    /// Records the entry of the kind called `name`.
+    pub fn set(&mut self, name: impl Into<String>, entry: Entry) {
+        self.kinds.insert(name.into(), entry);
+    }
+
+    /// Records that listing the kind called `name` failed.
+    pub fn fail(&mut self, name: impl Into<String>, error: CollectError) {
+        self.kinds.insert(name.into(), Entry::Failed(error));
+    }
+
+    /// Number of items of the kind called `name` that were listed.
+    pub fn count(&self, name: &str) -> usize {
+        match self.kinds.get(name) {
+            Some(Entry::Listed(items)) => items.len(),
+            _ => 0,
+        }
+    }
+
+    /// Every listing that failed here, with its kind.
+    pub fn errors(&self) -> impl Iterator<Item = (&str, &CollectError)> {
+        self.kinds.iter().filter_map(|(k, v)| match v {
+            Entry::Failed(e) => Some((k.as_str(), e)),
+            _ => None,
+        })
+    }
+}
+
+/// A region (or other scope) left out on purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedRegion {
+    /// Region name.
+    pub name: String,
+    /// Why, e.g. `opt-in region not enabled for the account`.
+    pub reason: String,
+}
+
+/// Everything collected in one scan: the scopes and what could not be read outside them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inventory {
+    /// [`SNAPSHOT_SCHEMA_VERSION`] when written.
+    pub schema_version: u32,
+    /// The account of the caller's credentials, if it could be read.
+    pub account: Option<String>,
+    /// When collection started.
+    pub collected_at: Timestamp,
+    /// The scopes read, in order (sorted by account, then region, for live scans).
+    pub scopes: Vec<Scope>,
+    /// Regions not scanned on purpose (e.g. opt-in regions not enabled), with why.
+    pub regions_not_scanned: Vec<SkippedRegion>,
+    /// API calls outside any scope (region listing, caller identity).
+    pub global_api_calls: u64,
+    /// Failures outside any scope (e.g. the caller identity could not be read).
+    pub global_errors: Vec<CollectError>,
+}
+
+impl Inventory {
+    /// An empty inventory for `account`, collected now.
+    pub fn new(account: Option<String>) -> Self {
+        Inventory {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            account,
+            collected_at: Timestamp::now(),
+            scopes: Vec::new(),
+            regions_not_scanned: Vec::new(),
+            global_api_calls: 0,
+            global_errors: Vec::new(),
+        }
+    }
+
+    /// The scope of region `name` (the first, when several accounts have it).
+    pub fn region(&self, name: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|s| s.id.region.as_deref() == Some(name))
+    }
+
+    /// Items of the kind called `name`, in all scopes.
+    pub fn count(&self, name: &str) -> usize {
+        self.scopes.iter().map(|s| s.count(name)).sum()
+    }
+
+    /// API calls made: every scope's plus the global ones.
+    pub fn api_calls(&self) -> u64 {
+        self.scopes.iter().map(|s| s.api_calls).sum::<u64>() + self.global_api_calls
+    }
+
+    /// Each scope with its state and API calls, as the report lists them. Failures
+    /// outside any scope are a pseudo-region `global`, so that the scan is incomplete.
+    pub fn region_statuses(&self) -> Vec<RegionStatus> {
+        let global = (!self.global_errors.is_empty()).then(|| RegionStatus {
+            name: "global".to_string(),
+            status: RegionState::Error,
+            error: Some(join(self.global_errors.iter())),
+            api_calls: 0,
+        });
+        global
+            .into_iter()
+            .chain(self.scopes.iter().map(|s| {
+                let errors: Vec<&CollectError> = s.errors().map(|(_, e)| e).collect();
+                RegionStatus {
+                    name: s.id.label().to_string(),
+                    status: if errors.is_empty() {
+                        RegionState::Ok
+                    } else {
+                        RegionState::Error
+                    },
+                    error: (!errors.is_empty()).then(|| join(errors.into_iter())),
+                    api_calls: s.api_calls,
+                }
+            }))
+            .collect()
+    }
+
+    /// Regions not scanned, as the report lists them.
+    pub fn not_scanned(&self) -> Vec<RegionNotScanned> {
+        self.regions_not_scanned
+            .iter()
+            .map(|s| RegionNotScanned {
+                name: s.name.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect()
+    }
+
+    /// Writes the inventory as JSON (the snapshot layout), pretty when `pretty`.
+    pub fn write_json(&self, out: impl std::io::Write, pretty: bool) -> serde_json::Result<()> {
+        let file = InventoryOut::of(self);
+        if pretty {
+            serde_json::to_writer_pretty(out, &file)
+        } else {
+            serde_json::to_writer(out, &file)
+        }
+    }
+
+    /// Reads an inventory written by [`Inventory::write_json`], with the items of
+    /// every kind `kinds` knows; other kinds are kept as written.
+    pub fn from_json(text: &str, kinds: &KindRegistry) -> Result<Inventory, InventoryJsonError> {
+        let file: InventoryFile<'_> = serde_json::from_str(text).map_err(|e| InventoryJsonError {
+            message: strip_position(&e.to_string()),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        let mut scopes = Vec::with_capacity(file.scopes.len());
+        for scope in file.scopes {
+            let mut kinds_of = BTreeMap::new();
+            for (name, entry) in scope.kinds {
+                let entry = match entry {
+                    EntryFile::Failed(e) => Entry::Failed(e),
+                    EntryFile::Listed(raw) => match kinds.parse(&name, raw.get()) {
+                        None => Entry::Unknown(raw.to_owned()),
+                        Some(Ok(items)) => Entry::Listed(items),
+                        Some(Err(e)) => {
+                            // The position is within the kind's items: add where they start.
+                            let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+                            let before = text.get(..offset).unwrap_or_default();
+                            let line = before.matches('\n').count() + e.line();
+                            let column = if e.line() == 1 {
+                                before.len() - before.rfind('\n').map_or(0, |i| i + 1) + e.column()
+                            } else {
+                                e.column()
+                            };
+                            return Err(InventoryJsonError {
+                                message: format!(
+                                    "`{name}` in {}: {}",
+                                    scope.id.label(),
+                                    strip_position(&e.to_string())
+                                ),
+                                line,
+                                column,
+                            });
+                        }
+                    },
+                };
+                kinds_of.insert(name, entry);
+            }
+            scopes.push(Scope {
+                id: scope.id,
+                kinds: kinds_of,
+                api_calls: scope.api_calls,
+            });
+        }
+        Ok(Inventory {
+            schema_version: file.schema_version,
+            account: file.account,
+            collected_at: file.collected_at,
+            scopes,
+            regions_not_scanned: file.regions_not_scanned,
+            global_api_calls: file.global_api_calls,
+            global_errors: file.global_errors,
+        })
+    }
+}
+
+fn join<'e>(errors: impl Iterator<Item = &'e CollectError>) -> String {
+    errors.map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// serde_json appends " at line L column C"; the error carries those as fields.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// JSON that is not an inventory of this layout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at line {line}, column {column}")]
+pub struct InventoryJsonError {
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// The snapshot layout (schema 2), as read.
+#[derive(Deserialize)]
+struct InventoryFile<'a> {
+    schema_version: u32,
+    account: Option<String>,
+    collected_at: Timestamp,
+    #[serde(borrow)]
+    scopes: Vec<ScopeFile<'a>>,
+    #[serde(default)]
+    regions_not_scanned: Vec<SkippedRegion>,
+    #[serde(default)]
+    global_api_calls: u64,
+    #[serde(default)]
+    global_errors: Vec<CollectError>,
+}
+
+#[derive(Deserialize)]
+struct ScopeFile<'a> {
+    #[serde(flatten)]
+    id: ScopeId,
+    #[serde(default)]
+    api_calls: u64,
+    #[serde(borrow)]
+    kinds: BTreeMap<String, EntryFile<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EntryFile<'a> {
+    #[serde(borrow)]
+    Listed(&'a RawValue),
+    Failed(CollectError),
+}
+
+/// How [`Inventory::write_json`] writes (borrowing the inventory; items streamed).
+#[derive(Serialize)]
+struct InventoryOut<'a> {
+    schema_version: u32,
+    account: &'a Option<String>,
+    collected_at: Timestamp,
+    scopes: Vec<ScopeOut<'a>>,
+    regions_not_scanned: &'a [SkippedRegion],
+    global_api_calls: u64,
+    global_errors: &'a [CollectError],
+}
+
+#[derive(Serialize)]
+struct ScopeOut<'a> {
+    #[serde(flatten)]
+    id: &'a ScopeId,
+    api_calls: u64,
+    kinds: BTreeMap<&'a str, EntryOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum EntryOut<'a> {
+    Listed(ItemsOut<'a>),
+    Failed(&'a CollectError),
+    #[serde(rename = "listed")]
+    Unknown(&'a RawValue),
+}
+
+struct ItemsOut<'a>(&'a dyn Items);
+
+impl Serialize for ItemsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(self.0.as_serialize(), serializer)
+    }
+}
+
+impl<'a> InventoryOut<'a> {
+    fn of(inventory: &'a Inventory) -> Self {
+        InventoryOut {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            account: &inventory.account,
+            collected_at: inventory.collected_at,
+            scopes: inventory
+                .scopes
+                .iter()
+                .map(|scope| ScopeOut {
+                    id: &scope.id,
+                    api_calls: scope.api_calls,
+                    kinds: scope
+                        .kinds
+                        .iter()
+                        .map(|(name, entry)| {
+                            let out = match entry {
+                                Entry::Listed(items) => EntryOut::Listed(ItemsOut(items.as_ref())),
+                                Entry::Failed(e) => EntryOut::Failed(e),
+                                Entry::Unknown(raw) => EntryOut::Unknown(raw),
+                            };
+                            (name.as_str(), out)
+                        })
+                        .collect(),
+                })
+                .collect(),
+            regions_not_scanned: &inventory.regions_not_scanned,
+            global_api_calls: inventory.global_api_calls,
+            global_errors: &inventory.global_errors,
+        }
+    }
+}
