@@ -432,6 +432,7 @@ mod tests {
         let builder = Arc::new(Counting(AtomicUsize::new(0)));
         let fail = |id: &str| Finding {
             rule: &crate::render::fixtures::RULE,
+            kind: &crate::render::fixtures::VPC,
             status: Status::Fail,
             risk: RiskLevel::Low,
             resource: ResourceRef::new("aws.ec2.vpc", id),
@@ -480,6 +481,7 @@ mod tests {
         };
         let finding = |rule: &'static RuleMetadata| Finding {
             rule,
+            kind: &crate::render::fixtures::VPC,
             status: Status::Pass,
             risk: RiskLevel::Low,
             resource: ResourceRef::new("aws.ec2.vpc", "vpc-1"),

@@ -86,6 +86,7 @@ mod tests {
     fn finding(id: &str, status: Status) -> Finding {
         Finding {
             rule: &crate::render::fixtures::RULE,
+            kind: &crate::render::fixtures::VPC,
             status,
             risk: RiskLevel::Low,
             resource: ResourceRef::new("aws.ec2.vpc", id),

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use crate::compliance::{Control, Standard};
 use crate::finding::{Finding, Remediation, Snippet, SnippetKind, Status};
+use crate::kind::{KindInfo, Listing};
 use crate::metadata::RuleMetadata;
 use crate::report::{
     REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, ScanMetadata, ScanSource,
@@ -19,15 +20,23 @@ pub(crate) static CONTROLS: &[Control] = &[
     Control::standard_only(Standard::Gdpr, "2016/679"),
 ];
 
+/// The kind the fixtures' findings are about.
+pub(crate) static VPC: KindInfo = KindInfo {
+    name: "aws.ec2.vpc",
+    singular: "VPC",
+    plural: "VPCs",
+    listing: Listing::Complete,
+    audit_actions: &["ec2:DescribeVpcs"],
+    resource_type: "AWS::EC2::VPC",
+    finding_type: Some("AwsEc2Vpc"),
+};
+
 /// The rule the fixtures' findings come from.
 pub(crate) static RULE: RuleMetadata = RuleMetadata {
     id: "VPC-001",
     title: "VPC Flow Logs Enabled",
     provider: "aws",
     service: "vpc",
-    resource_type: "VPC",
-    resource_kind: "aws.ec2.vpc",
-    requires: &["aws.ec2.vpc"],
     risk: RiskLevel::Low,
     pillars: &[],
     controls: CONTROLS,
@@ -37,9 +46,8 @@ pub(crate) static RULE: RuleMetadata = RuleMetadata {
     remediation: &[],
     references: &[],
     published: "2016-04-08",
-    iam_audit: &[],
+    iam_audit_extra: &[],
     iam_remediate: &[],
-    settings: &[],
 };
 
 fn vpc(id: &str, region: &str) -> ResourceRef {
@@ -52,6 +60,7 @@ fn vpc(id: &str, region: &str) -> ResourceRef {
 fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
     Finding {
         rule: &RULE,
+        kind: &VPC,
         status,
         risk: RiskLevel::Low,
         resource,
