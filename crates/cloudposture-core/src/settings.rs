@@ -155,12 +155,19 @@ fn plain_serde_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown variant `")
         && let Some((value, expected)) = rest.split_once("`, expected one of ")
     {
-        return format!("`{value}` is not allowed; expected one of: {}", expected.replace('`', ""));
+        return format!(
+            "`{value}` is not allowed; expected one of: {}",
+            expected.replace('`', "")
+        );
     }
+    // Two choices: `unknown variant `ftp`, expected `s3` or `cloud-watch-logs``; one:
+    // `…, expected `s3``. Listed like three or more, so the wording does not depend on
+    // how many there are.
     if let Some(rest) = message.strip_prefix("unknown variant `")
         && let Some((value, expected)) = rest.split_once("`, expected ")
     {
-        return format!("`{value}` is not allowed; expected {}", expected.replace('`', ""));
+        let choices = expected.replace('`', "").replace(" or ", ", ");
+        return format!("`{value}` is not allowed; expected one of: {choices}");
     }
     // `invalid type: string "yes", expected a boolean`
     if let Some(rest) = message.strip_prefix("invalid type: ")
@@ -313,10 +320,11 @@ fn describe_type(
         None if !allowed.is_empty() => ("string".into(), allowed),
         None => {
             // `Option<Enum>` is `anyOf: [{$ref}, {type: null}]`.
-            let inner = schema
-                .get("anyOf")
-                .and_then(|a| a.as_array())
-                .and_then(|a| a.iter().map(resolve).find(|s| s.get("type") != Some(&"null".into())));
+            let inner = schema.get("anyOf").and_then(|a| a.as_array()).and_then(|a| {
+                a.iter()
+                    .map(resolve)
+                    .find(|s| s.get("type") != Some(&"null".into()))
+            });
             match inner {
                 Some(inner) => describe_type(&inner, resolve),
                 None => ("value".into(), allowed),
@@ -346,11 +354,13 @@ fn allowed_values(schema: &serde_json::Value) -> Vec<String> {
     if let Some(variants) = schema.get("oneOf").and_then(|o| o.as_array()) {
         return variants
             .iter()
-            .flat_map(|v| match (v.get("const"), v.get("enum").and_then(|e| e.as_array())) {
-                (Some(c), _) => text(c).into_iter().collect::<Vec<_>>(),
-                (None, Some(values)) => values.iter().filter_map(text).collect(),
-                (None, None) => Vec::new(),
-            })
+            .flat_map(
+                |v| match (v.get("const"), v.get("enum").and_then(|e| e.as_array())) {
+                    (Some(c), _) => text(c).into_iter().collect::<Vec<_>>(),
+                    (None, Some(values)) => values.iter().filter_map(text).collect(),
+                    (None, None) => Vec::new(),
+                },
+            )
             .collect();
     }
     Vec::new()
