@@ -69,9 +69,14 @@ pub trait AnyRule: Send + Sync {
         table: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<ConfiguredSettings, SettingsError>;
     /// Judges every scope of `inventory`, with engine bookkeeping for what could not be read.
-    fn evaluate(&self, inventory: &Inventory, settings: &ConfiguredSettings, risk: RiskLevel) -> Vec<Finding>;
+    fn evaluate(&self, inventory: &Inventory, settings: &ConfiguredSettings, risk: RiskLevel)
+    -> Vec<Finding>;
     /// See [`Rule::plan_fix`].
-    fn plan_fix(&self, finding: &Finding, settings: &ConfiguredSettings) -> Result<Option<FixAction>, FixError>;
+    fn plan_fix(
+        &self,
+        finding: &Finding,
+        settings: &ConfiguredSettings,
+    ) -> Result<Option<FixAction>, FixError>;
 }
 
 /// The wrapper that makes a [`Rule`] an [`AnyRule`].
@@ -120,7 +125,12 @@ impl<R: Rule> AnyRule for Typed<R> {
         })
     }
 
-    fn evaluate(&self, inventory: &Inventory, settings: &ConfiguredSettings, risk: RiskLevel) -> Vec<Finding> {
+    fn evaluate(
+        &self,
+        inventory: &Inventory,
+        settings: &ConfiguredSettings,
+        risk: RiskLevel,
+    ) -> Vec<Finding> {
         let Some(settings) = settings.get::<R::Settings>() else {
             // Settings configured by another rule: a bug of the caller, not of the data.
             return Vec::new();
@@ -145,7 +155,11 @@ impl<R: Rule> AnyRule for Typed<R> {
         findings
     }
 
-    fn plan_fix(&self, finding: &Finding, settings: &ConfiguredSettings) -> Result<Option<FixAction>, FixError> {
+    fn plan_fix(
+        &self,
+        finding: &Finding,
+        settings: &ConfiguredSettings,
+    ) -> Result<Option<FixAction>, FixError> {
         match settings.get::<R::Settings>() {
             Some(settings) => self.0.plan_fix(finding, settings),
             None => Ok(None),

@@ -43,11 +43,7 @@ pub struct Plan<'r> {
 impl<'r> Plan<'r> {
     /// Selects rules from `registry` and applies `config` (settings, risk overrides,
     /// disabled rules, exceptions), validating all of it.
-    pub fn new(
-        registry: &'r Registry,
-        selection: &Selection,
-        config: &Config,
-    ) -> Result<Self, EngineError> {
+    pub fn new(registry: &'r Registry, selection: &Selection, config: &Config) -> Result<Self, EngineError> {
         for id in config.rules.keys() {
             if registry.get(id).is_none() {
                 return Err(ConfigError::UnknownRule { id: id.clone() }.into());

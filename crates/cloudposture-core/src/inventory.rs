@@ -196,7 +196,8 @@ impl Scope {
 
     /// Records the items of `K`.
     pub fn insert<K: Kind>(&mut self, items: Vec<K::Item>) {
-        self.kinds.insert(K::INFO.name.to_string(), Entry::Listed(Box::new(items)));
+        self.kinds
+            .insert(K::INFO.name.to_string(), Entry::Listed(Box::new(items)));
     }
 
     /// Records the entry of the kind called `name`.

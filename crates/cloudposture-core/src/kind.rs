@@ -50,7 +50,15 @@ use crate::resource::Resource;
 /// A kind of resource a provider collects.
 pub trait Kind: Send + Sync + 'static {
     /// One resource of this kind, as collected.
-    type Item: Resource + Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
+    type Item: Resource
+        + Serialize
+        + DeserializeOwned
+        + Clone
+        + fmt::Debug
+        + PartialEq
+        + Send
+        + Sync
+        + 'static;
     /// What the kind is.
     const INFO: KindInfo;
 }

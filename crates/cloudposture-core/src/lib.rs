@@ -28,10 +28,10 @@ pub mod risk;
 pub mod rule;
 pub mod settings;
 
-/// Inline strings of [`ResourceRef`] (re-exported so that rule crates need no extra dependency).
-pub use compact_str::{self, CompactString};
 pub use any_rule::{AnyRule, ConfiguredSettings, erase};
 pub use collect_error::{CollectError, ErrorClass};
+/// Inline strings of [`ResourceRef`] (re-exported so that rule crates need no extra dependency).
+pub use compact_str::{self, CompactString};
 pub use compliance::{Control, Pillar, Standard};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};

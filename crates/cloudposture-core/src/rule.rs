@@ -114,7 +114,11 @@ pub trait Rule: Send + Sync + 'static {
     /// The action that would fix one of this rule's failing findings, given the
     /// rule's settings (with any fix options applied). `Ok(None)`, the default, means
     /// the rule has no automatic fix.
-    fn plan_fix(&self, _finding: &Finding, _settings: &Self::Settings) -> Result<Option<FixAction>, FixError> {
+    fn plan_fix(
+        &self,
+        _finding: &Finding,
+        _settings: &Self::Settings,
+    ) -> Result<Option<FixAction>, FixError> {
         Ok(None)
     }
 }
