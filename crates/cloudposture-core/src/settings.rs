@@ -173,18 +173,31 @@ fn plain_serde_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("invalid type: ")
         && let Some((found, expected)) = rest.rsplit_once(", expected ")
     {
-        let found = match found.split_once(' ') {
-            Some((what, value)) => format!("the {what} `{}`", value.trim_matches('"')),
-            None => found.to_string(),
-        };
-        let found = match found.as_str() {
-            "the sequence" | "sequence" => "a list".to_string(),
-            "map" => "a table".to_string(),
-            _ => found,
-        };
-        return format!("expected {}, found {found}", expected_words(expected));
+        return format!(
+            "expected {}, found {}",
+            expected_words(expected),
+            found_words(found)
+        );
     }
     message.to_string()
+}
+
+/// serde's `Unexpected` in words: `string "yes"`, `integer `3``, `floating point `1.5``
+/// and `boolean `true`` name a value (written once in backquotes); `sequence` and `map`
+/// do not.
+fn found_words(found: &str) -> String {
+    match found.find(['"', '`']) {
+        Some(i) => format!(
+            "the {} `{}`",
+            found[..i].trim_end(),
+            found[i..].trim_matches(['"', '`'])
+        ),
+        None => match found {
+            "sequence" => "a list".to_string(),
+            "map" => "a table".to_string(),
+            other => other.to_string(),
+        },
+    }
 }
 
 fn expected_words(expected: &str) -> String {
@@ -464,6 +477,21 @@ mod tests {
         assert_eq!(
             err,
             "rule `VPC-001` setting `strict`: expected a boolean, found the string `yes`"
+        );
+        let err = resolve(json!({"strict": 3})).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "rule `VPC-001` setting `strict`: expected a boolean, found the integer `3`"
+        );
+        let err = resolve(json!({"strict": 1.5})).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "rule `VPC-001` setting `strict`: expected a boolean, found the floating point `1.5`"
+        );
+        let err = resolve(json!({"strict": {"on": true}})).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "rule `VPC-001` setting `strict`: expected a boolean, found a table"
         );
         let err = resolve(json!({"destinations": "s3"})).unwrap_err().to_string();
         assert_eq!(
