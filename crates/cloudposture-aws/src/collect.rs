@@ -7,10 +7,11 @@ use std::collections::BTreeSet;
 use futures::StreamExt;
 use jiff::Timestamp;
 
-use crate::collector::{AccountApi, Ec2Api, Listed};
-use crate::error::CollectError;
-use crate::inventory::{Collection, Inventory, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion};
-use crate::model::{FlowLogResourceType, kinds};
+use cloudposture_core::{
+    CollectError, Entry, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
+};
+
+use crate::collector::{AccountApi, ListContext, Listers, Registered};
 
 /// Default number of regions collected at once.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -31,7 +32,7 @@ pub enum RegionScope {
 pub struct CollectOptions {
     /// Regions to scan.
     pub regions: RegionScope,
-    /// Resource kinds needed (see [`crate::model::kinds`]); others are not fetched.
+    /// Resource kinds needed (see [`crate::kinds`]); others are not fetched.
     pub kinds: BTreeSet<String>,
     /// Regions collected at once (at least 1).
     pub concurrency: usize,
@@ -47,9 +48,6 @@ impl CollectOptions {
         }
     }
 
-    fn needs(&self, kind: &str) -> bool {
-        self.kinds.contains(kind)
-    }
 }
 
 /// Hears about collection as it goes (for progress bars). Every method defaults to nothing.
@@ -59,7 +57,7 @@ pub trait CollectProgress: Send + Sync {
     /// A region has started.
     fn region_started(&self, _region: &str) {}
     /// A region is done (with or without errors).
-    fn region_finished(&self, _region: &RegionInventory) {}
+    fn region_finished(&self, _region: &Scope) {}
 }
 
 /// A [`CollectProgress`] that ignores everything.
@@ -80,16 +78,55 @@ pub fn is_valid_region_name(name: &str) -> bool {
             .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Collects what `options` asks for.
+/// Why collection could not start or could not list the regions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CollectFailure {
+    /// A selected rule reads a kind that no lister reads (a plan error, found before
+    /// any API call).
+    #[error("no collector reads `{kind}`, which the selected rules need; register a lister for it")]
+    NoLister {
+        /// The kind.
+        kind: String,
+    },
+    /// The account's regions could not be listed, so nothing could be scanned.
+    #[error(transparent)]
+    Regions(#[from] CollectError),
+}
+
+/// The listers to run for `kinds`, with the kinds they run after, in no particular order.
+fn planned<'l>(listers: &'l Listers, kinds: &BTreeSet<String>) -> Result<Vec<&'l Registered>, CollectFailure> {
+    let mut wanted: Vec<String> = kinds.iter().cloned().collect();
+    let mut out: Vec<&Registered> = Vec::new();
+    while let Some(kind) = wanted.pop() {
+        if out.iter().any(|r| r.kind.name == kind) {
+            continue;
+        }
+        let registered = listers.get(&kind).ok_or(CollectFailure::NoLister { kind })?;
+        wanted.extend(registered.after.iter().map(|k| k.to_string()));
+        out.push(registered);
+    }
+    Ok(out)
+}
+
+/// Checks that `listers` can read every kind of `kinds` (and what those run after),
+/// before any API call.
+pub fn check_listers(listers: &Listers, kinds: &BTreeSet<String>) -> Result<(), CollectFailure> {
+    planned(listers, kinds).map(|_| ())
+}
+
+/// Collects what `options` asks for, with `account` for account-level calls and
+/// `listers` for the kinds.
 ///
-/// Fails only when the region list itself cannot be read (nothing could be scanned);
-/// every other failure is recorded in the inventory, per region.
+/// Fails only when a kind has no lister, or when the region list itself cannot be read
+/// (nothing could be scanned); every other failure is recorded in the inventory, per
+/// region and kind.
 pub async fn collect(
     account: &dyn AccountApi,
-    ec2: &dyn Ec2Api,
+    listers: &Listers,
     options: &CollectOptions,
     progress: &dyn CollectProgress,
-) -> Result<Inventory, CollectError> {
+) -> Result<Inventory, CollectFailure> {
+    let planned = planned(listers, &options.kinds)?;
     let collected_at = Timestamp::now();
     let mut global_api_calls = 0;
     let mut global_errors = Vec::new();
@@ -131,108 +168,83 @@ pub async fn collect(
     };
 
     progress.regions_planned(&regions);
-    let mut done: Vec<RegionInventory> = futures::stream::iter(regions.iter())
+    let account_ref = account_id.as_deref();
+    let planned = &planned;
+    let mut scopes: Vec<Scope> = futures::stream::iter(regions.iter())
         .map(|name| async move {
             progress.region_started(name);
-            let region = collect_region(ec2, name, options).await;
-            progress.region_finished(&region);
-            region
+            let scope = collect_region(planned, account_ref, name).await;
+            progress.region_finished(&scope);
+            scope
         })
         .buffer_unordered(options.concurrency.max(1))
         .collect()
         .await;
-    done.sort_by(|a, b| a.name.cmp(&b.name));
+    scopes.sort_by(|a, b| a.id.cmp(&b.id));
 
     Ok(Inventory {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
         account: account_id,
         collected_at,
-        regions: done,
+        scopes,
         regions_not_scanned,
         global_api_calls,
         global_errors,
     })
 }
 
-/// Records a listing's outcome and counts its calls.
-fn record<T>(calls: &mut u64, result: Result<Listed<T>, CollectError>) -> Collection<T> {
-    match result {
-        Ok(listed) => {
-            *calls += listed.api_calls;
-            Collection::Collected(listed.items)
-        }
-        Err(e) => {
-            *calls += e.api_calls;
-            Collection::Failed(e)
-        }
-    }
-}
-
-async fn collect_region(ec2: &dyn Ec2Api, name: &str, options: &CollectOptions) -> RegionInventory {
-    let mut region = RegionInventory::new(name);
-    let mut calls = 0;
-
-    // VPCs and flow logs do not depend on each other: list them at the same time.
-    let vpcs = async {
-        if options.needs(kinds::VPC) {
-            Some(ec2.vpcs(name).await)
-        } else {
-            None
-        }
-    };
-    let flow_logs = async {
-        if options.needs(kinds::FLOW_LOG) {
-            Some(ec2.flow_logs(name).await)
-        } else {
-            None
-        }
-    };
-    let (vpcs, flow_logs) = futures::join!(vpcs, flow_logs);
-    if let Some(v) = vpcs {
-        region.vpcs = record(&mut calls, v);
-    }
-    if let Some(f) = flow_logs {
-        region.flow_logs = record(&mut calls, f);
-    }
-
-    // Subnets and network interfaces are looked up only for the ids that flow logs
-    // name, and only when there are any: most regions need no call at all.
-    if let Some(flow_logs) = region.flow_logs.items() {
-        let ids_of = |t: FlowLogResourceType| -> Vec<String> {
-            let ids: BTreeSet<&str> = flow_logs
-                .iter()
-                .filter(|f| f.resource_type == t)
-                .map(|f| f.resource_id.as_str())
-                .collect();
-            ids.into_iter().map(str::to_string).collect()
-        };
-        let subnet_ids = ids_of(FlowLogResourceType::Subnet);
-        let eni_ids = ids_of(FlowLogResourceType::NetworkInterface);
-        // The two lookups do not depend on each other either.
-        let subnets = async {
-            match (options.needs(kinds::SUBNET), subnet_ids.is_empty()) {
-                (false, _) => None,
-                (true, true) => Some(Ok(Listed::new(Vec::new(), 0))),
-                (true, false) => Some(ec2.subnets(name, &subnet_ids).await),
+/// Reads the planned kinds of one region: those that run after nothing first, at the
+/// same time, then those whose kinds are read, and so on. A lookup whose kinds failed
+/// is not run (it is left not collected).
+async fn collect_region(planned: &[&Registered], account: Option<&str>, region: &str) -> Scope {
+    let mut scope = Scope::new(ScopeId::region(account, region));
+    let mut remaining: Vec<&Registered> = planned.to_vec();
+    let mut read: BTreeSet<&str> = BTreeSet::new();
+    while !remaining.is_empty() {
+        let (ready, later): (Vec<&Registered>, Vec<&Registered>) =
+            remaining.into_iter().partition(|r| r.after.iter().all(|k| read.contains(k)));
+        if ready.is_empty() {
+            // Kinds that wait for each other: a registration mistake, not data.
+            for r in later {
+                scope.fail(
+                    r.kind.name,
+                    CollectError::new(
+                        "collect",
+                        ErrorClass::Other,
+                        None,
+                        format!("`{}` waits for kinds that wait for it", r.kind.name),
+                    ),
+                );
             }
+            break;
+        }
+        let runnable: Vec<&Registered> = ready
+            .iter()
+            .copied()
+            .filter(|r| r.after.iter().all(|k| matches!(scope.entry(k), Some(Entry::Listed(_)))))
+            .collect();
+        let ctx = ListContext {
+            account,
+            region,
+            scope: &scope,
         };
-        let network_interfaces = async {
-            match (options.needs(kinds::NETWORK_INTERFACE), eni_ids.is_empty()) {
-                (false, _) => None,
-                (true, true) => Some(Ok(Listed::new(Vec::new(), 0))),
-                (true, false) => Some(ec2.network_interfaces(name, &eni_ids).await),
+        let results = futures::future::join_all(runnable.iter().map(|r| r.list(&ctx))).await;
+        for (r, result) in runnable.iter().zip(results) {
+            match result {
+                Ok((items, calls)) => {
+                    scope.api_calls += calls;
+                    scope.set(r.kind.name, Entry::Listed(items));
+                }
+                Err(e) => {
+                    scope.api_calls += e.api_calls;
+                    scope.fail(r.kind.name, e);
+                }
             }
-        };
-        let (subnets, network_interfaces) = futures::join!(subnets, network_interfaces);
-        if let Some(s) = subnets {
-            region.subnets = record(&mut calls, s);
         }
-        if let Some(n) = network_interfaces {
-            region.network_interfaces = record(&mut calls, n);
-        }
+        read.extend(ready.iter().map(|r| r.kind.name));
+        remaining = later;
     }
-    region.api_calls = calls;
-    region
+    scope
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::{DestinationType, FlowLog, TrafficType};
+use crate::kinds::{DestinationType, FlowLog, TrafficType};
 
 /// The operation of the actions this module describes ([`cloudposture_core::FixAction::operation`]).
 pub const CREATE_FLOW_LOGS: &str = "ec2:CreateFlowLogs";
@@ -236,7 +236,7 @@ impl std::fmt::Display for FixResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::FlowLogResourceType;
+    use crate::kinds::FlowLogResourceType;
 
     fn s3_spec(bucket: &str) -> FlowLogSpec {
         FlowLogSpec {

@@ -1,34 +1,43 @@
-//! The AWS provider of cloudposture: resource models, mockable collectors, the SDK
-//! adapter, collection into an [`Inventory`], and snapshots.
+//! The AWS provider of cloudposture: resource kinds, mockable listers, the SDK adapter,
+//! collection into an [`Inventory`], and snapshots.
+//!
+//! - [`kinds`]: one file per resource kind (model, kind declaration, ARN, SDK listing).
+//! - [`collector`]: [`AccountApi`] and [`Lister<K>`], the traits collection calls, and
+//!   [`Listers`], one lister per kind.
+//! - [`collect()`]: regions concurrently with a bound, the kinds the rules need, every
+//!   failure recorded per region and kind.
+//! - [`snapshot`]: the inventory saved and loaded, kinds by name.
 //!
 //! Features: `sdk` (default) compiles the `aws-sdk-ec2` adapter; without it, rule
-//! crates get the models and inventory quickly. `mocks` exports mockall mocks of the
-//! collector traits ([`MockAccountApi`], [`MockEc2Api`]).
+//! crates get the kinds and inventory quickly. `mocks` exports mockall mocks of the
+//! traits ([`MockAccountApi`], `MockLister<K>`).
 //!
 //! Remediation that acts: [`fix`] describes the `ec2:CreateFlowLogs` actions that rules
 //! plan and their outcomes; `sdk::fix` carries them out (feature `sdk`).
 
+#[macro_use]
+mod aws_enum;
+
+pub mod arn;
 pub mod collect;
 pub mod collector;
-pub mod error;
 pub mod fix;
-pub mod inventory;
-pub mod model;
+pub mod kinds;
 #[cfg(feature = "sdk")]
 pub mod sdk;
 pub mod snapshot;
 
+pub use arn::{ec2_arn, partition_of};
+pub use cloudposture_core::{CollectError, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId};
 pub use collect::{
-    CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope, collect,
-    is_valid_region_name,
+    CollectFailure, CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope,
+    check_listers, collect, is_valid_region_name,
 };
-pub use collector::{AccountApi, Ec2Api, Listed, RegionList};
+pub use collector::{AccountApi, ListContext, Listed, Lister, Listers, RegionList};
 #[cfg(feature = "mocks")]
-pub use collector::{MockAccountApi, MockEc2Api};
-pub use error::{CollectError, ErrorClass};
-pub use inventory::{Collection, Inventory, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion};
-pub use model::{
-    DestinationType, FlowLog, FlowLogResourceType, NetworkInterface, Subnet, TrafficType, Vpc, ec2_arn,
-    ec2_arn_of, kinds, partition_of,
+pub use collector::{MockAccountApi, MockLister};
+pub use kinds::{
+    DestinationType, FlowLog, FlowLogResourceType, FlowLogs, NetworkInterface, NetworkInterfaces, Subnet, Subnets,
+    TrafficType, Vpc, Vpcs,
 };
 pub use snapshot::SnapshotError;

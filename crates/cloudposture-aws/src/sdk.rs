@@ -1,5 +1,5 @@
-//! The aws-sdk-ec2 backed collector: [`SdkCollector`] implements [`AccountApi`] and
-//! [`Ec2Api`] over the real AWS APIs.
+//! The aws-sdk-ec2 backed collector: [`SdkCollector`] implements [`AccountApi`] and,
+//! in each kind's file, [`Lister`](crate::Lister) over the real AWS APIs.
 //!
 //! It loads the configuration once (`aws-config`: environment, profiles, SSO, assumed
 //! roles, IMDS, `AWS_ENDPOINT_URL`), creates one EC2 client per region on first use and
@@ -9,14 +9,14 @@
 //! the AWS error code and message kept.
 //!
 //! ```no_run
-//! # async fn scan() -> Result<(), cloudposture_aws::CollectError> {
+//! # async fn scan() -> Result<(), cloudposture_aws::CollectFailure> {
 //! use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
 //! use cloudposture_aws::{CollectOptions, NoProgress, collect, kinds};
 //!
 //! let aws = SdkCollector::new(SdkOptions::default()).await;
 //! let options = CollectOptions::new([kinds::VPC, kinds::FLOW_LOG]);
-//! let inventory = collect(&aws, &aws, &options, &NoProgress).await?;
-//! println!("{} regions scanned", inventory.regions.len());
+//! let inventory = collect(&aws, &aws.listers(), &options, &NoProgress).await?;
+//! println!("{} regions scanned", inventory.scopes.len());
 //! # Ok(())
 //! # }
 //! ```
@@ -24,7 +24,6 @@
 //! [`ErrorClass`]: crate::ErrorClass
 
 mod classify;
-mod convert;
 pub mod fix;
 
 use std::collections::HashMap;
@@ -35,12 +34,15 @@ use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{self as ec2, Filter};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use cloudposture_core::{CollectError, ErrorClass, Tags};
+use jiff::Timestamp;
 
-use crate::collector::{AccountApi, Ec2Api, Listed, RegionList};
-use crate::error::CollectError;
-use crate::model::{FlowLog, NetworkInterface, Subnet, Vpc};
+use crate::collector::{AccountApi, Listed, Listers, RegionList};
 
 pub use classify::classify;
 
@@ -92,11 +94,17 @@ impl Default for SdkOptions {
 type Ec2Customizer = Arc<dyn Fn(aws_sdk_ec2::config::Builder) -> aws_sdk_ec2::config::Builder + Send + Sync>;
 type StsCustomizer = Arc<dyn Fn(aws_sdk_sts::config::Builder) -> aws_sdk_sts::config::Builder + Send + Sync>;
 
-/// The collector over the real AWS SDK: implements [`AccountApi`] and [`Ec2Api`].
+/// The collector over the real AWS SDK: implements [`AccountApi`] and the listers of
+/// every built-in kind ([`SdkCollector::listers`]).
 ///
-/// Cheap to share by reference across regions: clients are created once per region and
-/// cached, all over the same HTTP client.
+/// Cheap to clone and share across regions: clones share one set of clients, created
+/// once per region and cached, all over the same HTTP client.
+#[derive(Clone)]
 pub struct SdkCollector {
+    inner: Arc<Shared>,
+}
+
+struct Shared {
     config: SdkConfig,
     home_region: String,
     ec2_clients: Mutex<HashMap<String, aws_sdk_ec2::Client>>,
@@ -111,9 +119,9 @@ pub struct SdkCollector {
 impl std::fmt::Debug for SdkCollector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SdkCollector")
-            .field("home_region", &self.home_region)
-            .field("endpoint_url", &self.config.endpoint_url())
-            .field("account", &self.account.get())
+            .field("home_region", &self.inner.home_region)
+            .field("endpoint_url", &self.inner.config.endpoint_url())
+            .field("account", &self.inner.account.get())
             .finish_non_exhaustive()
     }
 }
@@ -159,60 +167,89 @@ impl SdkCollector {
             .region()
             .map_or_else(|| DEFAULT_HOME_REGION.to_string(), |r| r.as_ref().to_string());
         SdkCollector {
-            config,
-            home_region,
+            inner: Arc::new(Shared {
+                config,
+                home_region,
+                ec2_clients: Mutex::new(HashMap::new()),
+                sts_client: OnceLock::new(),
+                ec2_customizer: None,
+                sts_customizer: None,
+                account: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The listers of every built-in kind, over this collector's clients.
+    pub fn listers(&self) -> Listers {
+        crate::kinds::sdk_listers(self)
+    }
+
+    /// This collector's state to change before it is shared: its own if not yet cloned,
+    /// else a copy of its settings with empty caches.
+    fn unshared(self) -> Shared {
+        Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Shared {
+            config: shared.config.clone(),
+            home_region: shared.home_region.clone(),
             ec2_clients: Mutex::new(HashMap::new()),
             sts_client: OnceLock::new(),
-            ec2_customizer: None,
-            sts_customizer: None,
+            ec2_customizer: shared.ec2_customizer.clone(),
+            sts_customizer: shared.sts_customizer.clone(),
             account: OnceLock::new(),
-        }
+        })
     }
 
     /// Adjusts the configuration of every EC2 client before it is built, e.g. to add an
     /// interceptor (request counting, `aws-smithy-mocks`) or change retries for one service.
     pub fn with_ec2_config(
-        mut self,
+        self,
         customize: impl Fn(aws_sdk_ec2::config::Builder) -> aws_sdk_ec2::config::Builder + Send + Sync + 'static,
     ) -> Self {
-        self.ec2_customizer = Some(Arc::new(customize));
-        self.ec2_clients
+        let mut shared = self.unshared();
+        shared.ec2_customizer = Some(Arc::new(customize));
+        shared
+            .ec2_clients
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-        self
+        SdkCollector {
+            inner: Arc::new(shared),
+        }
     }
 
     /// Adjusts the configuration of the STS client before it is built (see
     /// [`SdkCollector::with_ec2_config`]).
     pub fn with_sts_config(
-        mut self,
+        self,
         customize: impl Fn(aws_sdk_sts::config::Builder) -> aws_sdk_sts::config::Builder + Send + Sync + 'static,
     ) -> Self {
-        self.sts_customizer = Some(Arc::new(customize));
-        self.sts_client = OnceLock::new();
-        self
+        let mut shared = self.unshared();
+        shared.sts_customizer = Some(Arc::new(customize));
+        shared.sts_client = OnceLock::new();
+        SdkCollector {
+            inner: Arc::new(shared),
+        }
     }
 
     /// The region of account-level calls (GetCallerIdentity, DescribeRegions).
     pub fn home_region(&self) -> &str {
-        &self.home_region
+        &self.inner.home_region
     }
 
     /// The loaded configuration.
     pub fn sdk_config(&self) -> &SdkConfig {
-        &self.config
+        &self.inner.config
     }
 
     /// The EC2 client of `region`, created on first use and cached.
     pub fn ec2_client(&self, region: &str) -> aws_sdk_ec2::Client {
-        let mut clients = self.ec2_clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let shared = &*self.inner;
+        let mut clients = shared.ec2_clients.lock().unwrap_or_else(PoisonError::into_inner);
         clients
             .entry(region.to_string())
             .or_insert_with(|| {
                 let builder =
-                    aws_sdk_ec2::config::Builder::from(&self.config).region(Region::new(region.to_string()));
-                let builder = match &self.ec2_customizer {
+                    aws_sdk_ec2::config::Builder::from(&shared.config).region(Region::new(region.to_string()));
+                let builder = match &shared.ec2_customizer {
                     Some(customize) => customize(builder),
                     None => builder,
                 };
@@ -222,10 +259,11 @@ impl SdkCollector {
     }
 
     fn sts_client(&self) -> &aws_sdk_sts::Client {
-        self.sts_client.get_or_init(|| {
-            let builder = aws_sdk_sts::config::Builder::from(&self.config)
-                .region(Region::new(self.home_region.clone()));
-            let builder = match &self.sts_customizer {
+        let shared = &*self.inner;
+        shared.sts_client.get_or_init(|| {
+            let builder = aws_sdk_sts::config::Builder::from(&shared.config)
+                .region(Region::new(shared.home_region.clone()));
+            let builder = match &shared.sts_customizer {
                 Some(customize) => customize(builder),
                 None => builder,
             };
@@ -233,9 +271,6 @@ impl SdkCollector {
         })
     }
 
-    fn known_account(&self) -> Option<String> {
-        self.account.get().cloned()
-    }
 }
 
 /// The SDK's default HTTPS client (hyper 1, rustls with aws-lc, proxy settings from the
@@ -256,26 +291,99 @@ fn default_http_client() -> SharedHttpClient {
     })
 }
 
-/// Reads every page of a paginator, one API call per page; on failure the error counts
-/// the pages read plus the failed call.
-macro_rules! read_pages {
-    ($operation:literal, $pages:expr, $calls:ident, |$page:ident| $items:expr) => {{
-        let mut pages = $pages;
-        let mut items = Vec::new();
-        while let Some(page) = pages.next().await {
-            $calls += 1;
-            let $page = page.map_err(|e| classify($operation, &e, $calls))?;
-            items.extend($items);
+/// Most pages one listing may take: far beyond any real account (a million items at
+/// 1,000 per page), so that an endpoint that keeps answering a next token cannot make a
+/// listing run forever.
+pub const MAX_PAGES: u64 = 1_000;
+
+/// The one page loop of every listing: calls `fetch` with the next token until a page
+/// has none, one API call per page; `split` takes a page apart into its items and next
+/// token. A token seen before (a cycle) or more than [`MAX_PAGES`] pages is an error of
+/// the listing, never a short list. On failure the error counts the pages read plus the
+/// failed call.
+pub async fn pages<T, O, E, Fut>(
+    operation: &'static str,
+    mut fetch: impl FnMut(Option<String>) -> Fut,
+    split: impl Fn(O) -> (Vec<T>, Option<String>),
+) -> Result<Listed<T>, CollectError>
+where
+    Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut items = Vec::new();
+    let mut calls = 0;
+    let mut token: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        calls += 1;
+        let page = fetch(token.take()).await.map_err(|e| classify(operation, &e, calls))?;
+        let (page_items, next) = split(page);
+        items.extend(page_items);
+        let Some(next) = next.filter(|t| !t.is_empty()) else {
+            return Ok(Listed::new(items, calls));
+        };
+        let bad_answer = |detail: String| {
+            let mut e = CollectError::new(operation, ErrorClass::Other, None, detail);
+            e.api_calls = calls;
+            e
+        };
+        if !seen.insert(next.clone()) {
+            return Err(bad_answer(format!(
+                "page {calls} answered a next token that an earlier page gave; the listing would repeat \
+                 pages, so it is not complete"
+            )));
         }
-        items
-    }};
+        if calls >= MAX_PAGES {
+            return Err(bad_answer(format!(
+                "still a next token after {calls} pages; the listing was stopped and is not complete"
+            )));
+        }
+        token = Some(next);
+    }
 }
 
-fn id_filter(name: &str, ids: &[String]) -> Filter {
+/// An EC2 filter on `name` with these values.
+pub(crate) fn id_filter(name: &str, ids: &[String]) -> Filter {
     Filter::builder()
         .name(name)
         .set_values(Some(ids.to_vec()))
         .build()
+}
+
+/// EC2 tags as model tags (a tag without a key is dropped).
+pub(crate) fn tags(tags: Option<Vec<ec2::Tag>>) -> Tags {
+    tags.unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+        .collect()
+}
+
+/// An SDK time as a timestamp.
+pub(crate) fn timestamp(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
+    Timestamp::new(t.secs(), i32::try_from(t.subsec_nanos()).ok()?).ok()
+}
+
+/// `None` for an empty string, as AWS sends some absent values.
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// `OptInStatus` of an opt-in region the account has not enabled.
+const NOT_OPTED_IN: &str = "not-opted-in";
+
+fn region_list(regions: Vec<ec2::Region>) -> RegionList {
+    let mut list = RegionList::default();
+    for region in regions {
+        let Some(name) = region.region_name else { continue };
+        if region.opt_in_status.as_deref() == Some(NOT_OPTED_IN) {
+            list.not_enabled.push(name);
+        } else {
+            list.enabled.push(name);
+        }
+    }
+    list.enabled.sort();
+    list.not_enabled.sort();
+    list
 }
 
 #[async_trait]
@@ -289,105 +397,40 @@ impl AccountApi for SdkCollector {
             .map_err(|e| classify("GetCallerIdentity", &e, 1))?;
         let account = out.account.unwrap_or_default();
         // A second call (another scan with the same collector) finds the same account.
-        let _ = self.account.set(account.clone());
+        let _ = self.inner.account.set(account.clone());
         Ok(account)
     }
 
     async fn regions(&self) -> Result<RegionList, CollectError> {
         let out = self
-            .ec2_client(&self.home_region)
+            .ec2_client(&self.inner.home_region)
             .describe_regions()
             .all_regions(true)
             .send()
             .await
             .map_err(|e| classify("DescribeRegions", &e, 1))?;
-        Ok(convert::region_list(out.regions.unwrap_or_default()))
+        Ok(region_list(out.regions.unwrap_or_default()))
     }
 }
 
-#[async_trait]
-impl Ec2Api for SdkCollector {
-    async fn vpcs(&self, region: &str) -> Result<Listed<Vpc>, CollectError> {
-        let mut calls = 0;
-        let pages = self
-            .ec2_client(region)
-            .describe_vpcs()
-            .max_results(MAX_PAGE_SIZE)
-            .into_paginator()
-            .send();
-        let items = read_pages!("DescribeVpcs", pages, calls, |page| {
-            page.vpcs
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| convert::vpc(v, region))
-        });
-        Ok(Listed::new(items, calls))
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    async fn flow_logs(&self, region: &str) -> Result<Listed<FlowLog>, CollectError> {
-        let mut calls = 0;
-        let account = self.known_account();
-        let pages = self
-            .ec2_client(region)
-            .describe_flow_logs()
-            .max_results(MAX_PAGE_SIZE)
-            .into_paginator()
-            .send();
-        let items = read_pages!("DescribeFlowLogs", pages, calls, |page| {
-            page.flow_logs
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| convert::flow_log(f, region, account.as_deref()))
-        });
-        Ok(Listed::new(items, calls))
-    }
-
-    // Subnets and network interfaces are looked up with an id *filter* rather than the ids
-    // parameter: an id that no longer exists (deleted since its flow log was listed) is then
-    // simply absent instead of failing the whole call with `InvalidSubnetID.NotFound`.
-    async fn subnets(&self, region: &str, ids: &[String]) -> Result<Listed<Subnet>, CollectError> {
-        let client = self.ec2_client(region);
-        let mut calls = 0;
-        let mut items = Vec::new();
-        for chunk in ids.chunks(IDS_PER_CALL) {
-            let pages = client
-                .describe_subnets()
-                .filters(id_filter("subnet-id", chunk))
-                .max_results(MAX_PAGE_SIZE)
-                .into_paginator()
-                .send();
-            items.extend(read_pages!("DescribeSubnets", pages, calls, |page| {
-                page.subnets
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|s| convert::subnet(s, region))
-            }));
-        }
-        Ok(Listed::new(items, calls))
-    }
-
-    async fn network_interfaces(
-        &self,
-        region: &str,
-        ids: &[String],
-    ) -> Result<Listed<NetworkInterface>, CollectError> {
-        let client = self.ec2_client(region);
-        let mut calls = 0;
-        let mut items = Vec::new();
-        for chunk in ids.chunks(IDS_PER_CALL) {
-            let pages = client
-                .describe_network_interfaces()
-                .filters(id_filter("network-interface-id", chunk))
-                .max_results(MAX_PAGE_SIZE)
-                .into_paginator()
-                .send();
-            items.extend(read_pages!("DescribeNetworkInterfaces", pages, calls, |page| {
-                page.network_interfaces
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|n| convert::network_interface(n, region))
-            }));
-        }
-        Ok(Listed::new(items, calls))
+    #[test]
+    fn regions_split_on_opt_in_status() {
+        let region = |name: &str, status: &str| {
+            ec2::Region::builder()
+                .region_name(name)
+                .opt_in_status(status)
+                .build()
+        };
+        let list = region_list(vec![
+            region("us-east-1", "opt-in-not-required"),
+            region("af-south-1", "not-opted-in"),
+            region("ap-east-1", "opted-in"),
+        ]);
+        assert_eq!(list.enabled, ["ap-east-1", "us-east-1"]);
+        assert_eq!(list.not_enabled, ["af-south-1"]);
     }
 }

@@ -1,10 +1,20 @@
 //! Snapshots: an [`Inventory`] saved as versioned JSON and loaded back identically.
+//!
+//! Kinds are stored by name ([`Inventory::write_json`]); loading reads the items of
+//! every kind the given [`KindRegistry`] knows ([`crate::kinds::registry`] for the
+//! built-in ones) and keeps others as written. Schema 1 (fixed fields per kind, one
+//! account) still loads.
 
 use std::path::{Path, PathBuf};
 
+use cloudposture_core::{
+    CollectError, Inventory, KindRegistry, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
+};
+use jiff::Timestamp;
+use serde::Deserialize;
 use thiserror::Error;
 
-use crate::inventory::{Inventory, SNAPSHOT_SCHEMA_VERSION};
+use crate::kinds::{FlowLog, FlowLogs, NetworkInterface, NetworkInterfaces, Subnet, Subnets, Vpc, Vpcs};
 
 /// A snapshot could not be written or read.
 #[derive(Debug, Error)]
@@ -46,8 +56,10 @@ pub enum SnapshotError {
 
 /// Serializes `inventory` as pretty JSON.
 pub fn to_json(inventory: &Inventory) -> String {
-    // Serializing plain data with string keys cannot fail.
-    serde_json::to_string_pretty(inventory).unwrap_or_default()
+    let mut out = Vec::new();
+    // Serializing plain data with string keys into memory cannot fail.
+    let _ = inventory.write_json(&mut out, true);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Writes `inventory` to `path` completely or not at all (temporary file, then rename;
@@ -66,7 +78,7 @@ pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&tmp)?);
-        serde_json::to_writer_pretty(&mut out, inventory).map_err(std::io::Error::other)?;
+        inventory.write_json(&mut out, true).map_err(std::io::Error::other)?;
         out.flush()
     };
     write()
@@ -80,26 +92,18 @@ pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
         })
 }
 
-/// Parses a snapshot from `text`; `path` only names the file in errors.
+/// Parses a snapshot of the built-in kinds from `text`; `path` only names the file in errors.
 pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
+    from_json_with(text, path, &crate::kinds::registry())
+}
+
+/// Parses a snapshot from `text`, reading the items of the kinds `kinds` knows.
+pub fn from_json_with(text: &str, path: &Path, kinds: &KindRegistry) -> Result<Inventory, SnapshotError> {
     let invalid = |e: serde_json::Error| SnapshotError::Invalid {
         path: path.to_path_buf(),
         message: strip_position(&e.to_string()),
         line: e.line(),
         column: e.column(),
-    };
-    let future = |found: u64| SnapshotError::FutureVersion {
-        path: path.to_path_buf(),
-        found,
-        supported: SNAPSHOT_SCHEMA_VERSION,
-    };
-    // One parse when the snapshot is good; only when it is not, a second look for the
-    // reason to give (a newer layout must be refused as such, not reported as a
-    // confusing shape error).
-    let error = match serde_json::from_str::<Inventory>(text) {
-        Ok(inventory) if inventory.schema_version <= SNAPSHOT_SCHEMA_VERSION => return Ok(inventory),
-        Ok(inventory) => return Err(future(u64::from(inventory.schema_version))),
-        Err(e) => e,
     };
     #[derive(serde::Deserialize)]
     struct Probe {
@@ -119,19 +123,112 @@ pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
         });
     }
     match probe.schema_version {
-        Some(v) if v > u64::from(SNAPSHOT_SCHEMA_VERSION) => Err(future(v)),
-        Some(_) => Err(invalid(error)),
         None => Err(SnapshotError::Invalid {
             path: path.to_path_buf(),
             message: "missing field `schema_version`; is this a cloudposture snapshot?".into(),
             line: 1,
             column: 1,
         }),
+        Some(v) if v > u64::from(SNAPSHOT_SCHEMA_VERSION) => Err(SnapshotError::FutureVersion {
+            path: path.to_path_buf(),
+            found: v,
+            supported: SNAPSHOT_SCHEMA_VERSION,
+        }),
+        Some(1) => serde_json::from_str::<V1Inventory>(text)
+            .map(V1Inventory::upgrade)
+            .map_err(invalid),
+        Some(_) => Inventory::from_json(text, kinds).map_err(|e| SnapshotError::Invalid {
+            path: path.to_path_buf(),
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        }),
     }
 }
 
-/// Loads a snapshot written by [`save`].
+/// Schema 1: one account, a fixed field per kind in each region.
+#[derive(Deserialize)]
+struct V1Inventory {
+    account: Option<String>,
+    collected_at: Timestamp,
+    regions: Vec<V1Region>,
+    #[serde(default)]
+    regions_not_scanned: Vec<SkippedRegion>,
+    #[serde(default)]
+    global_api_calls: u64,
+    #[serde(default)]
+    global_errors: Vec<CollectError>,
+}
+
+#[derive(Deserialize)]
+struct V1Region {
+    name: String,
+    #[serde(default)]
+    vpcs: V1Collection<Vpc>,
+    #[serde(default)]
+    flow_logs: V1Collection<FlowLog>,
+    #[serde(default)]
+    subnets: V1Collection<Subnet>,
+    #[serde(default)]
+    network_interfaces: V1Collection<NetworkInterface>,
+    #[serde(default)]
+    api_calls: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum V1Collection<T> {
+    #[default]
+    NotCollected,
+    Collected(Vec<T>),
+    Failed(CollectError),
+}
+
+impl<T> V1Collection<T> {
+    fn into_scope<K: cloudposture_core::Kind<Item = T>>(self, scope: &mut Scope) {
+        match self {
+            V1Collection::NotCollected => {}
+            V1Collection::Collected(items) => scope.insert::<K>(items),
+            V1Collection::Failed(e) => scope.fail(K::INFO.name, e),
+        }
+    }
+}
+
+impl V1Inventory {
+    fn upgrade(self) -> Inventory {
+        let account = self.account;
+        let scopes = self
+            .regions
+            .into_iter()
+            .map(|r| {
+                let mut scope = Scope::new(ScopeId::region(account.as_deref(), &r.name));
+                scope.api_calls = r.api_calls;
+                r.vpcs.into_scope::<Vpcs>(&mut scope);
+                r.flow_logs.into_scope::<FlowLogs>(&mut scope);
+                r.subnets.into_scope::<Subnets>(&mut scope);
+                r.network_interfaces.into_scope::<NetworkInterfaces>(&mut scope);
+                scope
+            })
+            .collect();
+        Inventory {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            account,
+            collected_at: self.collected_at,
+            scopes,
+            regions_not_scanned: self.regions_not_scanned,
+            global_api_calls: self.global_api_calls,
+            global_errors: self.global_errors,
+        }
+    }
+}
+
+/// Loads a snapshot of the built-in kinds written by [`save`].
 pub fn load(path: &Path) -> Result<Inventory, SnapshotError> {
+    load_with(path, &crate::kinds::registry())
+}
+
+/// Loads a snapshot written by [`save`], reading the kinds `kinds` knows.
+pub fn load_with(path: &Path, kinds: &KindRegistry) -> Result<Inventory, SnapshotError> {
     let bytes = std::fs::read(path).map_err(|source| SnapshotError::Io {
         path: path.to_path_buf(),
         source,
@@ -147,7 +244,7 @@ pub fn load(path: &Path) -> Result<Inventory, SnapshotError> {
             column,
         }
     })?;
-    from_json(&text, path)
+    from_json_with(&text, path, kinds)
 }
 
 /// serde_json appends " at line L column C"; the error carries those as fields.

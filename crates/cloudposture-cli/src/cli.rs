@@ -6,7 +6,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
 use cloudposture_core::{RiskLevel, Selection, Standard};
 
-use crate::commands::fix::FixArgs;
 
 /// Check an AWS account against security best-practice rules.
 ///
@@ -91,7 +90,7 @@ pub enum Command {
     /// CreateFlowLogs call is sent with DryRun=true, so AWS says what it would refuse.
     /// With --apply the flow logs are created (VPCs that already have the planned flow log
     /// are left alone) and the regions are scanned again.
-    #[command(after_long_help = crate::commands::fix::EXIT_CODES)]
+    #[command(after_long_help = FIX_EXIT_CODES)]
     Fix(FixArgs),
     /// List the rules, or show one rule's knowledge-base page.
     #[command(subcommand)]
@@ -376,3 +375,88 @@ mod tests {
         assert!(parse_endpoint_url("http://").is_err());
     }
 }
+
+/// What `fix --help` says about exit codes.
+pub const FIX_EXIT_CODES: &str = "Exit codes:\n  \
+    0  every planned flow log would be created (dry run), or was created or already existed\n     \
+       and its VPC now passes (--apply); also when there is nothing to fix\n  \
+    1  AWS would refuse (dry run) or refused at least one action, or a fixed VPC still fails\n  \
+    2  bad usage or input (flags, config, --snapshot): nothing was called\n  \
+    3  the account could not be read, or some regions could not (nothing failed otherwise)\n\n\
+    Examples:\n  \
+    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs\n  \
+    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs --apply\n  \
+    cloudposture fix --regions eu-west-1 --destination cloud-watch-logs:/vpc/flow-logs \\\n    \
+    --role-arn arn:aws:iam::123456789012:role/flow-logs --apply";
+
+/// `fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Not allowed: a snapshot cannot be changed (kept to say so clearly).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Where the new flow logs publish: `s3:arn:aws:s3:::BUCKET[/PREFIX]`,
+    /// `cloud-watch-logs:LOG_GROUP` (needs --role-arn) or `kinesis-data-firehose:STREAM_ARN`.
+    /// Default: the rule's `remediation_destination` setting.
+    #[arg(long, value_name = "DESTINATION")]
+    pub destination: Option<String>,
+    /// IAM role that delivers the logs to CloudWatch Logs (assumable by
+    /// vpc-flow-logs.amazonaws.com). Default: the rule's `remediation_role_arn` setting,
+    /// unless --destination is given.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Traffic the new flow logs record. Default: ALL, or what the rule's `traffic_type`
+    /// setting requires.
+    #[arg(long, value_enum, ignore_case = true, value_name = "TYPE")]
+    pub traffic_type: Option<FixTraffic>,
+    /// Create the flow logs. Without it nothing is created: the plan is printed and checked
+    /// with DryRun=true (AWS checks the permissions).
+    #[arg(long)]
+    pub apply: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
+    pub format: FixFormat,
+}
+
+/// `--traffic-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixTraffic {
+    /// Accepted and rejected traffic.
+    #[value(name = "ALL")]
+    All,
+    /// Accepted traffic only.
+    #[value(name = "ACCEPT")]
+    Accept,
+    /// Rejected traffic only.
+    #[value(name = "REJECT")]
+    Reject,
+}
+
+impl FixTraffic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixTraffic::All => "ALL",
+            FixTraffic::Accept => "ACCEPT",
+            FixTraffic::Reject => "REJECT",
+        }
+    }
+
+    /// Whether a flow log of this traffic meets a rule requiring `required`.
+    pub fn covers(self, required: &str) -> bool {
+        self == FixTraffic::All || required == "any" || required == self.as_str()
+    }
+}
+
+/// `fix --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// For people.
+    Text,
+    /// The plan, each outcome and the new status of each VPC, as JSON.
+    Json,
+}
+

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use cloudposture_core::{
-    Config, ConfigError, EngineError, Inventory, Plan, Registry, Selection, SettingsError,
+    Config, ConfigError, EngineError, Plan, Registry, Selection, SettingsError,
 };
 
 /// A configuration and where it came from.
@@ -50,11 +50,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
 impl LoadedConfig {
     /// Selects and configures the rules. Errors from the configuration name the file
     /// and, where it can be found, the line.
-    pub fn plan<'r, I: Inventory + ?Sized>(
-        &self,
-        registry: &'r Registry<I>,
-        selection: &Selection,
-    ) -> anyhow::Result<Plan<'r, I>> {
+    pub fn plan<'r>(&self, registry: &'r Registry, selection: &Selection) -> anyhow::Result<Plan<'r>> {
         Plan::new(registry, selection, &self.config).map_err(|e| match (&e, &self.path) {
             (EngineError::Config(c), Some(path)) => match locate(&self.text, c) {
                 Some(line) => anyhow!("config `{}` line {line}: {e}", path.display()),

@@ -1,6 +1,6 @@
 //! Per-region progress on stderr while a live scan collects.
 
-use cloudposture_aws::{CollectProgress, RegionInventory};
+use cloudposture_aws::{CollectProgress, Scope};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A progress bar over the regions; regions in error are printed above it as they finish.
@@ -40,11 +40,11 @@ impl CollectProgress for RegionBar {
         self.bar.set_message(region.to_string());
     }
 
-    fn region_finished(&self, region: &RegionInventory) {
-        let errors: Vec<String> = region.errors().map(ToString::to_string).collect();
+    fn region_finished(&self, region: &Scope) {
+        let errors: Vec<String> = region.errors().map(|(_, e)| e.to_string()).collect();
         if !errors.is_empty() {
             self.bar
-                .println(format!("  {}: {}", region.name, errors.join("; ")));
+                .println(format!("  {}: {}", region.id.label(), errors.join("; ")));
         }
         self.bar.inc(1);
     }

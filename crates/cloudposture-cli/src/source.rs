@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
 use cloudposture_aws::{
-    CollectOptions, CollectProgress, Inventory, NoProgress, RegionScope, collect, snapshot,
+    CollectFailure, CollectOptions, CollectProgress, Inventory, NoProgress, RegionScope, collect, snapshot,
 };
 
 use crate::cli::LiveArgs;
@@ -57,16 +57,20 @@ pub fn collect_live(
             Some(bar) => bar,
             None => &NoProgress,
         };
-        let result = collect(&sdk, &sdk, &options, progress).await;
+        let result = collect(&sdk, &sdk.listers(), &options, progress).await;
         if let Some(bar) = &bar {
             bar.finish();
         }
-        result.map_err(|e| {
-            let hint = match options.regions {
-                RegionScope::AllEnabled => "; name the regions with `--regions` to skip the listing",
-                RegionScope::Only(_) => "",
-            };
-            CliError::incomplete(anyhow!("cannot list the account's regions: {e}{hint}"))
+        result.map_err(|e| match e {
+            // The selected rules need a kind nothing collects: the plan is wrong (exit 2).
+            CollectFailure::NoLister { .. } => CliError::from(anyhow::Error::new(e)),
+            CollectFailure::Regions(e) => {
+                let hint = match options.regions {
+                    RegionScope::AllEnabled => "; name the regions with `--regions` to skip the listing",
+                    RegionScope::Only(_) => "",
+                };
+                CliError::incomplete(anyhow!("cannot list the account's regions: {e}{hint}"))
+            }
         })
     })
 }

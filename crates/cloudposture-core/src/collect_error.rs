@@ -77,6 +77,13 @@ impl CollectError {
             api_calls: 1,
         }
     }
+
+    /// The same error, counting `calls` made before it by the same listing (e.g. the
+    /// chunks of ids already looked up).
+    pub fn after(mut self, calls: u64) -> Self {
+        self.api_calls += calls;
+        self
+    }
 }
 
 #[cfg(test)]

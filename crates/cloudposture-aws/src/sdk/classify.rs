@@ -5,7 +5,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
-use crate::error::{CollectError, ErrorClass};
+use cloudposture_core::{CollectError, ErrorClass};
 
 /// Codes of a missing permission.
 const ACCESS_DENIED: &[&str] = &["UnauthorizedOperation", "UnauthorizedAccess", "AccessDenied"];

@@ -29,13 +29,13 @@ use aws_sdk_ec2::types as ec2;
 use cloudposture_core::FixAction;
 use futures::StreamExt;
 
-use super::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, classify, convert, id_filter};
+use super::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, classify, id_filter};
 use crate::collect::DEFAULT_CONCURRENCY;
-use crate::error::{CollectError, ErrorClass};
+use cloudposture_core::{CollectError, ErrorClass};
 use crate::fix::{
     CREATE_FLOW_LOGS, CreateFlowLogParams, FixOutcome, FixResult, FlowLogSpec, MAX_VPCS_PER_CALL,
 };
-use crate::model::FlowLog;
+use crate::kinds::FlowLog;
 
 /// AWS's answer to a dry run that would succeed.
 const DRY_RUN_OK: &str = "DryRunOperation";
@@ -202,7 +202,7 @@ async fn read_flow_logs(
                 page.flow_logs
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|f| convert::flow_log(f, region, None)),
+                    .map(|f| crate::kinds::convert_flow_log(f, region, None)),
             );
         }
     }

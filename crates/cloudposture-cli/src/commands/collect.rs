@@ -1,8 +1,8 @@
 //! `cloudposture collect`: collect what the selected rules need and save a snapshot.
 
 use anyhow::Context;
-use cloudposture_aws::snapshot;
-use cloudposture_core::Inventory as _;
+use cloudposture_aws::{kinds, snapshot};
+use cloudposture_core::Listing;
 
 use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config_file;
@@ -24,21 +24,28 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
     let inventory = source::collect_live(&args.live, &plan.required_kinds(), show_progress)?;
     snapshot::save(&inventory, &args.output).context("cannot save the snapshot")?;
 
-    let regions = inventory.regions();
+    let regions = inventory.region_statuses();
     let in_error: Vec<_> = regions
         .iter()
         .filter(|r| r.status == cloudposture_core::RegionState::Error)
         .collect();
-    let vpcs = inventory.vpc_count();
-    let flow_logs = inventory.flow_log_count();
+    // What was listed, kind by kind (lookups are partial by design: not counted here).
+    let known = kinds::registry();
+    let counts: String = plan
+        .required_kinds()
+        .into_iter()
+        .filter_map(|name| known.get(name))
+        .filter(|kind| kind.listing == Listing::Complete)
+        .map(|kind| format!("{} {}, ", inventory.count(kind.name), kind.plural))
+        .collect();
     let api_calls = inventory.api_calls();
     term.note(
         global,
         format_args!(
-            "wrote {}: {} {} ({} in error), {vpcs} VPCs, {flow_logs} flow logs, {api_calls} API calls",
+            "wrote {}: {} {} ({} in error), {counts}{api_calls} API calls",
             args.output.display(),
-            inventory.regions.len(),
-            if inventory.regions.len() == 1 {
+            inventory.scopes.len(),
+            if inventory.scopes.len() == 1 {
                 "region"
             } else {
                 "regions"

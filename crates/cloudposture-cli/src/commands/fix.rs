@@ -11,111 +11,26 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
-use clap::{Args, ValueEnum};
 use cloudposture_aws::fix::{FixOutcome, FixResult};
 use cloudposture_aws::sdk::{SdkCollector, fix as executor};
-use cloudposture_aws::{Inventory, RegionScope};
+use cloudposture_aws::RegionScope;
 use cloudposture_core::jiff::Timestamp;
 use cloudposture_core::{
-    Finding, FixError, FixPlan, Plan, PlannedRule, Report, ResourceRef, RuleContext, ScanSource, Settings,
-    SettingsError, Status,
+    ConfiguredSettings, Finding, FixError, FixPlan, Plan, PlannedRule, Report, ResourceRef, RuleContext,
+    ScanSource, ScopeId, SettingsError, Status,
 };
 use serde::Serialize;
 
-use crate::cli::{GlobalArgs, LiveArgs, SelectionArgs};
+use crate::cli::{FixArgs, FixFormat, GlobalArgs, LiveArgs};
 use crate::config_file;
 use crate::exit::{CliError, Exit};
 use crate::source;
 use crate::terminal::Terminal;
 
-/// What `fix --help` says about exit codes.
-pub const EXIT_CODES: &str = "Exit codes:\n  \
-    0  every planned flow log would be created (dry run), or was created or already existed\n     \
-       and its VPC now passes (--apply); also when there is nothing to fix\n  \
-    1  AWS would refuse (dry run) or refused at least one action, or a fixed VPC still fails\n  \
-    2  bad usage or input (flags, config, --snapshot): nothing was called\n  \
-    3  the account could not be read, or some regions could not (nothing failed otherwise)\n\n\
-    Examples:\n  \
-    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs\n  \
-    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs --apply\n  \
-    cloudposture fix --regions eu-west-1 --destination cloud-watch-logs:/vpc/flow-logs \\\n    \
-    --role-arn arn:aws:iam::123456789012:role/flow-logs --apply";
-
 /// Settings of the rules that `--destination`, `--role-arn` and `--traffic-type` set.
 const DESTINATION_SETTING: &str = "remediation_destination";
 const ROLE_SETTING: &str = "remediation_role_arn";
 const TRAFFIC_SETTING: &str = "traffic_type";
-
-/// `fix`.
-#[derive(Debug, Args)]
-pub struct FixArgs {
-    /// Not allowed: a snapshot cannot be changed (kept to say so clearly).
-    #[arg(long, value_name = "FILE", hide = true)]
-    pub snapshot: Option<PathBuf>,
-    #[command(flatten)]
-    pub live: LiveArgs,
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// Where the new flow logs publish: `s3:arn:aws:s3:::BUCKET[/PREFIX]`,
-    /// `cloud-watch-logs:LOG_GROUP` (needs --role-arn) or `kinesis-data-firehose:STREAM_ARN`.
-    /// Default: the rule's `remediation_destination` setting.
-    #[arg(long, value_name = "DESTINATION")]
-    pub destination: Option<String>,
-    /// IAM role that delivers the logs to CloudWatch Logs (assumable by
-    /// vpc-flow-logs.amazonaws.com). Default: the rule's `remediation_role_arn` setting,
-    /// unless --destination is given.
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
-    /// Traffic the new flow logs record. Default: ALL, or what the rule's `traffic_type`
-    /// setting requires.
-    #[arg(long, value_enum, ignore_case = true, value_name = "TYPE")]
-    pub traffic_type: Option<FixTraffic>,
-    /// Create the flow logs. Without it nothing is created: the plan is printed and checked
-    /// with DryRun=true (AWS checks the permissions).
-    #[arg(long)]
-    pub apply: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
-    pub format: FixFormat,
-}
-
-/// `--traffic-type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FixTraffic {
-    /// Accepted and rejected traffic.
-    #[value(name = "ALL")]
-    All,
-    /// Accepted traffic only.
-    #[value(name = "ACCEPT")]
-    Accept,
-    /// Rejected traffic only.
-    #[value(name = "REJECT")]
-    Reject,
-}
-
-impl FixTraffic {
-    fn as_str(self) -> &'static str {
-        match self {
-            FixTraffic::All => "ALL",
-            FixTraffic::Accept => "ACCEPT",
-            FixTraffic::Reject => "REJECT",
-        }
-    }
-
-    /// Whether a flow log of this traffic meets a rule requiring `required`.
-    fn covers(self, required: &str) -> bool {
-        self == FixTraffic::All || required == "any" || required == self.as_str()
-    }
-}
-
-/// `fix --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FixFormat {
-    /// For people.
-    Text,
-    /// The plan, each outcome and the new status of each VPC, as JSON.
-    Json,
-}
 
 /// Runs `fix`.
 pub fn run(args: &FixArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
@@ -175,30 +90,34 @@ pub fn run(args: &FixArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Resu
 /// the settings it declares; checked as a scan checks settings, and by planning for a
 /// passing finding (which gets no action, but bad options are an error whatever the
 /// finding), so that bad flags stop the command before any API call.
-fn fix_settings(args: &FixArgs, plan: &Plan<'_, Inventory>) -> Result<Vec<Settings>, CliError> {
+fn fix_settings(args: &FixArgs, plan: &Plan<'_>) -> Result<Vec<ConfiguredSettings>, CliError> {
     let mut all = Vec::with_capacity(plan.rules().len());
     for planned in plan.rules() {
         let m = planned.rule.metadata();
-        let mut raw: BTreeMap<&str, serde_json::Value> = planned
-            .settings
-            .iter()
-            .filter_map(|(k, v)| Some((k, serde_json::to_value(v).ok()?)))
-            .collect();
-        let declares = |name: &str| m.setting(name).is_some();
+        let mut raw: serde_json::Map<String, serde_json::Value> = match planned.settings.json() {
+            serde_json::Value::Object(map) => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        let declared = planned.rule.setting_docs();
+        let declares = |name: &str| declared.iter().any(|d| d.name == name);
         if let Some(destination) = &args.destination
             && declares(DESTINATION_SETTING)
         {
-            raw.insert(DESTINATION_SETTING, destination.clone().into());
+            raw.insert(DESTINATION_SETTING.into(), destination.clone().into());
             // The configured role belongs to the configured destination.
             raw.remove(ROLE_SETTING);
         }
         if let Some(role) = &args.role_arn
             && declares(ROLE_SETTING)
         {
-            raw.insert(ROLE_SETTING, role.clone().into());
+            raw.insert(ROLE_SETTING.into(), role.clone().into());
         }
         if declares(TRAFFIC_SETTING) {
-            let required = planned.settings.str(TRAFFIC_SETTING).unwrap_or("any").to_string();
+            let required = raw
+                .get(TRAFFIC_SETTING)
+                .and_then(|v| v.as_str())
+                .unwrap_or("any")
+                .to_string();
             if let Some(traffic) = args.traffic_type {
                 if !traffic.covers(&required) {
                     return Err(anyhow!(
@@ -209,12 +128,10 @@ fn fix_settings(args: &FixArgs, plan: &Plan<'_, Inventory>) -> Result<Vec<Settin
                     )
                     .into());
                 }
-                raw.insert(TRAFFIC_SETTING, traffic.as_str().into());
+                raw.insert(TRAFFIC_SETTING.into(), traffic.as_str().into());
             }
         }
-        let settings = Settings::resolve(m.id, m.settings, raw.iter().map(|(k, v)| (*k, v)))
-            .and_then(|s| planned.rule.validate_settings(&s).map(|()| s))
-            .map_err(|e| flag_error(args, e))?;
+        let settings = planned.rule.configure(&raw).map_err(|e| flag_error(args, e))?;
         probe(planned, &settings).map_err(anyhow::Error::new)?;
         all.push(settings);
     }
@@ -238,10 +155,16 @@ fn flag_error(args: &FixArgs, error: SettingsError) -> CliError {
 
 /// Plans a fix for a passing finding: no action, but an error when the options cannot
 /// make one (no destination, a CloudWatch Logs destination without a role).
-fn probe(planned: &PlannedRule<'_, Inventory>, settings: &Settings) -> Result<(), FixError> {
+fn probe(planned: &PlannedRule<'_>, settings: &ConfiguredSettings) -> Result<(), FixError> {
     let m = planned.rule.metadata();
-    let ctx = RuleContext::new(m, settings, planned.risk);
-    let finding: Finding = ctx.pass(ResourceRef::new(m.resource_kind, "-").in_region("us-east-1"), "");
+    let kind = planned.rule.kind();
+    let scope = ScopeId::region(None, "us-east-1");
+    let ctx = RuleContext::new(m, kind, &(), planned.risk, &scope);
+    let finding: Finding = ctx.finding(
+        Status::Pass,
+        ResourceRef::new(kind.name, "-").in_region("us-east-1"),
+        "",
+    );
     planned.rule.plan_fix(&finding, settings).map(|_| ())
 }
 
@@ -261,7 +184,7 @@ fn execute(live: &LiveArgs, plan: &FixPlan, dry_run: bool) -> anyhow::Result<Vec
 /// Collects the regions of `outcomes` again and evaluates them.
 fn rescan(
     args: &FixArgs,
-    plan: &Plan<'_, Inventory>,
+    plan: &Plan<'_>,
     outcomes: &[FixOutcome],
     show_progress: bool,
 ) -> Result<Report, CliError> {
@@ -482,6 +405,7 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::FixTraffic;
 
     #[test]
     fn traffic_types_cover_what_they_record() {

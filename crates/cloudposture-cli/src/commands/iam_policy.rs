@@ -17,10 +17,9 @@ pub fn run(args: &IamPolicyArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -
     let plan = config.plan(&registry, &args.selection.to_selection())?;
     let mut actions: BTreeSet<&str> = BTreeSet::new();
     for planned in plan.rules() {
-        let m = planned.rule.metadata();
-        actions.extend(m.iam_audit.iter().copied());
+        actions.extend(planned.rule.audit_actions());
         if args.remediation {
-            actions.extend(m.iam_remediate.iter().copied());
+            actions.extend(planned.rule.metadata().iam_remediate.iter().copied());
         }
     }
     let sid = if args.remediation {

@@ -7,10 +7,9 @@ pub mod rules;
 pub mod scan;
 
 use anyhow::Context;
-use cloudposture_aws::Inventory;
 use cloudposture_core::Registry;
 
 /// Every built-in rule.
-pub fn registry() -> anyhow::Result<Registry<Inventory>> {
+pub fn registry() -> anyhow::Result<Registry> {
     cloudposture_rules_aws::registry().context("the built-in rules could not be registered")
 }

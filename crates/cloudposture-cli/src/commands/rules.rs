@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use anyhow::{Context, anyhow};
-use cloudposture_core::{AuditStep, RuleMetadata, SettingKind, selector_matches};
+use cloudposture_core::{AnyRule, AuditStep, KindInfo, Need, RuleMetadata, SettingDoc, selector_matches};
+use serde::Serialize;
 
 use crate::cli::{GlobalArgs, ListFormat, RulesCommand, ShowFormat};
 use crate::exit::{CliError, Exit};
@@ -13,15 +14,16 @@ use crate::terminal::Terminal;
 /// Runs `rules …`.
 pub fn run(cmd: &RulesCommand, _global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
     let registry = super::registry()?;
-    let rules: Vec<&'static RuleMetadata> = registry.iter().map(|r| r.metadata()).collect();
+    let docs: Vec<RuleDoc> = registry.iter().map(RuleDoc::of).collect();
+    let rules: Vec<&'static RuleMetadata> = docs.iter().map(|d| d.metadata).collect();
     let out = &mut *term.out;
     match cmd {
         RulesCommand::List { format } => match format {
             ListFormat::Table => write_list(&rules, out),
-            ListFormat::Json => write_json(&rules, out),
+            ListFormat::Json => write_json(&docs, out),
         },
         RulesCommand::Show { id, format } => {
-            let Some(rule) = rules.iter().find(|m| m.id.eq_ignore_ascii_case(id.trim())) else {
+            let Some(rule) = docs.iter().find(|d| d.metadata.id.eq_ignore_ascii_case(id.trim())) else {
                 let near: Vec<&str> = rules
                     .iter()
                     .filter(|m| selector_matches(id, m.id))
@@ -41,6 +43,38 @@ pub fn run(cmd: &RulesCommand, _global: &GlobalArgs, term: &mut Terminal<'_>) ->
     }
     .context("cannot write to stdout")?;
     Ok(Exit::Ok)
+}
+
+/// A rule as `rules show` and the docs present it: its metadata, and what the toolkit
+/// derives from its declaration (kinds, permissions, settings).
+#[derive(Serialize)]
+struct RuleDoc {
+    #[serde(flatten)]
+    metadata: &'static RuleMetadata,
+    /// The provider's type of the resources judged, e.g. `AWS::EC2::VPC`.
+    resource_type: &'static str,
+    /// The kind of the resources judged, e.g. `aws.ec2.vpc`.
+    resource_kind: &'static str,
+    /// Every kind read (the judged one first).
+    reads: Vec<Need>,
+    /// Permissions to audit: the kinds' and the rule's extras.
+    iam_audit: Vec<&'static str>,
+    /// The settings, from the rule's settings type.
+    settings: Vec<SettingDoc>,
+}
+
+impl RuleDoc {
+    fn of(rule: &dyn AnyRule) -> RuleDoc {
+        let kind: &KindInfo = rule.kind();
+        RuleDoc {
+            metadata: rule.metadata(),
+            resource_type: kind.resource_type,
+            resource_kind: kind.name,
+            reads: rule.needs(),
+            iam_audit: rule.audit_actions(),
+            settings: rule.setting_docs(),
+        }
+    }
 }
 
 fn quote_list(items: &[&str]) -> String {
@@ -113,13 +147,14 @@ fn write_steps(steps: &[AuditStep], out: &mut dyn Write) -> std::io::Result<()> 
 }
 
 /// The rule's knowledge-base page as Markdown.
-fn write_markdown(m: &RuleMetadata, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_markdown(doc: &RuleDoc, out: &mut dyn Write) -> std::io::Result<()> {
+    let m = doc.metadata;
     writeln!(out, "# {} — {}\n", m.id, m.title)?;
     let pillars: Vec<&str> = m.pillars.iter().map(|p| p.name()).collect();
     writeln!(out, "| | |\n|---|---|")?;
     writeln!(out, "| Risk | **{}** |", m.risk)?;
     writeln!(out, "| Provider / service | {} / {} |", m.provider, m.service)?;
-    writeln!(out, "| Resource | {} (`{}`) |", m.resource_type, m.resource_kind)?;
+    writeln!(out, "| Resource | {} (`{}`) |", doc.resource_type, doc.resource_kind)?;
     writeln!(out, "| Well-Architected pillars | {} |", pillars.join(", "))?;
     let standards: Vec<&str> = m.standards().iter().map(|s| s.name()).collect();
     writeln!(out, "| Standards | {} |", standards.join(", "))?;
@@ -148,27 +183,29 @@ fn write_markdown(m: &RuleMetadata, out: &mut dyn Write) -> std::io::Result<()> 
     writeln!(out, "## Remediation\n")?;
     write_steps(m.remediation, out)?;
 
-    if !m.settings.is_empty() {
+    if !doc.settings.is_empty() {
         writeln!(out, "## Settings\n")?;
         writeln!(out, "In the config file, under `[rules.{}]`:\n", m.id)?;
         writeln!(
             out,
             "| setting | type | default | allowed | description |\n|---|---|---|---|---|"
         )?;
-        for s in m.settings {
-            let allowed = match s.kind {
-                SettingKind::Choice(a) | SettingKind::List(a) => {
-                    a.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
-                }
-                SettingKind::Bool => "`true`, `false`".to_string(),
-                SettingKind::String => "any".to_string(),
+        for s in &doc.settings {
+            let allowed = match (s.type_name.as_str(), s.allowed.is_empty()) {
+                (_, false) => s.allowed.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
+                ("boolean", true) => "`true`, `false`".to_string(),
+                _ => "any".to_string(),
+            };
+            let default = match &s.default {
+                serde_json::Value::Null => "(none)".to_string(),
+                value => format!("`{value}`"),
             };
             writeln!(
                 out,
-                "| `{}` | {} | `{}` | {} | {} |",
+                "| `{}` | {} | {} | {} | {} |",
                 s.name,
-                s.kind.type_name(),
-                s.default,
+                s.type_name,
+                default,
                 allowed,
                 s.description.replace('|', "\\|").replace('\n', " ")
             )?;
@@ -177,7 +214,7 @@ fn write_markdown(m: &RuleMetadata, out: &mut dyn Write) -> std::io::Result<()> 
     }
 
     writeln!(out, "## IAM permissions\n")?;
-    writeln!(out, "- To audit: {}", code_list(m.iam_audit))?;
+    writeln!(out, "- To audit: {}", code_list(&doc.iam_audit))?;
     writeln!(out, "- To remediate: {}", code_list(m.iam_remediate))?;
     writeln!(
         out,

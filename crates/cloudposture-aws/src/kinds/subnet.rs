@@ -1,0 +1,114 @@
+//! Subnets looked up by id (those that flow logs name): a lookup, not a listing.
+
+use cloudposture_core::{Kind, KindInfo, Listing, Resource, Tags};
+use serde::{Deserialize, Serialize};
+
+use crate::arn::ec2_arn;
+
+/// The subnet kind: only the subnets that other collected data names.
+#[derive(Debug, Clone, Copy)]
+pub struct Subnets;
+
+impl Kind for Subnets {
+    type Item = Subnet;
+    const INFO: KindInfo = KindInfo {
+        name: "aws.ec2.subnet",
+        singular: "subnet",
+        plural: "subnets",
+        listing: Listing::Lookup,
+        audit_actions: &["ec2:DescribeSubnets"],
+        resource_type: "AWS::EC2::Subnet",
+        finding_type: Some("AwsEc2Subnet"),
+    };
+}
+
+/// A subnet, looked up to resolve subnet-level flow logs to their VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subnet {
+    /// `subnet-…`.
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: String,
+    /// Region.
+    pub region: String,
+    /// Owning account.
+    pub owner_id: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl Resource for Subnet {
+    fn kind(&self) -> &'static str {
+        Subnets::INFO.name
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn arn(&self) -> Option<String> {
+        self.owner_id
+            .as_ref()
+            .map(|owner| ec2_arn(&self.region, owner, "subnet", &self.id))
+    }
+    fn account(&self) -> Option<&str> {
+        self.owner_id.as_deref()
+    }
+    fn region(&self) -> Option<&str> {
+        Some(&self.region)
+    }
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+}
+
+#[cfg(feature = "sdk")]
+mod sdk {
+    use async_trait::async_trait;
+    use aws_sdk_ec2::types as ec2;
+    use cloudposture_core::CollectError;
+
+    use super::{Subnet, Subnets};
+    use crate::collector::{ListContext, Listed, Lister};
+    use crate::kinds::{FlowLogResourceType, flow_log_targets};
+    use crate::sdk::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, id_filter, non_empty, pages, tags};
+
+    // Looked up with an id *filter* rather than the ids parameter: an id that no longer
+    // exists (deleted since its flow log was listed) is then simply absent instead of
+    // failing the whole call with a NotFound error.
+    #[async_trait]
+    impl Lister<Subnets> for SdkCollector {
+        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<Subnet>, CollectError> {
+            let ids = flow_log_targets(ctx.scope, FlowLogResourceType::Subnet);
+            let client = self.ec2_client(ctx.region);
+            let mut all = Listed::new(Vec::new(), 0);
+            for chunk in ids.chunks(IDS_PER_CALL) {
+                let listed = pages(
+                    "DescribeSubnets",
+                    |token| {
+                        client
+                            .describe_subnets()
+                            .filters(id_filter("subnet-id", chunk))
+                            .max_results(MAX_PAGE_SIZE)
+                            .set_next_token(token)
+                            .send()
+                    },
+                    |page| (page.subnets.unwrap_or_default(), page.next_token),
+                )
+                .await
+                .map_err(|e| e.after(all.api_calls))?;
+                all.extend(listed.map(|item| convert(item, ctx.region)));
+            }
+            Ok(all)
+        }
+    }
+
+    pub(super) fn convert(s: ec2::Subnet, region: &str) -> Subnet {
+        Subnet {
+            id: s.subnet_id.unwrap_or_default(),
+            vpc_id: s.vpc_id.unwrap_or_default(),
+            region: region.to_string(),
+            owner_id: non_empty(s.owner_id),
+            tags: tags(s.tags),
+        }
+    }
+}
