@@ -39,6 +39,10 @@ pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         .buffer_capacity(64 * 1024)
         .from_writer(out);
     csv.write_record(CSV_COLUMNS)?;
+    // The controls cell depends on the rule only, and a rule serves twenty-odd controls:
+    // made for every row, it took three quarters of the writing time (4.3 instead of
+    // 1.0 µs per VPC, 100k VPCs).
+    let controls = super::PerRule::new(report, controls_cell);
     for f in &report.findings {
         let r = &f.resource;
         let row: [&str; 14] = [
@@ -54,7 +58,7 @@ pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             r.tags.get("Name").unwrap_or_default(),
             &f.message,
             f.muted_reason.as_deref().unwrap_or_default(),
-            &controls_cell(f.rule),
+            controls.get(f.rule).map_or("", String::as_str),
             &tags_cell(f),
         ];
         csv.write_record(row.map(defused).iter().map(|cell| cell.as_bytes()))?;
