@@ -1,7 +1,6 @@
 //! Findings: one per resource per evaluated rule.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -10,7 +9,6 @@ use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::compliance::Control;
 use crate::error::ParseEnumError;
 use crate::json::JsonObject;
 use crate::kind::KindInfo;
@@ -163,10 +161,7 @@ impl Serialize for Finding {
         st.serialize_field("resource", &self.resource)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("evidence", &self.evidence)?;
-        match controls_json(self.rule.controls) {
-            Some(json) => st.serialize_field("controls", &*json)?,
-            None => st.serialize_field("controls", &Controls(self.rule.controls))?,
-        }
+        st.serialize_field("controls", self.rule.controls)?;
         st.serialize_field("remediation", &self.remediation())?;
         st.serialize_field("muted_reason", &self.muted_reason.as_deref())?;
         st.serialize_field("original_status", &self.original_status)?;
@@ -174,66 +169,16 @@ impl Serialize for Finding {
     }
 }
 
-/// A rule's controls, serialized as a sequence.
-struct Controls(&'static [Control]);
-
-impl Serialize for Controls {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter())
-    }
-}
-
-/// `controls` as JSON text, written once per rule instead of once per finding: a rule
-/// serves up to twenty controls, which took 40 % of the time of writing a report as
-/// JSON. The findings of a rule come together in a report, so the thread keeps the last
-/// rule's text only. `None` if the text is in use further up this thread's stack.
-fn controls_json(controls: &'static [Control]) -> Option<Arc<RawValue>> {
-    thread_local! {
-        static LAST: RefCell<Option<(&'static [Control], Arc<RawValue>)>> =
-            const { RefCell::new(None) };
-    }
-    LAST.with(|last| {
-        let mut last = last.try_borrow_mut().ok()?;
-        match &*last {
-            Some((cached, json)) if std::ptr::eq(*cached, controls) => Some(Arc::clone(json)),
-            _ => {
-                let json: Arc<RawValue> = serde_json::value::to_raw_value(&Controls(controls)).ok()?.into();
-                *last = Some((controls, Arc::clone(&json)));
-                Some(json)
-            }
-        }
-    })
-}
-
 /// The evidence of a finding, kept as the JSON text it serializes to.
 ///
 /// Rules give any `Serialize` value ([`Evidence::new`]), or write the JSON with
-/// [`Evidence::object`] where speed matters; either way it is written once, when the
-/// finding is built. Keeping text instead of a `serde_json::Value` tree costs one
-/// allocation per finding instead of one per key and string, which matters at a million
-/// findings: the text is written into a buffer kept by the thread and then copied into
-/// an allocation of its exact size. The text is shared: a clone (e.g. the same
-/// evidence for every VPC of a region that could not be read) costs no copy.
-/// Read it back with [`Evidence::parse`] or [`Evidence::to_value`].
+/// [`Evidence::object`]; either way it is written once, when the finding is built.
+/// Keeping text instead of a `serde_json::Value` tree costs one allocation per finding
+/// instead of one per key and string, which matters at a million findings. The text is
+/// shared: a clone (e.g. the same evidence for every VPC of a region that could not be
+/// read) costs no copy. Read it back with [`Evidence::parse`] or [`Evidence::to_value`].
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Evidence(Option<Arc<str>>);
-
-thread_local! {
-    /// Where evidence is written before it is copied out at its exact size.
-    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Runs `write` on the thread's scratch buffer (cleared), or on a buffer of its own
-/// when evidence is made while evidence is being written.
-fn with_scratch<T>(write: impl FnOnce(&mut String) -> T) -> T {
-    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-        Ok(mut buf) => {
-            buf.clear();
-            write(&mut buf)
-        }
-        Err(_) => write(&mut String::new()),
-    })
-}
 
 impl Evidence {
     /// No evidence (`null`).
@@ -244,23 +189,18 @@ impl Evidence {
     /// `value` as evidence. A value that cannot be written as JSON (a map with
     /// non-string keys) becomes `null`.
     pub fn new(value: &impl Serialize) -> Self {
-        Evidence(with_scratch(|buf| {
-            // serde_json writes UTF-8 through `io::Write`; a `String` is not one.
-            let mut bytes = std::mem::take(buf).into_bytes();
-            let written = serde_json::to_writer(&mut bytes, value).is_ok();
-            *buf = String::from_utf8(bytes).unwrap_or_default();
-            (written && buf.as_str() != "null").then(|| Arc::from(buf.as_str()))
-        }))
+        match serde_json::to_string(value) {
+            Ok(json) if json != "null" => Evidence(Some(Arc::from(json))),
+            _ => Evidence(None),
+        }
     }
 
-    /// Evidence written as a JSON object by `members`, for rules on a hot path: valid
-    /// JSON by construction, and about half the work of [`Evidence::new`]. See
+    /// Evidence written as a JSON object by `members`: valid JSON by construction. See
     /// [`crate::json`].
     pub fn object(members: impl FnOnce(&mut JsonObject<'_>)) -> Self {
-        Evidence(with_scratch(|buf| {
-            JsonObject::write(buf, members);
-            Some(Arc::from(buf.as_str()))
-        }))
+        let mut json = String::new();
+        JsonObject::write(&mut json, members);
+        Evidence(Some(Arc::from(json)))
     }
 
     /// Whether there is none.
@@ -468,7 +408,7 @@ mod tests {
 
     #[test]
     fn each_finding_is_written_with_its_own_rules_controls() {
-        use crate::compliance::Standard;
+        use crate::compliance::{Control, Standard};
         static OTHER: RuleMetadata = RuleMetadata {
             id: "VPC-002",
             controls: &[Control::new(Standard::Apra, "CPS 234", "36")],
@@ -499,8 +439,8 @@ mod tests {
             &crate::render::fixtures::RULE,
         ];
         let findings: Vec<Finding> = rules.iter().map(|r| finding(r)).collect();
-        // The controls are written once per rule and reused: what a reader gets must
-        // still be each finding's own rule's, compact or pretty.
+        // Findings of several rules, interleaved: each is written with its own rule's
+        // controls, compact or pretty.
         for text in [
             serde_json::to_string(&findings).unwrap(),
             serde_json::to_string_pretty(&findings).unwrap(),

@@ -117,29 +117,24 @@ fn write_pretty_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write
 }
 
 /// What a writer makes once for each rule of a report (the text that depends on the
-/// rule only, such as its controls as a standard spells them), to share between the
-/// rule's findings.
-struct PerRule<P>(Vec<(&'static RuleMetadata, P)>);
+/// rule only, such as its controls as a standard spells them: a rule serves up to
+/// twenty or so), to share between the rule's findings.
+struct PerRule<P>(Vec<(&'static str, P)>);
 
 impl<P> PerRule<P> {
     fn new(report: &Report, make: impl Fn(&'static RuleMetadata) -> P) -> Self {
-        let mut rules: Vec<(&'static RuleMetadata, P)> = Vec::new();
+        let mut rules: Vec<(&'static str, P)> = Vec::new();
         for f in &report.findings {
-            // A rule's findings come together: the last rule first.
-            if !rules.iter().rev().any(|(rule, _)| std::ptr::eq(*rule, f.rule)) {
-                rules.push((f.rule, make(f.rule)));
+            if !rules.iter().any(|(id, _)| *id == f.rule.id) {
+                rules.push((f.rule.id, make(f.rule)));
             }
         }
         PerRule(rules)
     }
 
-    /// What was made for `rule`. `last` keeps where the previous lookup found its rule:
-    /// a rule's findings come together, so most lookups look there only.
-    fn find(&self, rule: &'static RuleMetadata, last: &mut usize) -> Option<&P> {
-        if !self.0.get(*last).is_some_and(|(r, _)| std::ptr::eq(*r, rule)) {
-            *last = self.0.iter().position(|(r, _)| std::ptr::eq(*r, rule))?;
-        }
-        self.0.get(*last).map(|(_, p)| p)
+    /// What was made for `rule`.
+    fn get(&self, rule: &RuleMetadata) -> Option<&P> {
+        self.0.iter().find(|(id, _)| *id == rule.id).map(|(_, p)| p)
     }
 }
 
@@ -161,12 +156,11 @@ fn write_pretty_json_records<'r, P, R: serde::Serialize>(
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeSeq;
             let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
-            let mut last = 0;
             for f in self.findings {
                 // Every rule of the findings is in `rules`, which was made from them.
                 let parts = self
                     .rules
-                    .find(f.rule, &mut last)
+                    .get(f.rule)
                     .ok_or_else(|| serde::ser::Error::custom(format!("no entry for rule {}", f.rule.id)))?;
                 seq.serialize_element(&(self.record)(f, parts))?;
             }
@@ -288,33 +282,35 @@ mod tests {
     fn junit_has_a_suite_per_rule_in_order_of_first_appearance() {
         let mut xml = Vec::new();
         write_junit(&two_rules(), &mut xml).unwrap();
-        let xml = String::from_utf8(xml).unwrap();
-        let suites: Vec<&str> = xml.split("<testsuite ").skip(1).collect();
-        assert_eq!(suites.len(), 2, "{xml}");
-        assert!(
-            suites[0].starts_with("name=\"VPC-001 VPC Flow Logs Enabled\" tests=\"3\""),
-            "{xml}"
+        let junit = quick_junit::Report::deserialize_from_str(std::str::from_utf8(&xml).unwrap()).unwrap();
+        let suites: Vec<(&str, usize, usize)> = junit
+            .test_suites
+            .iter()
+            .map(|s| (&*s.name, s.tests, s.failures))
+            .collect();
+        assert_eq!(
+            suites,
+            [
+                ("VPC-001 VPC Flow Logs Enabled", 3, 0),
+                ("VPC-009 Another rule", 2, 1)
+            ]
         );
-        assert!(
-            suites[1].starts_with("name=\"VPC-009 Another rule\" tests=\"2\" failures=\"1\""),
-            "{xml}"
-        );
-        let cases = |suite: &str| -> Vec<String> {
-            suite
-                .split("<testcase name=\"")
-                .skip(1)
-                .map(|c| c.split(['"', ' ']).next().unwrap().to_string())
+        let cases = |i: usize| -> Vec<&str> {
+            junit.test_suites[i]
+                .test_cases
+                .iter()
+                .map(|c| c.name.split(' ').next().unwrap())
                 .collect()
         };
         assert_eq!(
-            cases(suites[0]),
+            cases(0),
             [
                 "eu-west-1/vpc-0pass",
                 "ap-southeast-2/vpc-0err",
                 "eu-west-1/vpc-0muted"
             ]
         );
-        assert_eq!(cases(suites[1]), ["eu-west-1/vpc-0fail", "us-east-1/vpc-0shared"]);
+        assert_eq!(cases(1), ["eu-west-1/vpc-0fail", "us-east-1/vpc-0shared"]);
     }
 
     /// The fixture report in every machine-readable format except JSON (whose fields

@@ -111,7 +111,7 @@ struct AsffFinding<'a> {
     updated_at: &'a str,
     severity: Severity,
     title: &'a str,
-    description: Cow<'a, str>,
+    description: String,
     resources: [Resource<'a>; 1],
     compliance: Compliance<'a>,
     workflow: Workflow,
@@ -204,8 +204,8 @@ fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Fi
     let region = r.region.as_deref().unwrap_or("us-east-1");
     let partition = super::partition_of(region);
     let description = match &f.muted_reason {
-        Some(reason) => Cow::Owned(format!("{} (muted: {reason})", f.message)),
-        None => Cow::Borrowed(f.message.as_str()),
+        Some(reason) => format!("{} (muted: {reason})", f.message),
+        None => f.message.clone(),
     };
     AsffFinding {
         schema_version: "2018-10-08",
@@ -224,7 +224,7 @@ fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Fi
             original: f.risk.as_str(),
         },
         title: &rule.title,
-        description: truncated(description, 1024),
+        description: super::truncate_chars(&description, 1024),
         resources: [Resource {
             kind: super::asff_resource_type(&r.kind),
             id: r.arn().unwrap_or(Cow::Borrowed(r.id.as_str())),
@@ -254,15 +254,6 @@ fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Fi
                 text: super::truncate_chars(&rem.summary, 512),
             },
         }),
-    }
-}
-
-/// `text` cut to `max` characters (see `truncate_chars`), copied only when cut.
-fn truncated(text: Cow<'_, str>, max: usize) -> Cow<'_, str> {
-    if text.chars().count() <= max {
-        text
-    } else {
-        Cow::Owned(super::truncate_chars(&text, max))
     }
 }
 

