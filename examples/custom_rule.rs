@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use cloudposture::core::jiff::Timestamp;
 use cloudposture::prelude::*;
-use serde_json::json;
+use cloudposture::rule_prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// The rule's knowledge, as a `'static` value next to its code.
 static TAG_001: RuleMetadata = RuleMetadata {
@@ -16,9 +16,6 @@ static TAG_001: RuleMetadata = RuleMetadata {
     title: "VPCs Carry an Owner Tag",
     provider: "aws",
     service: "VPC",
-    resource_type: "AWS::EC2::VPC",
-    resource_kind: kinds::VPC,
-    requires: &[kinds::VPC],
     risk: RiskLevel::Low,
     pillars: &[Pillar::OperationalExcellence, Pillar::CostOptimization],
     controls: &[Control::new(Standard::Nist, "Rev. 5", "CM-8")],
@@ -40,60 +37,69 @@ static TAG_001: RuleMetadata = RuleMetadata {
         url: "https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/tagging-best-practices.html",
     }],
     published: "2026-11-27",
-    iam_audit: &["ec2:DescribeVpcs"],
+    // ec2:DescribeVpcs comes from the kind the rule reads.
+    iam_audit_extra: &[],
     iam_remediate: &["ec2:CreateTags"],
-    settings: &[SettingSpec {
-        name: "tag_key",
-        kind: SettingKind::String,
-        default: SettingDefault::Str("Owner"),
-        description: "The tag key that names the owner.",
-    }],
 };
 
-/// TAG-001: a rule is a type implementing `Rule<Inventory>`.
+/// TAG-001's settings: a serde struct, its default in `Default`, checked once.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+struct OwnerTag {
+    /// The tag key that names the owner.
+    tag_key: String,
+}
+
+impl Default for OwnerTag {
+    fn default() -> Self {
+        OwnerTag {
+            tag_key: "Owner".into(),
+        }
+    }
+}
+
+impl RuleSettings for OwnerTag {
+    fn validate(&self) -> Result<(), SettingError> {
+        if self.tag_key.trim().is_empty() {
+            return Err(SettingError::new("tag_key", "the tag key must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+/// What a finding shows: the key looked at and its value.
+#[derive(Serialize)]
+struct TagEvidence<'a> {
+    tag_key: &'a str,
+    value: Option<&'a str>,
+}
+
+/// TAG-001: a rule over VPCs that reads nothing else. The engine calls it once per
+/// region whose VPCs were listed, and writes the `error` finding itself for a region
+/// whose VPCs could not be.
 struct VpcOwnerTag;
 
-impl Rule<Inventory> for VpcOwnerTag {
+impl Rule for VpcOwnerTag {
+    type Kind = Vpcs;
+    type Reads<'a> = ();
+    type Settings = OwnerTag;
+
     fn metadata(&self) -> &'static RuleMetadata {
         &TAG_001
     }
 
-    fn validate_settings(&self, settings: &Settings) -> Result<(), SettingsError> {
-        match settings.str("tag_key") {
-            Some(key) if !key.trim().is_empty() => Ok(()),
-            _ => Err(SettingsError::InvalidValue {
-                rule: TAG_001.id.into(),
-                key: "tag_key".into(),
-                detail: "the tag key must not be empty".into(),
-            }),
-        }
-    }
-
-    fn evaluate(&self, inventory: &Inventory, ctx: &RuleContext<'_>) -> Vec<Finding> {
-        let key = ctx.settings().str("tag_key").unwrap_or("Owner");
-        let mut findings = Vec::new();
-        for region in &inventory.regions {
-            // Unknown is never pass: a region whose VPCs could not be listed is an error.
-            let vpcs = match &region.vpcs {
-                Collection::Collected(vpcs) => vpcs,
-                Collection::Failed(e) => {
-                    let at =
-                        ResourceRef::new(kinds::VPC, format!("{}/*", region.name)).in_region(&region.name);
-                    findings.push(ctx.error(at, format!("could not list VPCs in {}: {e}", region.name)));
-                    continue;
-                }
-                Collection::NotCollected => continue,
-            };
-            for vpc in vpcs {
-                let value = vpc.tags.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+    fn evaluate<'a>(&self, vpcs: &'a [Vpc], _: (), ctx: &RuleContext<'a, OwnerTag>) -> Vec<Finding> {
+        let key = ctx.settings().tag_key.as_str();
+        vpcs.iter()
+            .map(|vpc| {
+                let value = vpc.tags.get(key).map(str::trim).filter(|v| !v.is_empty());
                 let finding = match value {
-                    Some(owner) => ctx.pass(vpc.to_ref(), format!("owned by `{owner}`")),
-                    None => ctx.fail(vpc.to_ref(), format!("no `{key}` tag")),
+                    Some(owner) => ctx.pass(vpc, format!("owned by `{owner}`")),
+                    None => ctx.fail(vpc, format!("no `{key}` tag")),
                 };
-                findings.push(finding.with_evidence(json!({ "tag_key": key, "value": value })));
-            }
-        }
-        findings
+                finding.with_evidence(TagEvidence { tag_key: key, value })
+            })
+            .collect()
     }
 }
 
@@ -107,9 +113,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut registry = cloudposture::rules::registry()?;
     registry.register(VpcOwnerTag)?;
 
-    let config: Config = toml_like_config();
+    let config: Config = toml::from_str("[rules.TAG-001]\ntag_key = \"Owner\"\n")?;
     let plan = Plan::new(&registry, &Selection::rules(["VPC-001", "TAG"]), &config)?;
-    let started = Timestamp::now();
+    let started = cloudposture::core::jiff::Timestamp::now();
     let inventory = cloudposture::aws::snapshot::load(&path)?;
     let report = plan.evaluate(&inventory, ScanSource::Snapshot, started);
 
@@ -127,13 +133,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
-}
-
-/// The same settings a `[rules.TAG-001]` table in the config file would give.
-fn toml_like_config() -> Config {
-    let mut config = Config::default();
-    let mut rule = cloudposture::core::RuleConfig::default();
-    rule.settings.insert("tag_key".into(), json!("Owner"));
-    config.rules.insert("TAG-001".into(), rule);
-    config
 }

@@ -3,8 +3,7 @@
 //!
 //! Run: `cargo run --example scan_live -- [--endpoint-url URL] [--profile NAME]`
 
-use cloudposture::aws::sdk::{SdkCollector, SdkOptions};
-use cloudposture::core::jiff::Timestamp;
+use cloudposture::aws::sdk::SdkOptions;
 use cloudposture::prelude::*;
 
 #[tokio::main]
@@ -23,20 +22,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let registry = cloudposture::rules::registry()?;
-    let plan = Plan::new(&registry, &Selection::all(), &Config::default())?;
-
-    let started = Timestamp::now();
-    let aws = SdkCollector::new(options).await;
     // Only what the selected rules need is collected; regions run 8 at a time.
-    let inventory = collect(
-        &aws,
-        &aws,
-        &CollectOptions::new(plan.required_kinds()),
-        &NoProgress,
-    )
-    .await?;
-    let report = plan.evaluate(&inventory, ScanSource::Live, started);
+    let live = LiveOptions {
+        sdk: options,
+        ..LiveOptions::default()
+    };
+    let report = cloudposture::scan(&ScanOptions::new(Source::Live(live))).await?;
 
     let s = &report.summary;
     println!(

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use cloudposture::core::jiff::Timestamp;
 use cloudposture::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,11 +12,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/demo-account.json"));
 
-    let registry = cloudposture::rules::registry()?;
-    let plan = Plan::new(&registry, &Selection::all(), &Config::default())?;
-    let started = Timestamp::now();
-    let inventory = cloudposture::aws::snapshot::load(&path)?;
-    let report = plan.evaluate(&inventory, ScanSource::Snapshot, started);
+    // A snapshot scan needs no async runtime of its own: the future never waits.
+    let report = futures::executor::block_on(cloudposture::scan(&ScanOptions::new(Source::Snapshot(path))))?;
 
     print_report(&report);
     Ok(())

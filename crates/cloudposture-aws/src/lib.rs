@@ -28,6 +28,9 @@ pub mod sdk;
 pub mod snapshot;
 
 pub use arn::{ec2_arn, partition_of};
+/// The attribute that `Lister` implementations need (re-exported so that a crate adding a
+/// kind uses the same version).
+pub use async_trait::async_trait;
 pub use cloudposture_core::{CollectError, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId};
 pub use collect::{
     CollectFailure, CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope,

@@ -45,6 +45,8 @@ use jiff::Timestamp;
 use crate::collector::{AccountApi, Listed, Listers, RegionList};
 
 pub use classify::classify;
+/// The EC2 SDK this adapter is built on, for listers of kinds outside this crate.
+pub use aws_sdk_ec2;
 
 /// Region used for account-level calls when neither the options nor the configuration name one.
 pub const DEFAULT_HOME_REGION: &str = "us-east-1";
