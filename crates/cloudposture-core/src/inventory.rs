@@ -738,6 +738,19 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_item_on_the_first_line_of_its_list_is_reported_at_its_column_in_the_file() {
+        // Hand-written: the items start in the middle of a line that is not the first.
+        let text = "{\"schema_version\": 2, \"account\": null, \"collected_at\": \"2026-01-02T03:04:05Z\",\n\
+                    \"scopes\": [{\"region\": \"eu-west-1\",\n  \"kinds\": {\"test.thing\": {\"listed\": [{\"id\": \"t-1\", \"count\": -1}]}}}]}";
+        let err = Inventory::from_json(text, &kinds()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`test.thing` in eu-west-1: invalid value: integer `-1`, expected u32"
+        );
+        assert_eq!((err.line, err.column), position_of_end(text, "\"count\": -1"));
+    }
+
+    #[test]
     fn a_file_of_another_shape_is_reported_with_its_position() {
         let err =
             Inventory::from_json("{\n  \"schema_version\": 2,\n  \"scopes\": 3\n}", &kinds()).unwrap_err();
