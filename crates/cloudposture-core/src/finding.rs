@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::ParseEnumError;
@@ -17,7 +17,7 @@ use crate::resource::ResourceRef;
 use crate::risk::RiskLevel;
 
 /// The outcome of a rule for one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The resource does not meet the rule.
@@ -203,6 +203,14 @@ impl Evidence {
         Evidence(Some(Arc::from(json)))
     }
 
+    /// Evidence that is this JSON text already (e.g. read back from a report).
+    pub fn from_raw(json: &RawValue) -> Self {
+        match json.get() {
+            "null" => Evidence(None),
+            text => Evidence(Some(Arc::from(text))),
+        }
+    }
+
     /// Whether there is none.
     pub fn is_none(&self) -> bool {
         self.0.is_none()
@@ -296,7 +304,7 @@ impl From<Remediation> for RemediationPayload {
 }
 
 /// Ready-to-use remediation for one finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remediation {
     /// One sentence on what to do.
     pub summary: String,
@@ -305,7 +313,7 @@ pub struct Remediation {
 }
 
 /// A piece of remediation: a command, a template or a policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snippet {
     /// What it is.
     pub kind: SnippetKind,
@@ -316,7 +324,7 @@ pub struct Snippet {
 }
 
 /// The kind of a remediation snippet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SnippetKind {
     /// A shell command (AWS CLI).

@@ -177,8 +177,8 @@ impl Scope {
             Some(Entry::Failed(e)) => KindState::Failed(e),
             Some(Entry::Listed(items)) => match items.as_any().downcast_ref::<Vec<K::Item>>() {
                 Some(items) => KindState::Listed(items),
-                // Another type under the same name: two kinds share a name, which
-                // `KindRegistry` refuses; read as not collected rather than guess.
+                // Another type under the same name (two kinds share a name, which they
+                // must not): read as not collected rather than guess.
                 None => KindState::NotCollected,
             },
         }

@@ -163,7 +163,8 @@ impl KindRegistry {
         Self::default()
     }
 
-    /// Adds `K` (again is harmless).
+    /// Adds `K` (again is harmless). Kind names must be unique: a different kind of
+    /// the same name replaces it, and items of the other type read as not collected.
     pub fn register<K: Kind>(&mut self) -> &mut Self {
         self.kinds.insert(K::INFO.name, (&K::INFO, parse_items::<K>));
         self

@@ -23,6 +23,7 @@ pub mod metadata;
 pub mod registry;
 pub mod render;
 pub mod report;
+pub mod report_read;
 pub mod resource;
 pub mod risk;
 pub mod rule;
@@ -50,6 +51,7 @@ pub use report::{
     ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, RuleRun,
     ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
 };
+pub use report_read::ReportReadError;
 pub use resource::{Arn, DeriveArn, Resource, ResourceRef, Tags};
 pub use risk::RiskLevel;
 pub use rule::{Listed, Lookup, Need, Reads, Rule, RuleContext, SCOPE_WIDE_ID, Unread};

@@ -43,6 +43,12 @@ impl Registry {
         if self.get(id).is_some() {
             return Err(RegistryError::DuplicateId { id: id.to_string() });
         }
+        if rule.kind().listing == Listing::Lookup {
+            return Err(RegistryError::JudgesLookup {
+                id: id.to_string(),
+                kind: rule.kind().name,
+            });
+        }
         if let Some(need) = rule
             .needs()
             .into_iter()
@@ -163,6 +169,18 @@ pub enum RegistryError {
     DuplicateId {
         /// The id.
         id: String,
+    },
+    /// The rule judges a kind that is a lookup: it would judge only the resources that
+    /// happened to be looked up.
+    #[error(
+        "rule `{id}` judges `{kind}`, but only some of those are looked up (it is not a complete listing), so \
+         the rule would miss the others; judge a kind that is listed completely"
+    )]
+    JudgesLookup {
+        /// The id.
+        id: String,
+        /// The kind.
+        kind: &'static str,
     },
     /// The rule reads a kind that is a lookup (partial by design) as a complete listing.
     #[error(

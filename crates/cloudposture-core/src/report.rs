@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compliance::Standard;
 use crate::finding::{Finding, Status};
@@ -61,25 +61,25 @@ pub struct RuleRun {
 }
 
 /// Name and version of the tool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ToolInfo {
     /// `cloudposture`.
-    pub name: &'static str,
+    pub name: String,
     /// Crate version.
-    pub version: &'static str,
+    pub version: String,
 }
 
 impl Default for ToolInfo {
     fn default() -> Self {
         ToolInfo {
-            name: "cloudposture",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "cloudposture".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
         }
     }
 }
 
 /// Where the data came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ScanSource {
     /// Collected from the cloud during this run.
@@ -89,7 +89,7 @@ pub enum ScanSource {
 }
 
 /// Scan metadata.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanMetadata {
     /// Live or snapshot.
     pub source: ScanSource,
@@ -108,7 +108,7 @@ pub struct ScanMetadata {
 }
 
 /// One scanned region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionStatus {
     /// Region name.
     pub name: String,
@@ -121,7 +121,7 @@ pub struct RegionStatus {
 }
 
 /// State of a region's collection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RegionState {
     /// Everything needed was read.
@@ -131,7 +131,7 @@ pub enum RegionState {
 }
 
 /// A region left out of the scan on purpose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionNotScanned {
     /// Region name.
     pub name: String,

@@ -1450,3 +1450,52 @@ fn a_rule_can_be_called_directly_with_typed_reads() {
     let findings = PrivatePolicies.evaluate(&buckets, Lookup::failed(&failed), &ctx);
     assert_eq!(findings[0].status, Status::Error);
 }
+
+#[test]
+fn a_report_written_as_json_reads_back_with_its_rules() {
+    let config = config(
+        "[rules.BKT-001]\nrisk = \"high\"\n\n[[exceptions]]\nrules = [\"BKT-001\"]\ntags = [\"Environment::sandbox\"]\nreason = \"sandbox\"\n",
+    );
+    let report = run(&Selection::rules(["BKT"]), &config, &toy_with_broken_region());
+    assert!(report.findings.iter().any(|f| f.status == Status::Muted));
+    assert!(report.findings.iter().any(|f| f.status == Status::Error));
+    let text = serde_json::to_string_pretty(&report).unwrap();
+
+    let back = Report::from_json(&text, &registry()).unwrap();
+    assert_eq!(back.findings, report.findings);
+    assert_eq!(back.summary, report.summary);
+    assert_eq!(back.rules, report.rules);
+    assert_eq!(back.scan.regions, report.scan.regions);
+    assert_eq!(back.scan.account, report.scan.account);
+    assert_eq!(back.tool, report.tool);
+    // And it writes the same JSON again.
+    assert_eq!(serde_json::to_string_pretty(&back).unwrap(), text);
+}
+
+#[test]
+fn a_report_of_another_schema_or_with_unknown_rules_is_refused() {
+    let report = run(&Selection::rules(["BKT-001"]), &Config::default(), &toy());
+    let mut json = serde_json::to_value(&report).unwrap();
+
+    let mut other = Registry::new();
+    other.register(LoggedNetworks).unwrap();
+    let err = Report::from_json(&json.to_string(), &other).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the report has findings of rule `BKT-001`, which this cloudposture does not have"
+    );
+
+    json["schema_version"] = 99.into();
+    let err = Report::from_json(&json.to_string(), &registry()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the report has schema version 99; this cloudposture reads version 2 only"
+    );
+
+    let err = Report::from_json("{\"schema_version\": 2, \"tool\": 1}", &registry()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("not a cloudposture report: invalid type: integer `1`"),
+        "{err}"
+    );
+}

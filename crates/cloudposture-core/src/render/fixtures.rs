@@ -114,7 +114,7 @@ pub(crate) fn report() -> Report {
         schema_version: REPORT_SCHEMA_VERSION,
         // A fixed version, so that recorded output does not change with the crate's.
         tool: ToolInfo {
-            version: "0.0.0-fixture",
+            version: "0.0.0-fixture".into(),
             ..ToolInfo::default()
         },
         scan: ScanMetadata {

@@ -278,9 +278,9 @@ impl Serialize for EventOf<'_> {
                 event_code: f.rule.id,
                 uid: &uid,
                 product: Product {
-                    name: report.tool.name,
-                    vendor_name: report.tool.name,
-                    version: report.tool.version,
+                    name: &report.tool.name,
+                    vendor_name: &report.tool.name,
+                    version: &report.tool.version,
                 },
             },
             finding_info: FindingInfo {
