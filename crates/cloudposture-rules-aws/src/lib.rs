@@ -1,8 +1,10 @@
-//! The AWS rules of cloudposture, one file per rule.
+//! The AWS rules of cloudposture, one file or folder per rule, and the remediation
+//! toolkit they share.
 //!
 //! Every rule here is a plug-in: it uses only the public API of `cloudposture-core`
-//! (the [`Rule`] trait, metadata, settings, findings) and of `cloudposture-aws` (the
-//! collected [`Inventory`]). A rule crate outside this workspace is written the same way.
+//! (the [`Rule`](cloudposture_core::Rule) trait, metadata, typed settings, findings) and
+//! of `cloudposture-aws` (its resource kinds). A rule crate outside this workspace is
+//! written the same way.
 //!
 //! ```
 //! use cloudposture_core::{Config, Plan, Selection};
@@ -14,22 +16,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use cloudposture_aws::Inventory;
-use cloudposture_core::{Registry, RegistryError, Rule};
+use cloudposture_core::{AnyRule, Registry, RegistryError, erase};
 
+pub mod remediation;
 pub mod vpc;
 
 pub use vpc::vpc_001_flow_logs_enabled::{VPC_001, VpcFlowLogsEnabled};
 
 /// Every AWS rule of this crate, in id order.
-pub fn all_rules() -> Vec<Box<dyn Rule<Inventory>>> {
-    vec![Box::new(VpcFlowLogsEnabled)]
+pub fn all_rules() -> Vec<Box<dyn AnyRule>> {
+    vec![erase(VpcFlowLogsEnabled)]
 }
 
 /// Adds every rule of [`all_rules`] to `registry`.
 ///
 /// Fails when a rule's id is already registered (e.g. a custom rule reusing `VPC-001`).
-pub fn register_all(registry: &mut Registry<Inventory>) -> Result<(), RegistryError> {
+pub fn register_all(registry: &mut Registry) -> Result<(), RegistryError> {
     for rule in all_rules() {
         registry.register_boxed(rule)?;
     }
@@ -37,7 +39,7 @@ pub fn register_all(registry: &mut Registry<Inventory>) -> Result<(), RegistryEr
 }
 
 /// A registry holding every rule of this crate.
-pub fn registry() -> Result<Registry<Inventory>, RegistryError> {
+pub fn registry() -> Result<Registry, RegistryError> {
     let mut registry = Registry::new();
     register_all(&mut registry)?;
     Ok(registry)

@@ -1,0 +1,250 @@
+//! The ready-to-run remediation a failing VPC-001 finding carries, built with the
+//! toolkit from the VPC itself and the settings.
+
+use cloudposture_aws::{Vpc, partition_of};
+use cloudposture_core::{Remediation, Snippet};
+
+use super::settings::{AllowedDestination, Destination, FlowLogSettings};
+use crate::remediation::{
+    CfnTemplate, CliCommand, PolicyDocument, Statement, TerraformConfig, cfn_logical_id, terraform_name,
+};
+
+const LOG_GROUP_PLACEHOLDER: &str = "<LOG_GROUP_NAME>";
+const ROLE_PLACEHOLDER: &str = "<DELIVERY_ROLE_ARN>";
+const BUCKET_PLACEHOLDER: &str = "<BUCKET_NAME>";
+const STREAM_PLACEHOLDER: &str = "<DELIVERY_STREAM_NAME>";
+
+/// A destination with every value filled in (real or placeholder).
+enum Target {
+    CloudWatchLogs { log_group: String, role: String },
+    S3 { arn: String },
+    Firehose { arn: String, role: Option<String> },
+}
+
+impl Target {
+    /// From the settings: the configured destination, or placeholders of the first
+    /// allowed type (CloudWatch Logs unless not allowed).
+    fn of(vpc: &Vpc, settings: &FlowLogSettings) -> Target {
+        let role = settings
+            .remediation_role_arn
+            .as_ref()
+            .map(|r| r.as_str().to_string());
+        let partition = partition_of(&vpc.region);
+        match &settings.remediation_destination {
+            Some(Destination::CloudWatchLogs(group)) => Target::CloudWatchLogs {
+                log_group: group.clone(),
+                role: role.unwrap_or_else(|| ROLE_PLACEHOLDER.to_string()),
+            },
+            Some(Destination::S3(arn)) => Target::S3 { arn: arn.clone() },
+            Some(Destination::Firehose(arn)) => Target::Firehose {
+                arn: arn.clone(),
+                role,
+            },
+            None => match AllowedDestination::ALL
+                .into_iter()
+                .find(|t| settings.destination_types.contains(t))
+            {
+                Some(AllowedDestination::S3) => Target::S3 {
+                    arn: format!("arn:{partition}:s3:::{BUCKET_PLACEHOLDER}"),
+                },
+                Some(AllowedDestination::KinesisDataFirehose) => Target::Firehose {
+                    arn: format!(
+                        "arn:{partition}:firehose:{}:{}:deliverystream/{STREAM_PLACEHOLDER}",
+                        vpc.region, vpc.owner_id
+                    ),
+                    role,
+                },
+                _ => Target::CloudWatchLogs {
+                    log_group: LOG_GROUP_PLACEHOLDER.to_string(),
+                    role: role.unwrap_or_else(|| ROLE_PLACEHOLDER.to_string()),
+                },
+            },
+        }
+    }
+
+    fn destination_type(&self) -> AllowedDestination {
+        match self {
+            Target::CloudWatchLogs { .. } => AllowedDestination::CloudWatchLogs,
+            Target::S3 { .. } => AllowedDestination::S3,
+            Target::Firehose { .. } => AllowedDestination::KinesisDataFirehose,
+        }
+    }
+}
+
+/// The ready-to-run remediation for `vpc` under `settings`: an AWS CLI command, a
+/// CloudFormation template, a Terraform resource and, for a CloudWatch Logs destination,
+/// the delivery role's trust and permissions policies.
+///
+/// The VPC id, region and owner are filled in; the destination and role come from the
+/// `remediation_destination` and `remediation_role_arn` settings, and are placeholders
+/// such as `<LOG_GROUP_NAME>` and `<DELIVERY_ROLE_ARN>` when not set. The flow log
+/// records the required `traffic_type` (`ALL` when it is `any`).
+///
+/// ```
+/// use cloudposture_aws::Vpc;
+/// use cloudposture_core::SnippetKind;
+/// use cloudposture_rules_aws::vpc::vpc_001_flow_logs_enabled::{FlowLogSettings, remediation_for};
+///
+/// let vpc = Vpc {
+///     id: "vpc-0abc".into(),
+///     region: "eu-west-1".into(),
+///     owner_id: "123456789012".into(),
+///     cidr_blocks: vec!["10.0.0.0/16".into()],
+///     ipv6_cidr_blocks: vec![],
+///     is_default: false,
+///     state: "available".into(),
+///     tags: Default::default(),
+/// };
+/// let remediation = remediation_for(&vpc, &FlowLogSettings::default());
+/// let cli = &remediation.snippets[0];
+/// assert_eq!(cli.kind, SnippetKind::Cli);
+/// assert!(cli.content.contains("--resource-ids vpc-0abc"));
+/// assert!(cli.content.contains("--log-group-name '<LOG_GROUP_NAME>'"));
+/// ```
+pub fn remediation_for(vpc: &Vpc, settings: &FlowLogSettings) -> Remediation {
+    let target = Target::of(vpc, settings);
+    let traffic = settings.traffic_type.to_create();
+    let traffic = traffic.as_str();
+    let (what, destination) = match &target {
+        Target::CloudWatchLogs { log_group, .. } => ("CloudWatch Logs log group", log_group),
+        Target::S3 { arn } => ("S3 bucket", arn),
+        Target::Firehose { arn, .. } => ("Firehose delivery stream", arn),
+    };
+    let summary = format!(
+        "create a flow log on {} in {} that records {traffic} traffic to {what} {destination}",
+        vpc.id, vpc.region
+    );
+    let mut snippets = vec![
+        cli(vpc, traffic, &target).snippet("AWS CLI"),
+        cloudformation(vpc, traffic, &target).snippet("CloudFormation (YAML)"),
+        terraform(vpc, traffic, &target).snippet("Terraform"),
+    ];
+    if let Target::CloudWatchLogs { log_group, .. } = &target {
+        snippets.extend(role_policies(vpc, log_group));
+    }
+    Remediation { summary, snippets }
+}
+
+fn cli(vpc: &Vpc, traffic: &str, target: &Target) -> CliCommand {
+    let command = CliCommand::aws("ec2", "create-flow-logs")
+        .arg("--region", &vpc.region)
+        .arg("--resource-type", "VPC")
+        .arg("--resource-ids", &vpc.id)
+        .arg("--traffic-type", traffic)
+        .arg("--log-destination-type", target.destination_type().as_str());
+    match target {
+        Target::CloudWatchLogs { log_group, role } => command
+            .arg("--log-group-name", log_group)
+            .arg("--deliver-logs-permission-arn", role),
+        Target::S3 { arn } => command.arg("--log-destination", arn),
+        Target::Firehose { arn, role } => command
+            .arg("--log-destination", arn)
+            .opt_arg("--deliver-cross-account-role", role.as_deref()),
+    }
+}
+
+fn cloudformation(vpc: &Vpc, traffic: &str, target: &Target) -> CfnTemplate {
+    let mut properties: Vec<(&str, &str)> = vec![
+        ("ResourceType", "VPC"),
+        ("ResourceId", &vpc.id),
+        ("TrafficType", traffic),
+        ("LogDestinationType", target.destination_type().as_str()),
+    ];
+    match target {
+        Target::CloudWatchLogs { log_group, role } => {
+            properties.extend([
+                ("LogGroupName", log_group.as_str()),
+                ("DeliverLogsPermissionArn", role),
+            ]);
+        }
+        Target::S3 { arn } => properties.push(("LogDestination", arn)),
+        Target::Firehose { arn, role } => {
+            properties.push(("LogDestination", arn));
+            properties.extend(role.as_deref().map(|role| ("DeliverCrossAccountRole", role)));
+        }
+    }
+    let deploy = CliCommand::aws("cloudformation", "deploy")
+        .arg("--region", &vpc.region)
+        .arg("--stack-name", format!("{}-flow-log", vpc.id))
+        .arg("--template-file", "flow-log.yaml");
+    CfnTemplate::new(format!("Flow log of {} (cloudposture VPC-001)", vpc.id))
+        .comment(format!("Deploy in {}, e.g.:\n  {}", vpc.region, deploy.to_line()))
+        .resource(
+            cfn_logical_id("FlowLog", &vpc.id),
+            "AWS::EC2::FlowLog",
+            properties.into_iter().map(|(k, v)| (k, v.into())),
+        )
+}
+
+fn terraform(vpc: &Vpc, traffic: &str, target: &Target) -> TerraformConfig {
+    let mut attributes: Vec<(&str, String)> = vec![
+        ("vpc_id", vpc.id.clone()),
+        ("traffic_type", traffic.to_string()),
+        (
+            "log_destination_type",
+            target.destination_type().as_str().to_string(),
+        ),
+    ];
+    match target {
+        Target::CloudWatchLogs { log_group, role } => attributes.extend([
+            (
+                "log_destination",
+                format!("{}{log_group}", log_group_arn_prefix(vpc)),
+            ),
+            ("iam_role_arn", role.clone()),
+        ]),
+        Target::S3 { arn } => attributes.push(("log_destination", arn.clone())),
+        Target::Firehose { arn, role } => {
+            attributes.push(("log_destination", arn.clone()));
+            attributes.extend(role.clone().map(|role| ("deliver_cross_account_role", role)));
+        }
+    }
+    TerraformConfig::new()
+        .comment(format!(
+            "Apply with the AWS provider configured for region {}.",
+            vpc.region
+        ))
+        .resource("aws_flow_log", &terraform_name(&vpc.id), attributes)
+}
+
+/// `arn:PARTITION:logs:REGION:ACCOUNT:log-group:` of the VPC's region and owner.
+fn log_group_arn_prefix(vpc: &Vpc) -> String {
+    format!(
+        "arn:{}:logs:{}:{}:log-group:",
+        partition_of(&vpc.region),
+        vpc.region,
+        vpc.owner_id
+    )
+}
+
+/// The CloudWatch Logs delivery role: a trust policy that lets the flow-logs service
+/// assume it only for flow logs of the VPC's account and region (the confused-deputy
+/// conditions AWS recommends), and permissions to write to the one log group and to
+/// describe the account's log groups of the region.
+fn role_policies(vpc: &Vpc, log_group: &str) -> [Snippet; 2] {
+    let source_arn = format!(
+        "arn:{}:ec2:{}:{}:vpc-flow-log/*",
+        partition_of(&vpc.region),
+        vpc.region,
+        vpc.owner_id
+    );
+    let trust = PolicyDocument::new(vec![
+        Statement::allow(["sts:AssumeRole"])
+            .for_service("vpc-flow-logs.amazonaws.com")
+            .when("ArnLike", "aws:SourceArn", source_arn)
+            .when("StringEquals", "aws:SourceAccount", &vpc.owner_id),
+    ]);
+    let prefix = log_group_arn_prefix(vpc);
+    let permissions = PolicyDocument::new(vec![
+        Statement::allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"])
+            .sid("WriteFlowLogs")
+            .on([format!("{prefix}{log_group}"), format!("{prefix}{log_group}:*")]),
+        Statement::allow(["logs:DescribeLogGroups", "logs:DescribeLogStreams"])
+            .sid("DescribeLogGroupsAndStreams")
+            .on([format!("{prefix}*")]),
+    ]);
+    [
+        trust.snippet("IAM trust policy of the delivery role (vpc-flow-logs.amazonaws.com)"),
+        permissions.snippet("IAM permissions policy of the delivery role"),
+    ]
+}
