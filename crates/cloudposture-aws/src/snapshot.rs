@@ -103,7 +103,9 @@ pub fn from_json_with(text: &str, path: &Path, kinds: &KindRegistry) -> Result<I
         path: path.to_path_buf(),
         message: strip_position(&e.to_string()),
         line: e.line(),
-        column: e.column(),
+        // serde_json says column 0 at the start of a line (e.g. a file cut just after a
+        // line break); the error's columns are 1-based.
+        column: e.column().max(1),
     };
     #[derive(serde::Deserialize)]
     struct Probe {
@@ -141,7 +143,7 @@ pub fn from_json_with(text: &str, path: &Path, kinds: &KindRegistry) -> Result<I
             path: path.to_path_buf(),
             message: e.message,
             line: e.line,
-            column: e.column,
+            column: e.column.max(1),
         }),
     }
 }
