@@ -144,6 +144,10 @@ impl Listers {
     }
 
     /// Reads `K` with `lister` (replacing any lister of `K`).
+    #[expect(
+        clippy::should_implement_trait,
+        reason = "a builder step generic over the kind, not `+`: `Listers::new().add::<Vpcs>(lister)`"
+    )]
     pub fn add<K: Kind>(self, lister: impl Lister<K> + 'static) -> Self {
         self.add_after::<K>(lister, &[])
     }
