@@ -4,9 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
+use cloudposture_aws::kinds::{FLOW_LOG, flow_log_targets};
 use cloudposture_aws::{
-    CollectError, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, Listed,
-    MockAccountApi, MockEc2Api, NoProgress, RegionList, RegionScope, Subnet, TrafficType, Vpc, collect,
+    CollectError, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, FlowLogs,
+    Listed, Listers, MockAccountApi, MockLister, NetworkInterfaces, NoProgress, RegionList, RegionScope,
+    Subnet, Subnets, TrafficType, Vpc, Vpcs, collect,
 };
 use cloudposture_core::{Config, EngineError, Plan, Report, ScanSource, Selection, Status, jiff};
 use serde_json::json;
@@ -63,25 +65,35 @@ fn account_api() -> MockAccountApi {
     account
 }
 
+/// No lookup: no flow log names a network interface (the SDK lister then makes no call).
+fn no_interfaces() -> MockLister<NetworkInterfaces> {
+    let mut interfaces = MockLister::<NetworkInterfaces>::new();
+    interfaces
+        .expect_list()
+        .withf(|ctx| flow_log_targets(ctx.scope, FlowLogResourceType::NetworkInterface).is_empty())
+        .returning(|_| Ok(Listed::new(Vec::new(), 0)));
+    interfaces
+}
+
 /// eu-west-1: a VPC with a REJECT-only flow log, one with only a subnet-level flow log,
 /// and a sandbox VPC without any. us-east-1: DescribeVpcs is denied.
-fn ec2_api() -> MockEc2Api {
-    let mut ec2 = MockEc2Api::new();
-    ec2.expect_vpcs()
-        .withf(|region| region == "eu-west-1")
+fn listers() -> Listers {
+    let mut vpcs = MockLister::<Vpcs>::new();
+    vpcs.expect_list()
+        .withf(|ctx| ctx.region == "eu-west-1")
         .times(1)
-        .returning(|region| {
+        .returning(|ctx| {
             Ok(Listed::new(
                 vec![
-                    vpc("vpc-reject", region, &[]),
-                    vpc("vpc-subnet-only", region, &[("Name", "app")]),
-                    vpc("vpc-sandbox", region, &[("Environment", "sandbox")]),
+                    vpc("vpc-reject", ctx.region, &[]),
+                    vpc("vpc-subnet-only", ctx.region, &[("Name", "app")]),
+                    vpc("vpc-sandbox", ctx.region, &[("Environment", "sandbox")]),
                 ],
                 1,
             ))
         });
-    ec2.expect_vpcs()
-        .withf(|region| region == "us-east-1")
+    vpcs.expect_list()
+        .withf(|ctx| ctx.region == "us-east-1")
         .times(1)
         .returning(|_| {
             Err(CollectError::new(
@@ -92,41 +104,58 @@ fn ec2_api() -> MockEc2Api {
             ))
         });
     // Once per region, never once per VPC.
-    ec2.expect_flow_logs()
-        .withf(|region| region == "eu-west-1")
+    let mut flow_logs = MockLister::<FlowLogs>::new();
+    flow_logs
+        .expect_list()
+        .withf(|ctx| ctx.region == "eu-west-1")
         .times(1)
-        .returning(|region| {
+        .returning(|ctx| {
             Ok(Listed::new(
                 vec![
-                    flow_log("fl-reject", "vpc-reject", region, TrafficType::Reject),
-                    flow_log("fl-subnet", "subnet-1", region, TrafficType::All),
+                    flow_log("fl-reject", "vpc-reject", ctx.region, TrafficType::Reject),
+                    flow_log("fl-subnet", "subnet-1", ctx.region, TrafficType::All),
                 ],
                 1,
             ))
         });
-    ec2.expect_flow_logs()
-        .withf(|region| region == "us-east-1")
+    flow_logs
+        .expect_list()
+        .withf(|ctx| ctx.region == "us-east-1")
         .times(1)
         .returning(|_| Ok(Listed::new(Vec::new(), 1)));
-    // Subnets are looked up only for the ids that flow logs name.
-    ec2.expect_subnets()
-        .withf(|region, ids| region == "eu-west-1" && ids == ["subnet-1".to_string()])
+    // Subnets are looked up after the flow logs, for the ids that flow logs name.
+    let mut subnets = MockLister::<Subnets>::new();
+    subnets
+        .expect_list()
+        .withf(|ctx| {
+            ctx.region == "eu-west-1"
+                && flow_log_targets(ctx.scope, FlowLogResourceType::Subnet) == ["subnet-1"]
+        })
         .times(1)
-        .returning(|region, _| {
+        .returning(|ctx| {
             Ok(Listed::new(
                 vec![Subnet {
                     id: "subnet-1".to_string(),
                     vpc_id: "vpc-subnet-only".to_string(),
-                    region: region.to_string(),
+                    region: ctx.region.to_string(),
                     owner_id: Some(ACCOUNT.to_string()),
                     tags: Default::default(),
                 }],
                 1,
             ))
         });
-    // No flow log names a network interface: no call at all.
-    ec2.expect_network_interfaces().never();
-    ec2
+    subnets
+        .expect_list()
+        .withf(|ctx| {
+            ctx.region == "us-east-1" && flow_log_targets(ctx.scope, FlowLogResourceType::Subnet).is_empty()
+        })
+        .times(1)
+        .returning(|_| Ok(Listed::new(Vec::new(), 0)));
+    Listers::new()
+        .add::<Vpcs>(vpcs)
+        .add::<FlowLogs>(flow_logs)
+        .add_after::<Subnets>(subnets, &[FLOW_LOG])
+        .add_after::<NetworkInterfaces>(no_interfaces(), &[FLOW_LOG])
 }
 
 fn config(value: serde_json::Value) -> Config {
@@ -135,11 +164,11 @@ fn config(value: serde_json::Value) -> Config {
 
 async fn scan(config: &Config) -> Report {
     let registry = cloudposture_rules_aws::registry().unwrap();
-    let plan = Plan::new(&registry, &Selection::rules(["VPC"]), config).unwrap();
+    let plan = Plan::new(&registry, &Selection::rules(["VPC-001"]), config).unwrap();
     let kinds = plan.required_kinds();
     let options = CollectOptions::new(kinds.iter().copied());
     let started = jiff::Timestamp::now();
-    let inventory = collect(&account_api(), &ec2_api(), &options, &NoProgress)
+    let inventory = collect(&account_api(), &listers(), &options, &NoProgress)
         .await
         .unwrap();
     plan.evaluate(&inventory, ScanSource::Live, started)
@@ -256,7 +285,9 @@ async fn traffic_type_all_from_config_fails_the_reject_only_vpc() {
 fn bad_settings_stop_the_scan_before_any_api_call() {
     let registry = cloudposture_rules_aws::registry().unwrap();
     let bad = config(json!({ "rules": { "VPC-001": { "destination_types": [] } } }));
-    let err = Plan::new(&registry, &Selection::all(), &bad).err().unwrap();
+    let err = Plan::new(&registry, &Selection::rules(["VPC-001"]), &bad)
+        .err()
+        .unwrap();
     assert!(matches!(err, EngineError::Config(_)));
     assert_eq!(
         err.to_string(),
@@ -264,7 +295,9 @@ fn bad_settings_stop_the_scan_before_any_api_call() {
          least one of: cloud-watch-logs, s3, kinesis-data-firehose"
     );
     let bad = config(json!({ "rules": { "VPC-001": { "remediation_role_arn": "VPCFlowLogsDelivery" } } }));
-    let err = Plan::new(&registry, &Selection::all(), &bad).err().unwrap();
+    let err = Plan::new(&registry, &Selection::rules(["VPC-001"]), &bad)
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("is not an IAM role ARN"), "{err}");
 }
 
@@ -290,14 +323,15 @@ async fn throttled_flow_log_listing_gives_an_error_per_vpc_never_a_pass() {
     account
         .expect_caller_account()
         .returning(|| Ok(ACCOUNT.to_string()));
-    let mut ec2 = MockEc2Api::new();
-    ec2.expect_vpcs().times(1).returning(|region| {
+    let mut vpcs = MockLister::<Vpcs>::new();
+    vpcs.expect_list().times(1).returning(|ctx| {
         Ok(Listed::new(
-            vec![vpc("vpc-1", region, &[]), vpc("vpc-2", region, &[])],
+            vec![vpc("vpc-1", ctx.region, &[]), vpc("vpc-2", ctx.region, &[])],
             1,
         ))
     });
-    ec2.expect_flow_logs().times(1).returning(|_| {
+    let mut flow_logs = MockLister::<FlowLogs>::new();
+    flow_logs.expect_list().times(1).returning(|_| {
         Err(CollectError::new(
             "DescribeFlowLogs",
             ErrorClass::Throttled,
@@ -305,14 +339,22 @@ async fn throttled_flow_log_listing_gives_an_error_per_vpc_never_a_pass() {
             "Request limit exceeded.",
         ))
     });
-    ec2.expect_subnets().never();
-    ec2.expect_network_interfaces().never();
+    // Lookups of what the flow logs name are not run when the flow logs failed.
+    let mut subnets = MockLister::<Subnets>::new();
+    subnets.expect_list().never();
+    let mut interfaces = MockLister::<NetworkInterfaces>::new();
+    interfaces.expect_list().never();
+    let listers = Listers::new()
+        .add::<Vpcs>(vpcs)
+        .add::<FlowLogs>(flow_logs)
+        .add_after::<Subnets>(subnets, &[FLOW_LOG])
+        .add_after::<NetworkInterfaces>(interfaces, &[FLOW_LOG]);
 
     let registry = cloudposture_rules_aws::registry().unwrap();
     let plan = Plan::new(&registry, &Selection::rules(["VPC-001"]), &Config::default()).unwrap();
     let mut options = CollectOptions::new(plan.required_kinds());
     options.regions = RegionScope::Only(vec!["eu-central-1".to_string()]);
-    let inventory = collect(&account, &ec2, &options, &NoProgress).await.unwrap();
+    let inventory = collect(&account, &listers, &options, &NoProgress).await.unwrap();
     let report = plan.evaluate(&inventory, ScanSource::Live, jiff::Timestamp::now());
 
     assert_eq!(

@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 
 use cloudposture_aws::kinds;
-use cloudposture_core::{SettingDefault, SettingKind, Settings};
 
 #[test]
 fn registry_holds_every_rule_once() {
@@ -26,6 +25,7 @@ fn registry_holds_every_rule_once() {
 #[test]
 fn every_rule_carries_its_knowledge() {
     let registry = cloudposture_rules_aws::registry().unwrap();
+    let known_kinds = kinds::registry();
     for rule in registry.iter() {
         let m = rule.metadata();
         let id = m.id;
@@ -50,19 +50,22 @@ fn every_rule_carries_its_knowledge() {
         );
         assert!(!m.title.trim().is_empty(), "{id}: title");
         assert_eq!(m.provider, "aws", "{id}");
-        assert!(m.resource_type.starts_with("AWS::"), "{id}: resource type");
         assert!(
-            kinds::ALL.contains(&m.resource_kind),
-            "{id}: resource kind `{}`",
-            m.resource_kind
+            rule.kind().resource_type.starts_with("AWS::"),
+            "{id}: resource type"
         );
-        assert!(
-            m.requires.contains(&m.resource_kind),
-            "{id}: requires its own resource kind"
-        );
-        for kind in m.requires {
-            assert!(kinds::ALL.contains(kind), "{id}: unknown kind `{kind}`");
+        for need in rule.needs() {
+            assert!(
+                known_kinds.get(need.kind.name).is_some(),
+                "{id}: reads `{}`, which the provider does not know",
+                need.kind.name
+            );
         }
+        assert_eq!(
+            rule.needs()[0].kind.name,
+            rule.kind().name,
+            "{id}: its own kind first"
+        );
         assert!(!m.description.trim().is_empty(), "{id}: description");
         assert!(!m.rationale.trim().is_empty(), "{id}: rationale");
         assert!(!m.pillars.is_empty(), "{id}: pillars");
@@ -87,8 +90,9 @@ fn every_rule_carries_its_knowledge() {
                 .is_ok(),
             "{id}: published date"
         );
-        assert!(!m.iam_audit.is_empty(), "{id}: IAM actions to audit");
-        for action in m.iam_audit.iter().chain(m.iam_remediate) {
+        let audit = rule.audit_actions();
+        assert!(!audit.is_empty(), "{id}: IAM actions to audit");
+        for action in audit.iter().chain(m.iam_remediate) {
             let (service, name) = action
                 .split_once(':')
                 .unwrap_or_else(|| panic!("{id}: `{action}`"));
@@ -101,51 +105,51 @@ fn every_rule_carries_its_knowledge() {
 }
 
 #[test]
-fn setting_defaults_are_valid_for_their_own_declarations() {
+fn vpc_001_audits_with_the_actions_of_the_kinds_it_reads() {
+    let registry = cloudposture_rules_aws::registry().unwrap();
+    let actions = registry.get("VPC-001").unwrap().audit_actions();
+    assert_eq!(
+        actions,
+        [
+            "ec2:DescribeVpcs",
+            "ec2:DescribeFlowLogs",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeRegions",
+            "sts:GetCallerIdentity",
+        ]
+    );
+}
+
+#[test]
+fn settings_are_documented_and_their_defaults_valid() {
     let registry = cloudposture_rules_aws::registry().unwrap();
     for rule in registry.iter() {
-        let m = rule.metadata();
+        let id = rule.metadata().id;
+        let docs = rule.setting_docs();
         let mut names = HashSet::new();
-        for spec in m.settings {
+        for doc in &docs {
             assert!(
-                names.insert(spec.name),
-                "{}: setting `{}` declared twice",
-                m.id,
-                spec.name
+                names.insert(doc.name.clone()),
+                "{id}: setting `{}` twice",
+                doc.name
             );
             assert!(
-                !spec.description.trim().is_empty(),
-                "{}: `{}` has a description",
-                m.id,
-                spec.name
+                !doc.description.trim().is_empty(),
+                "{id}: `{}` has a description",
+                doc.name
             );
-            match (spec.kind, spec.default) {
-                (SettingKind::Choice(allowed), SettingDefault::Str(d)) => {
-                    assert!(allowed.contains(&d), "{}: default `{d}` of `{}`", m.id, spec.name)
-                }
-                (SettingKind::List(allowed), SettingDefault::List(d)) => {
-                    assert!(
-                        d.iter().all(|v| allowed.contains(v)),
-                        "{}: default of `{}`",
-                        m.id,
-                        spec.name
-                    )
-                }
-                (SettingKind::Bool, SettingDefault::Bool(_))
-                | (SettingKind::String, SettingDefault::Str(_))
-                | (_, SettingDefault::None) => {}
-                (kind, default) => panic!("{}: `{}` is {kind:?} with default {default:?}", m.id, spec.name),
+            if let serde_json::Value::String(default) = &doc.default
+                && !doc.allowed.is_empty()
+            {
+                assert!(doc.allowed.contains(default), "{id}: default of `{}`", doc.name);
             }
         }
-        // The defaults, written out as a config file would, pass core's checks and the rule's own.
-        let raw: Vec<(&str, serde_json::Value)> = m
-            .settings
-            .iter()
-            .filter(|s| s.default != SettingDefault::None)
-            .map(|s| (s.name, serde_json::to_value(s.default).unwrap()))
-            .collect();
-        let resolved = Settings::resolve(m.id, m.settings, raw.iter().map(|(k, v)| (*k, v))).unwrap();
-        assert_eq!(resolved, Settings::defaults(m.settings), "{}", m.id);
-        rule.validate_settings(&resolved).unwrap();
+        // No table is the defaults; the defaults written out as a config file would
+        // pass the rule's checks and read back the same.
+        let defaults = rule.configure(&serde_json::Map::new()).unwrap();
+        let written = defaults.json().as_object().cloned().unwrap_or_default();
+        let reread = rule.configure(&written).unwrap();
+        assert_eq!(reread.json(), defaults.json(), "{id}");
     }
 }

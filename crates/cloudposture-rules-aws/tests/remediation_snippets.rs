@@ -1,12 +1,14 @@
 //! The remediation snippets of VPC-001 parse in their own languages (YAML, HCL, JSON,
-//! POSIX shell) and say the right things, for every kind of destination.
+//! POSIX shell) and say the right things, for every kind of destination: what the
+//! toolkit writes, read back by the parsers of those languages.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
 use cloudposture_aws::Vpc;
-use cloudposture_core::{Remediation, Rule, Settings, SnippetKind};
-use cloudposture_rules_aws::vpc::vpc_001_flow_logs_enabled::remediation_for;
-use cloudposture_rules_aws::{VPC_001, VpcFlowLogsEnabled};
+use cloudposture_core::settings::parse;
+use cloudposture_core::{Remediation, SnippetKind};
+use cloudposture_rules_aws::VPC_001;
+use cloudposture_rules_aws::vpc::vpc_001_flow_logs_enabled::{FlowLogSettings, remediation_for};
 use serde_json::json;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/VPCFlowLogsDelivery";
@@ -25,14 +27,8 @@ fn vpc() -> Vpc {
 }
 
 fn remediation(raw: serde_json::Value) -> Remediation {
-    let map = raw.as_object().cloned().unwrap_or_default();
-    let settings = Settings::resolve(
-        VPC_001.id,
-        VPC_001.settings,
-        map.iter().map(|(k, v)| (k.as_str(), v)),
-    )
-    .unwrap();
-    VpcFlowLogsEnabled.validate_settings(&settings).unwrap();
+    // Parsed and validated as the engine does with a `[rules.VPC-001]` table.
+    let settings: FlowLogSettings = parse(VPC_001.id, raw.as_object().unwrap()).unwrap();
     remediation_for(&vpc(), &settings)
 }
 
@@ -333,7 +329,7 @@ fn no_iam_policies_for_s3_or_firehose() {
 fn partition_follows_the_region() {
     let mut china = vpc();
     china.region = "cn-north-1".to_string();
-    let r = remediation_for(&china, &Settings::defaults(VPC_001.settings));
+    let r = remediation_for(&china, &FlowLogSettings::default());
     let (trust, permissions) = policies(&r);
     assert!(
         trust["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"]
