@@ -18,15 +18,47 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use cloudposture_aws::sdk::SdkCollector;
 use cloudposture_aws::{
-    AccountApi, CollectError, CollectOptions, DestinationType, Ec2Api, FlowLogResourceType, NoProgress,
-    RegionList, TrafficType, collect, kinds, snapshot,
+    AccountApi, CollectError, CollectOptions, DestinationType, FlowLogResourceType, FlowLogs, ListContext,
+    Listed, Lister, NetworkInterfaces, NoProgress, RegionList, Scope, ScopeId, Subnets, TrafficType, Vpcs,
+    collect, kinds, snapshot,
 };
+use cloudposture_core::{Kind, KindState};
 use cloudposture_moto::{ACCOUNT_ID, MotoServer};
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/flow-logs";
 
 async fn collector(moto: &MotoServer) -> SdkCollector {
     SdkCollector::from_sdk_config(&moto.sdk_config("us-east-1").await)
+}
+
+/// Lists kind `K` in `region` with the SDK lister, `scope` read before.
+async fn list<K: Kind>(
+    aws: &SdkCollector,
+    region: &str,
+    scope: &Scope,
+) -> Result<Listed<K::Item>, CollectError>
+where
+    SdkCollector: Lister<K>,
+{
+    let ctx = ListContext {
+        account: Some(ACCOUNT_ID),
+        region,
+        scope,
+    };
+    <SdkCollector as Lister<K>>::list(aws, &ctx).await
+}
+
+/// Nothing read yet in `region`.
+fn empty(region: &str) -> Scope {
+    Scope::new(ScopeId::region(Some(ACCOUNT_ID), region))
+}
+
+/// The items of `K` that `scope` holds (panics if they were not listed).
+fn items<K: Kind>(scope: &Scope) -> &[K::Item] {
+    match scope.get::<K>() {
+        KindState::Listed(items) => items,
+        other => panic!("{} of {}: {other:?}", K::INFO.plural, scope.id),
+    }
 }
 
 #[tokio::test]
@@ -62,7 +94,9 @@ async fn vpcs_include_the_default_vpc_and_keep_tags() {
         .create_vpc(region, "10.20.0.0/16", &[("Name", "prod"), ("team", "network")])
         .await;
 
-    let listed = collector(moto).await.vpcs(region).await.unwrap();
+    let listed = list::<Vpcs>(&collector(moto).await, region, &empty(region))
+        .await
+        .unwrap();
 
     assert_eq!(listed.api_calls, 1);
     let default = listed
@@ -112,8 +146,7 @@ async fn flow_logs_of_every_level_and_destination() {
         .await;
 
     let aws = collector(moto).await;
-    aws.caller_account().await.unwrap();
-    let listed = aws.flow_logs(region).await.unwrap();
+    let listed = list::<FlowLogs>(&aws, region, &empty(region)).await.unwrap();
     assert_eq!(listed.api_calls, 1);
     assert_eq!(listed.items.len(), 4);
     let by_id = |id: &str| listed.items.iter().find(|f| f.id == id).unwrap().clone();
@@ -151,7 +184,10 @@ async fn flow_logs_of_every_level_and_destination() {
     assert!(f.delivery_failed());
     assert_eq!(f.deliver_logs_error_message.as_deref(), Some("Access error"));
 
-    let subnets = aws.subnets(region, std::slice::from_ref(&subnet)).await.unwrap();
+    // The lookups read the ids that the listed flow logs name.
+    let mut scope = empty(region);
+    scope.insert::<FlowLogs>(listed.items.clone());
+    let subnets = list::<Subnets>(&aws, region, &scope).await.unwrap();
     assert_eq!(subnets.api_calls, 1);
     assert_eq!(subnets.items.len(), 1);
     assert_eq!(
@@ -160,10 +196,7 @@ async fn flow_logs_of_every_level_and_destination() {
     );
     assert_eq!(subnets.items[0].owner_id.as_deref(), Some(ACCOUNT_ID));
 
-    let enis = aws
-        .network_interfaces(region, std::slice::from_ref(&eni))
-        .await
-        .unwrap();
+    let enis = list::<NetworkInterfaces>(&aws, region, &scope).await.unwrap();
     assert_eq!(enis.api_calls, 1);
     assert_eq!(enis.items.len(), 1);
     assert_eq!(
@@ -172,10 +205,13 @@ async fn flow_logs_of_every_level_and_destination() {
     );
 
     // An id that no longer exists is simply absent, not an error for the lookup.
-    let gone = aws
-        .subnets(region, &[subnet.clone(), "subnet-0000000000000dead".into()])
-        .await
-        .unwrap();
+    let mut dead = listed.items[0].clone();
+    dead.resource_id = "subnet-0000000000000dead".into();
+    dead.resource_type = FlowLogResourceType::Subnet;
+    let mut with_dead = empty(region);
+    with_dead.insert::<FlowLogs>(listed.items.iter().cloned().chain([dead]).collect());
+    let gone = list::<Subnets>(&aws, region, &with_dead).await.unwrap();
+    assert_eq!(gone.api_calls, 1);
     assert_eq!(gone.items.len(), 1);
 }
 
@@ -268,11 +304,17 @@ async fn collect_three_regions_with_the_minimum_of_api_calls() {
         keep: &regions,
     };
 
-    let inventory = collect(&account, &aws, &CollectOptions::new(kinds::ALL), &NoProgress)
+    let all = [
+        kinds::VPC,
+        kinds::FLOW_LOG,
+        kinds::SUBNET,
+        kinds::NETWORK_INTERFACE,
+    ];
+    let inventory = collect(&account, &aws.listers(), &CollectOptions::new(all), &NoProgress)
         .await
         .unwrap();
 
-    let names: Vec<&str> = inventory.regions.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = inventory.scopes.iter().map(|s| s.id.label()).collect();
     assert_eq!(names, regions);
     assert_eq!(inventory.account.as_deref(), Some(ACCOUNT_ID));
     assert!(inventory.global_errors.is_empty());
@@ -282,52 +324,49 @@ async fn collect_three_regions_with_the_minimum_of_api_calls() {
             .iter()
             .any(|r| r.name == "ap-east-1")
     );
-    for region in &inventory.regions {
-        assert_eq!(region.errors().count(), 0, "{}", region.name);
+    for scope in &inventory.scopes {
+        assert_eq!(scope.errors().count(), 0, "{}", scope.id);
+        assert_eq!(scope.id.account.as_deref(), Some(ACCOUNT_ID));
     }
     let region_a = inventory.region(a).unwrap();
-    assert_eq!(region_a.vpcs.items().unwrap().len(), 3, "default + 2");
-    assert_eq!(region_a.flow_logs.items().unwrap().len(), 1);
-    let region_b = inventory.region(b).unwrap();
-    assert_eq!(region_b.subnets.items().unwrap()[0].vpc_id, vpc);
-    assert_eq!(region_b.network_interfaces.items().unwrap()[0].vpc_id, vpc);
+    assert_eq!(items::<Vpcs>(region_a).len(), 3, "default + 2");
+    assert_eq!(items::<FlowLogs>(region_a).len(), 1);
     assert!(
-        region_b
-            .flow_logs
-            .items()
-            .unwrap()
-            .iter()
-            .any(|f| f.delivery_failed())
+        items::<Subnets>(region_a).is_empty(),
+        "no subnet-level flow log, no subnet"
     );
+    let region_b = inventory.region(b).unwrap();
+    assert_eq!(items::<Subnets>(region_b)[0].vpc_id, vpc);
+    assert_eq!(items::<NetworkInterfaces>(region_b)[0].vpc_id, vpc);
+    assert!(items::<FlowLogs>(region_b).iter().any(|f| f.delivery_failed()));
     let region_c = inventory.region(c).unwrap();
-    assert_eq!(region_c.vpcs.items().unwrap().len(), 1);
-    assert!(region_c.flow_logs.items().unwrap().is_empty());
+    assert_eq!(items::<Vpcs>(region_c).len(), 1);
+    assert!(items::<FlowLogs>(region_c).is_empty());
 
     // The minimum: per region ⌈VPCs/1000⌉ + ⌈flow logs/1000⌉, one lookup per kind of
     // subnet/ENI flow log present, plus DescribeRegions and GetCallerIdentity.
     let minimum: u64 = inventory
-        .regions
+        .scopes
         .iter()
         .map(|r| {
-            let flow_logs = r.flow_logs.items().unwrap();
+            let flow_logs = items::<FlowLogs>(r);
             let has = |t: FlowLogResourceType| u64::from(flow_logs.iter().any(|f| f.resource_type == t));
-            pages(r.vpcs.items().unwrap().len())
+            pages(items::<Vpcs>(r).len())
                 + pages(flow_logs.len())
                 + has(FlowLogResourceType::Subnet)
                 + has(FlowLogResourceType::NetworkInterface)
         })
         .sum::<u64>()
         + 2;
-    let counted: u64 =
-        inventory.regions.iter().map(|r| r.api_calls).sum::<u64>() + inventory.global_api_calls;
+    let counted: u64 = inventory.api_calls();
     let sent = requests.load(Ordering::SeqCst);
     eprintln!(
         "3-region collect: {counted} API calls counted, {sent} HTTP requests sent, minimum {minimum} \
          (per region: {:?}, global: {})",
         inventory
-            .regions
+            .scopes
             .iter()
-            .map(|r| (r.name.as_str(), r.api_calls))
+            .map(|s| (s.id.label(), s.api_calls))
             .collect::<Vec<_>>(),
         inventory.global_api_calls
     );
@@ -353,16 +392,11 @@ fn a_server_of_its_own_resets_and_stops_on_drop() {
     runtime.block_on(async {
         let id = moto.create_vpc("us-west-1", "10.60.0.0/16", &[]).await;
         let aws = collector(&moto).await;
-        assert!(
-            aws.vpcs("us-west-1")
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .any(|v| v.id == id)
-        );
+        let region = "us-west-1";
+        let before = list::<Vpcs>(&aws, region, &empty(region)).await.unwrap();
+        assert!(before.items.iter().any(|v| v.id == id));
         moto.reset();
-        let after = aws.vpcs("us-west-1").await.unwrap();
+        let after = list::<Vpcs>(&aws, region, &empty(region)).await.unwrap();
         assert!(
             after.items.iter().all(|v| v.id != id),
             "reset removes created VPCs"

@@ -1,5 +1,6 @@
 //! The SDK adapter over real `aws_sdk_ec2` / `aws_sdk_sts` clients whose responses come from
-//! `aws-smithy-mocks` rules: paging, retries and error classification.
+//! `aws-smithy-mocks` rules: paging and its guards, lookups, retries and error
+//! classification, and `collect()` over the SDK listers.
 //!
 //! The mock clients are built by hand (an interceptor on each client's configuration)
 //! rather than with `mock_client!`, which needs the SDK's `test-util` feature and would
@@ -18,6 +19,7 @@ use aws_sdk_ec2::Client as Ec2;
 use aws_sdk_ec2::config::{Credentials, SharedCredentialsProvider, SharedInterceptor};
 use aws_sdk_ec2::error::ErrorMetadata;
 use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
+use aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesOutput;
 use aws_sdk_ec2::operation::describe_regions::DescribeRegionsOutput;
 use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
 use aws_sdk_ec2::operation::describe_vpcs::{DescribeVpcsError, DescribeVpcsOutput};
@@ -34,8 +36,15 @@ use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
-use cloudposture_aws::{AccountApi, DestinationType, Ec2Api, ErrorClass, FlowLogResourceType};
+use cloudposture_aws::sdk::{MAX_PAGES, SdkCollector, SdkOptions};
+use cloudposture_aws::{
+    AccountApi, CollectError, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType,
+    FlowLogs, ListContext, Listed, Lister, NetworkInterfaces, NoProgress, RegionScope, Scope, ScopeId,
+    Subnets, TrafficType, Vpcs, collect, kinds,
+};
+use cloudposture_core::{Inventory, Kind, KindState};
+
+const ACCOUNT: &str = "111122223333";
 
 /// A configuration like a loaded one, over `http_client`, with fast retries.
 fn config(http_client: SharedHttpClient, max_attempts: u32, operation_timeout: Duration) -> SdkConfig {
@@ -87,10 +96,67 @@ fn mocked_with_attempts(rules: &[&Rule], max_attempts: u32) -> SdkCollector {
     })
 }
 
+/// Lists kind `K` in `region` with the SDK lister, as `collect()` would with `scope`
+/// read before.
+async fn list<K: Kind>(
+    aws: &SdkCollector,
+    account: Option<&str>,
+    region: &str,
+    scope: &Scope,
+) -> Result<Listed<K::Item>, CollectError>
+where
+    SdkCollector: Lister<K>,
+{
+    let ctx = ListContext {
+        account,
+        region,
+        scope,
+    };
+    <SdkCollector as Lister<K>>::list(aws, &ctx).await
+}
+
+/// Lists kind `K` in `region`, with nothing read before.
+async fn list_alone<K: Kind>(aws: &SdkCollector, region: &str) -> Result<Listed<K::Item>, CollectError>
+where
+    SdkCollector: Lister<K>,
+{
+    list::<K>(aws, None, region, &Scope::new(ScopeId::region(None, region))).await
+}
+
+/// A scope where flow logs attached to `resource_ids` were listed.
+fn scope_with_flow_logs_on(region: &str, resource_ids: &[String]) -> Scope {
+    let mut scope = Scope::new(ScopeId::region(Some(ACCOUNT), region));
+    let logs = resource_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| FlowLog {
+            id: format!("fl-{i}"),
+            region: region.into(),
+            account: Some(ACCOUNT.into()),
+            resource_id: id.clone(),
+            resource_type: FlowLogResourceType::from_resource_id(id),
+            traffic_type: TrafficType::All,
+            flow_log_status: "ACTIVE".into(),
+            deliver_logs_status: None,
+            deliver_logs_error_message: None,
+            destination_type: DestinationType::S3,
+            destination: None,
+            log_group_name: None,
+            deliver_logs_permission_arn: None,
+            log_format: None,
+            max_aggregation_interval: None,
+            creation_time: None,
+            tags: Default::default(),
+        })
+        .collect();
+    scope.insert::<FlowLogs>(logs);
+    scope
+}
+
 fn vpc(i: usize) -> ec2::Vpc {
     ec2::Vpc::builder()
         .vpc_id(format!("vpc-{i:05}"))
-        .owner_id("111122223333")
+        .owner_id(ACCOUNT)
         .cidr_block("10.0.0.0/16")
         .is_default(false)
         .state(ec2::VpcState::Available)
@@ -144,6 +210,18 @@ fn throttled() -> DescribeVpcsError {
     )
 }
 
+fn identity() -> Rule {
+    mock!(aws_sdk_sts::Client::get_caller_identity)
+        .then_output(|| GetCallerIdentityOutput::builder().account(ACCOUNT).build())
+}
+
+/// `collect()` of `kinds` in `regions` over the SDK listers of `aws`.
+async fn collect_with(aws: &SdkCollector, regions: &[&str], kinds: &[&str]) -> Inventory {
+    let mut options = CollectOptions::new(kinds.iter().copied());
+    options.regions = RegionScope::Only(regions.iter().map(|r| r.to_string()).collect());
+    collect(aws, &aws.listers(), &options, &NoProgress).await.unwrap()
+}
+
 #[tokio::test]
 async fn describe_vpcs_reads_every_page_at_the_maximum_size() {
     let max_results = Arc::new(Mutex::new(Vec::new()));
@@ -158,7 +236,7 @@ async fn describe_vpcs_reads_every_page_at_the_maximum_size() {
     });
     let aws = mocked(&[&rule]);
 
-    let listed = aws.vpcs("eu-west-1").await.unwrap();
+    let listed = list_alone::<Vpcs>(&aws, "eu-west-1").await.unwrap();
 
     assert_eq!(listed.api_calls, 3);
     assert_eq!(rule.num_calls(), 3);
@@ -168,7 +246,7 @@ async fn describe_vpcs_reads_every_page_at_the_maximum_size() {
     assert_eq!(listed.items[2999].id, "vpc-02999");
     let last = &listed.items[2999];
     assert_eq!(last.region, "eu-west-1");
-    assert_eq!(last.owner_id, "111122223333");
+    assert_eq!(last.owner_id, ACCOUNT);
     assert_eq!(last.state, "available");
     assert_eq!(last.name(), Some("vpc 2999"));
 }
@@ -185,13 +263,13 @@ async fn describe_flow_logs_reads_every_page_at_the_maximum_size() {
             .set_next_token(next)
             .build()
     });
-    let identity = mock!(aws_sdk_sts::Client::get_caller_identity)
-        .then_output(|| GetCallerIdentityOutput::builder().account("111122223333").build());
-    let aws = mocked(&[&rule, &identity]);
-    // Once the caller's account is known, flow logs carry it.
-    assert_eq!(aws.caller_account().await.unwrap(), "111122223333");
+    let aws = mocked(&[&rule]);
+    let scope = Scope::new(ScopeId::region(Some(ACCOUNT), "ap-south-1"));
 
-    let listed = aws.flow_logs("ap-south-1").await.unwrap();
+    // The account of the listing context is the flow logs' account.
+    let listed = list::<FlowLogs>(&aws, Some(ACCOUNT), "ap-south-1", &scope)
+        .await
+        .unwrap();
 
     assert_eq!(listed.api_calls, 3);
     assert_eq!(rule.num_calls(), 3);
@@ -201,7 +279,7 @@ async fn describe_flow_logs_reads_every_page_at_the_maximum_size() {
     assert_eq!(f.id, "fl-01234");
     assert_eq!(f.resource_type, FlowLogResourceType::Vpc);
     assert_eq!(f.destination_type, DestinationType::S3);
-    assert_eq!(f.account.as_deref(), Some("111122223333"));
+    assert_eq!(f.account.as_deref(), Some(ACCOUNT));
     assert_eq!(f.region, "ap-south-1");
 }
 
@@ -209,7 +287,9 @@ async fn describe_flow_logs_reads_every_page_at_the_maximum_size() {
 async fn flow_logs_have_no_account_while_it_is_unknown() {
     let rule = mock!(Ec2::describe_flow_logs)
         .then_output(|| DescribeFlowLogsOutput::builder().flow_logs(flow_log(1)).build());
-    let listed = mocked(&[&rule]).flow_logs("us-east-1").await.unwrap();
+    let listed = list_alone::<FlowLogs>(&mocked(&[&rule]), "us-east-1")
+        .await
+        .unwrap();
     assert_eq!(listed.items[0].account, None);
     assert_eq!(listed.api_calls, 1);
 }
@@ -232,7 +312,7 @@ async fn subnets_are_looked_up_by_id_in_chunks() {
                 ec2::Subnet::builder()
                     .subnet_id(id)
                     .vpc_id("vpc-1")
-                    .owner_id("111122223333")
+                    .owner_id(ACCOUNT)
                     .build()
             })
             .collect();
@@ -240,13 +320,21 @@ async fn subnets_are_looked_up_by_id_in_chunks() {
             .set_subnets(Some(subnets))
             .build()
     });
-    let ids: Vec<String> = (0..450).map(|i| format!("subnet-{i:04}")).collect();
+    // Each subnet named by two flow logs, and VPC-level flow logs beside them: each
+    // subnet is looked up once, and only subnets are.
+    let mut ids: Vec<String> = (0..450).map(|i| format!("subnet-{i:04}")).collect();
+    ids.extend(ids.clone());
+    ids.push("vpc-1".into());
+    let scope = scope_with_flow_logs_on("eu-west-1", &ids);
 
-    let listed = mocked(&[&rule]).subnets("eu-west-1", &ids).await.unwrap();
+    let listed = list::<Subnets>(&mocked(&[&rule]), Some(ACCOUNT), "eu-west-1", &scope)
+        .await
+        .unwrap();
 
     assert_eq!(listed.api_calls, 3);
     assert_eq!(listed.items.len(), 450);
     assert_eq!(listed.items[449].vpc_id, "vpc-1");
+    assert_eq!(listed.items[449].owner_id.as_deref(), Some(ACCOUNT));
     let filters = filters.lock().unwrap();
     let sizes: Vec<usize> = filters.iter().map(|f| f.1).collect();
     assert_eq!(sizes, [200, 200, 50]);
@@ -269,19 +357,305 @@ async fn network_interfaces_are_looked_up_by_id() {
             })
             .collect();
         MockResponse::Output(
-            aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesOutput::builder()
+            DescribeNetworkInterfacesOutput::builder()
                 .set_network_interfaces(Some(enis))
                 .build(),
         )
     });
-    let listed = mocked(&[&rule])
-        .network_interfaces("eu-west-1", &["eni-1".into(), "eni-2".into()])
+    let scope = scope_with_flow_logs_on("eu-west-1", &["eni-2".into(), "eni-1".into(), "subnet-1".into()]);
+    let listed = list::<NetworkInterfaces>(&mocked(&[&rule]), Some(ACCOUNT), "eu-west-1", &scope)
         .await
         .unwrap();
     assert_eq!(listed.api_calls, 1);
     let ids: Vec<&str> = listed.items.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids, ["eni-1", "eni-2"]);
     assert_eq!(listed.items[0].vpc_id, "vpc-9");
+}
+
+#[tokio::test]
+async fn no_lookup_call_without_flow_logs_that_name_subnets_or_interfaces() {
+    let subnets = mock!(Ec2::describe_subnets).then_output(|| DescribeSubnetsOutput::builder().build());
+    let enis = mock!(Ec2::describe_network_interfaces)
+        .then_output(|| DescribeNetworkInterfacesOutput::builder().build());
+    let vpcs = mock!(Ec2::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().vpcs(vpc(1)).build());
+    let flow_logs = mock!(Ec2::describe_flow_logs)
+        .then_output(|| DescribeFlowLogsOutput::builder().flow_logs(flow_log(1)).build());
+    let identity = identity();
+    let aws = mocked(&[&subnets, &enis, &vpcs, &flow_logs, &identity]);
+
+    let all = [
+        kinds::VPC,
+        kinds::FLOW_LOG,
+        kinds::SUBNET,
+        kinds::NETWORK_INTERFACE,
+    ];
+    let inventory = collect_with(&aws, &["us-east-1"], &all).await;
+
+    assert_eq!((subnets.num_calls(), enis.num_calls()), (0, 0));
+    let region = inventory.region("us-east-1").unwrap();
+    assert!(
+        matches!(region.get::<Subnets>(), KindState::Listed([])),
+        "{region:?}"
+    );
+    assert!(matches!(region.get::<NetworkInterfaces>(), KindState::Listed([])));
+    assert_eq!(region.api_calls, 2);
+    assert_eq!(inventory.account.as_deref(), Some(ACCOUNT));
+}
+
+#[tokio::test]
+async fn every_kind_reads_every_page_at_the_maximum_size() {
+    type Calls = Arc<Mutex<Vec<(&'static str, Option<i32>, Option<String>)>>>;
+    let calls: Calls = Arc::default();
+    let seen = Arc::clone(&calls);
+    let vpcs = mock!(Ec2::describe_vpcs).then_compute_output(move |req| {
+        seen.lock()
+            .unwrap()
+            .push(("vpcs", req.max_results(), req.next_token().map(str::to_string)));
+        let (vpcs, next) = page_of(req.next_token(), 2, 3, vpc);
+        DescribeVpcsOutput::builder()
+            .set_vpcs(Some(vpcs))
+            .set_next_token(next)
+            .build()
+    });
+    let seen = Arc::clone(&calls);
+    let flow_logs = mock!(Ec2::describe_flow_logs).then_compute_output(move |req| {
+        seen.lock().unwrap().push((
+            "flow logs",
+            req.max_results(),
+            req.next_token().map(str::to_string),
+        ));
+        // Page 1: 250 subnet-level flow logs; page 2: two ENI-level ones.
+        let logs: Vec<ec2::FlowLog> = match req.next_token() {
+            None => (0..250)
+                .map(|i| {
+                    ec2::FlowLog::builder()
+                        .flow_log_id(format!("fl-s{i}"))
+                        .resource_id(format!("subnet-{i:03}"))
+                        .build()
+                })
+                .collect(),
+            Some(_) => (0..2)
+                .map(|i| {
+                    ec2::FlowLog::builder()
+                        .flow_log_id(format!("fl-e{i}"))
+                        .resource_id(format!("eni-{i}"))
+                        .build()
+                })
+                .collect(),
+        };
+        let next = req.next_token().is_none().then_some("fl-page-2".to_string());
+        DescribeFlowLogsOutput::builder()
+            .set_flow_logs(Some(logs))
+            .set_next_token(next)
+            .build()
+    });
+    // Every lookup chunk answers in two pages: half of its ids, then the rest.
+    let seen = Arc::clone(&calls);
+    let subnets = mock!(Ec2::describe_subnets).then_compute_output(move |req| {
+        seen.lock()
+            .unwrap()
+            .push(("subnets", req.max_results(), req.next_token().map(str::to_string)));
+        let values = req.filters()[0].values();
+        let half = values.len() / 2;
+        let (part, next) = match req.next_token() {
+            None => (&values[..half], Some(format!("subnets-after-{}", values[0]))),
+            Some(t) => {
+                assert_eq!(
+                    t,
+                    format!("subnets-after-{}", values[0]),
+                    "page 2 asks for the same chunk"
+                );
+                (&values[half..], None)
+            }
+        };
+        let subnets = part
+            .iter()
+            .map(|id| ec2::Subnet::builder().subnet_id(id).vpc_id("vpc-00000").build())
+            .collect();
+        DescribeSubnetsOutput::builder()
+            .set_subnets(Some(subnets))
+            .set_next_token(next)
+            .build()
+    });
+    let seen = Arc::clone(&calls);
+    let enis = mock!(Ec2::describe_network_interfaces).then_compute_output(move |req| {
+        seen.lock()
+            .unwrap()
+            .push(("enis", req.max_results(), req.next_token().map(str::to_string)));
+        let values = req.filters()[0].values();
+        let (id, next) = match req.next_token() {
+            None => (&values[0], Some("enis-2".to_string())),
+            Some(_) => (&values[1], None),
+        };
+        DescribeNetworkInterfacesOutput::builder()
+            .network_interfaces(
+                ec2::NetworkInterface::builder()
+                    .network_interface_id(id)
+                    .vpc_id("vpc-00001")
+                    .build(),
+            )
+            .set_next_token(next)
+            .build()
+    });
+    let identity = identity();
+    let aws = mocked(&[&vpcs, &flow_logs, &subnets, &enis, &identity]);
+
+    let all = [
+        kinds::VPC,
+        kinds::FLOW_LOG,
+        kinds::SUBNET,
+        kinds::NETWORK_INTERFACE,
+    ];
+    let inventory = collect_with(&aws, &["eu-west-1"], &all).await;
+
+    let region = inventory.region("eu-west-1").unwrap();
+    assert_eq!(region.errors().count(), 0, "{region:?}");
+    assert_eq!(region.count(kinds::VPC), 6);
+    assert_eq!(region.count(kinds::FLOW_LOG), 252);
+    assert_eq!(
+        region.count(kinds::SUBNET),
+        250,
+        "every subnet of both chunks, both pages each"
+    );
+    assert_eq!(region.count(kinds::NETWORK_INTERFACE), 2);
+    let calls = calls.lock().unwrap();
+    assert!(calls.iter().all(|c| c.1 == Some(1000)), "{calls:?}");
+    let per_kind = |kind: &str| calls.iter().filter(|c| c.0 == kind).count() as u64;
+    assert_eq!(
+        (
+            per_kind("vpcs"),
+            per_kind("flow logs"),
+            per_kind("subnets"),
+            per_kind("enis")
+        ),
+        (2, 2, 4, 2)
+    );
+    assert_eq!(region.api_calls, 2 + 2 + 4 + 2);
+    // Flow logs come before the lookups that read what they name.
+    let first_lookup = calls
+        .iter()
+        .position(|c| c.0 == "subnets" || c.0 == "enis")
+        .unwrap();
+    let last_flow_log_page = calls.iter().rposition(|c| c.0 == "flow logs").unwrap();
+    assert!(last_flow_log_page < first_lookup, "{calls:?}");
+    let KindState::Listed(flow_logs) = region.get::<FlowLogs>() else {
+        unreachable!()
+    };
+    assert!(flow_logs.iter().all(|f| f.account.as_deref() == Some(ACCOUNT)));
+}
+
+/// DescribeVpcs pages that answer `next(token)` as the next token, a VPC each.
+fn vpc_pages(next: fn(Option<&str>) -> Option<String>) -> Rule {
+    mock!(Ec2::describe_vpcs).then_compute_output(move |req| {
+        DescribeVpcsOutput::builder()
+            .vpcs(vpc(0))
+            .set_next_token(next(req.next_token()))
+            .build()
+    })
+}
+
+/// Collects VPCs and flow logs in eu-west-1 with `vpcs` answering DescribeVpcs, and
+/// returns the inventory; a hang fails the test instead of stalling it.
+async fn collect_vpcs_with(vpcs: &Rule) -> Inventory {
+    let flow_logs = mock!(Ec2::describe_flow_logs).then_output(|| DescribeFlowLogsOutput::builder().build());
+    let identity = identity();
+    let aws = mocked(&[vpcs, &flow_logs, &identity]);
+    let collecting = collect_with(&aws, &["eu-west-1"], &[kinds::VPC, kinds::FLOW_LOG]);
+    tokio::time::timeout(Duration::from_secs(60), collecting)
+        .await
+        .expect("the listing ends")
+}
+
+/// The VPC listing of eu-west-1 failed with a bad answer: not a short list, the
+/// other kind still read, the calls counted.
+fn assert_vpcs_failed(inventory: &Inventory, calls: u64, says: &str) {
+    let region = inventory.region("eu-west-1").unwrap();
+    let KindState::Failed(error) = region.get::<Vpcs>() else {
+        panic!("expected the VPC listing to fail: {region:?}");
+    };
+    assert_eq!(error.operation, "DescribeVpcs");
+    assert_eq!(error.class, ErrorClass::Other);
+    assert_eq!(error.api_calls, calls);
+    assert!(error.message.contains(says), "{error}");
+    assert!(matches!(region.get::<FlowLogs>(), KindState::Listed([])));
+    assert_eq!(region.api_calls, calls + 1);
+    let statuses = inventory.region_statuses();
+    assert!(
+        statuses
+            .iter()
+            .any(|s| s.name == "eu-west-1" && s.error.is_some())
+    );
+}
+
+#[tokio::test]
+async fn a_next_token_that_repeats_is_an_error_not_a_short_list() {
+    // Page 2, asked with page 1's token, answers that token again.
+    let vpcs = vpc_pages(|_| Some("token-1".into()));
+    let inventory = collect_vpcs_with(&vpcs).await;
+    assert_eq!(vpcs.num_calls(), 2);
+    assert_vpcs_failed(
+        &inventory,
+        2,
+        "page 2 answered a next token that an earlier page gave",
+    );
+}
+
+#[tokio::test]
+async fn a_next_token_that_cycles_over_two_pages_is_an_error_not_a_hang() {
+    // None → a → b → a → …
+    let vpcs = vpc_pages(|token| match token {
+        None | Some("b") => Some("a".into()),
+        Some(_) => Some("b".into()),
+    });
+    let inventory = collect_vpcs_with(&vpcs).await;
+    assert_eq!(vpcs.num_calls(), 3);
+    assert_vpcs_failed(
+        &inventory,
+        3,
+        "page 3 answered a next token that an earlier page gave",
+    );
+}
+
+#[tokio::test]
+async fn a_listing_that_never_ends_stops_at_the_page_cap() {
+    // A new token on every page, forever.
+    let vpcs = vpc_pages(|token| {
+        let n = token.map_or(0, |t| t.trim_start_matches("token-").parse::<u64>().unwrap());
+        Some(format!("token-{}", n + 1))
+    });
+    let inventory = collect_vpcs_with(&vpcs).await;
+    assert_eq!(vpcs.num_calls() as u64, MAX_PAGES);
+    assert_vpcs_failed(&inventory, MAX_PAGES, "still a next token after 1000 pages");
+}
+
+#[tokio::test]
+async fn an_empty_next_token_ends_the_listing() {
+    let vpcs = vpc_pages(|token| token.is_none().then(String::new));
+    let listed = list_alone::<Vpcs>(&mocked(&[&vpcs]), "eu-west-1").await.unwrap();
+    assert_eq!(
+        (listed.api_calls, listed.items.len(), vpcs.num_calls()),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn a_failed_lookup_chunk_counts_the_chunks_before_it() {
+    let rule = mock!(Ec2::describe_subnets).then_compute_response(|req| {
+        if req.filters()[0].values()[0] == "subnet-0200" {
+            MockResponse::Http(ec2_error(403, "UnauthorizedOperation", "no"))
+        } else {
+            MockResponse::Output(DescribeSubnetsOutput::builder().build())
+        }
+    });
+    let ids: Vec<String> = (0..450).map(|i| format!("subnet-{i:04}")).collect();
+    let scope = scope_with_flow_logs_on("eu-west-1", &ids);
+    let error = list::<Subnets>(&mocked(&[&rule]), Some(ACCOUNT), "eu-west-1", &scope)
+        .await
+        .unwrap_err();
+    assert_eq!(error.class, ErrorClass::AccessDenied);
+    assert_eq!(error.operation, "DescribeSubnets");
+    assert_eq!(error.api_calls, 2, "the first chunk and the failed call");
+    assert_eq!(rule.num_calls(), 2, "no chunk after the failed one");
 }
 
 #[tokio::test]
@@ -315,7 +689,7 @@ async fn throttling_is_retried_and_then_succeeds() {
         .times(2)
         .output(|| DescribeVpcsOutput::builder().vpcs(vpc(1)).build())
         .build();
-    let listed = mocked(&[&rule]).vpcs("us-east-1").await.unwrap();
+    let listed = list_alone::<Vpcs>(&mocked(&[&rule]), "us-east-1").await.unwrap();
     assert_eq!(rule.num_calls(), 3, "two throttled attempts, then success");
     assert_eq!(listed.api_calls, 1, "retries are not counted as calls");
     assert_eq!(listed.items.len(), 1);
@@ -324,8 +698,7 @@ async fn throttling_is_retried_and_then_succeeds() {
 #[tokio::test]
 async fn throttling_past_the_retries_is_throttled() {
     let rule = mock!(Ec2::describe_vpcs).then_error(throttled);
-    let error = mocked_with_attempts(&[&rule], 4)
-        .vpcs("us-east-1")
+    let error = list_alone::<Vpcs>(&mocked_with_attempts(&[&rule], 4), "us-east-1")
         .await
         .unwrap_err();
     assert_eq!(rule.num_calls(), 4);
@@ -345,7 +718,9 @@ async fn access_denied_keeps_the_aws_code_and_message() {
             "You are not authorized to perform this operation.",
         )
     });
-    let error = mocked(&[&rule]).flow_logs("eu-west-1").await.unwrap_err();
+    let error = list_alone::<FlowLogs>(&mocked(&[&rule]), "eu-west-1")
+        .await
+        .unwrap_err();
     assert_eq!(rule.num_calls(), 1, "not retried");
     assert_eq!(error.class, ErrorClass::AccessDenied);
     assert_eq!(error.operation, "DescribeFlowLogs");
@@ -368,7 +743,9 @@ async fn a_failure_on_a_later_page_counts_the_pages_made() {
         ),
         Some(_) => MockResponse::Http(ec2_error(403, "UnauthorizedOperation", "no")),
     });
-    let error = mocked(&[&rule]).vpcs("eu-west-1").await.unwrap_err();
+    let error = list_alone::<Vpcs>(&mocked(&[&rule]), "eu-west-1")
+        .await
+        .unwrap_err();
     assert_eq!(error.class, ErrorClass::AccessDenied);
     assert_eq!(error.api_calls, 2);
 }
@@ -398,7 +775,9 @@ async fn auth_failure_and_opt_in_required_mean_region_not_enabled() {
             "AWS was not able to validate the provided access credentials",
         )
     });
-    let error = mocked(&[&auth_failure]).vpcs("me-south-1").await.unwrap_err();
+    let error = list_alone::<Vpcs>(&mocked(&[&auth_failure]), "me-south-1")
+        .await
+        .unwrap_err();
     assert_eq!(error.class, ErrorClass::RegionNotEnabled);
     assert_eq!(error.code.as_deref(), Some("AuthFailure"));
     assert_eq!(
@@ -414,7 +793,9 @@ async fn auth_failure_and_opt_in_required_mean_region_not_enabled() {
                 .build(),
         )
     });
-    let error = mocked(&[&opt_in]).vpcs("af-south-1").await.unwrap_err();
+    let error = list_alone::<Vpcs>(&mocked(&[&opt_in]), "af-south-1")
+        .await
+        .unwrap_err();
     assert_eq!(error.class, ErrorClass::RegionNotEnabled);
     assert_eq!(error.code.as_deref(), Some("OptInRequired"));
 }
@@ -423,7 +804,9 @@ async fn auth_failure_and_opt_in_required_mean_region_not_enabled() {
 async fn other_service_errors_are_other() {
     let rule =
         mock!(Ec2::describe_vpcs).then_http_response(|| ec2_error(400, "InvalidParameterValue", "bad value"));
-    let error = mocked(&[&rule]).vpcs("us-east-1").await.unwrap_err();
+    let error = list_alone::<Vpcs>(&mocked(&[&rule]), "us-east-1")
+        .await
+        .unwrap_err();
     assert_eq!(error.class, ErrorClass::Other);
     assert_eq!(error.code.as_deref(), Some("InvalidParameterValue"));
 }
@@ -449,7 +832,7 @@ async fn an_operation_that_never_answers_times_out() {
     let config = config(SharedHttpClient::new(NeverAnswers), 3, Duration::from_millis(200));
     let aws = SdkCollector::from_sdk_config(&config);
     let started = Instant::now();
-    let error = aws.vpcs("us-east-1").await.unwrap_err();
+    let error = list_alone::<Vpcs>(&aws, "us-east-1").await.unwrap_err();
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",

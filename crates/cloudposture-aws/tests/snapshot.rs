@@ -1,22 +1,28 @@
-//! Snapshots: saved and loaded back identically; every kind of bad file is a clear error.
+//! Snapshots: saved and loaded back identically, schema 1 upgraded, kinds this build
+//! does not know kept; every kind of bad file is a clear error.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cloudposture_aws::snapshot::{self, SnapshotError};
 use cloudposture_aws::{
-    CollectError, Collection, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, Inventory,
-    NetworkInterface, RegionInventory, SNAPSHOT_SCHEMA_VERSION, SkippedRegion, Subnet, TrafficType, Vpc,
+    CollectError, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, FlowLogs, Inventory,
+    NetworkInterface, NetworkInterfaces, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, Subnet, Subnets,
+    TrafficType, Vpc, Vpcs, kinds,
 };
+use cloudposture_core::{Entry, KindState, SkippedRegion};
+use serde_json::Value;
+
+const ACCOUNT: &str = "111122223333";
 
 fn sample() -> Inventory {
-    let mut inventory = Inventory::new(Some("111122223333".into()));
-    let mut ok = RegionInventory::new("eu-west-1");
-    ok.vpcs = Collection::Collected(vec![Vpc {
+    let mut inventory = Inventory::new(Some(ACCOUNT.into()));
+    let mut ok = Scope::new(ScopeId::region(Some(ACCOUNT), "eu-west-1"));
+    ok.insert::<Vpcs>(vec![Vpc {
         id: "vpc-0a1".into(),
         region: "eu-west-1".into(),
-        owner_id: "111122223333".into(),
+        owner_id: ACCOUNT.into(),
         cidr_blocks: vec!["10.0.0.0/16".into(), "10.1.0.0/16".into()],
         ipv6_cidr_blocks: vec!["2600:1f18::/56".into()],
         is_default: false,
@@ -25,10 +31,10 @@ fn sample() -> Inventory {
             .into_iter()
             .collect(),
     }]);
-    ok.flow_logs = Collection::Collected(vec![FlowLog {
+    ok.insert::<FlowLogs>(vec![FlowLog {
         id: "fl-1".into(),
         region: "eu-west-1".into(),
-        account: Some("111122223333".into()),
+        account: Some(ACCOUNT.into()),
         resource_id: "subnet-1".into(),
         resource_type: FlowLogResourceType::Subnet,
         traffic_type: TrafficType::Other("SOMETHING-NEW".into()),
@@ -44,14 +50,14 @@ fn sample() -> Inventory {
         creation_time: Some(jiff::Timestamp::new(1_700_000_000, 123_456_789).unwrap()),
         tags: Default::default(),
     }]);
-    ok.subnets = Collection::Collected(vec![Subnet {
+    ok.insert::<Subnets>(vec![Subnet {
         id: "subnet-1".into(),
         vpc_id: "vpc-0a1".into(),
         region: "eu-west-1".into(),
-        owner_id: Some("111122223333".into()),
+        owner_id: Some(ACCOUNT.into()),
         tags: Default::default(),
     }]);
-    ok.network_interfaces = Collection::Collected(vec![NetworkInterface {
+    ok.insert::<NetworkInterfaces>(vec![NetworkInterface {
         id: "eni-1".into(),
         vpc_id: "vpc-0a1".into(),
         region: "eu-west-1".into(),
@@ -59,15 +65,18 @@ fn sample() -> Inventory {
         tags: Default::default(),
     }]);
     ok.api_calls = 4;
-    let mut failed = RegionInventory::new("us-east-1");
-    failed.vpcs = Collection::Failed(CollectError::new(
-        "DescribeVpcs",
-        ErrorClass::Throttled,
-        Some("RequestLimitExceeded".into()),
-        "Request limit exceeded.",
-    ));
+    let mut failed = Scope::new(ScopeId::region(Some(ACCOUNT), "us-east-1"));
+    failed.fail(
+        kinds::VPC,
+        CollectError::new(
+            "DescribeVpcs",
+            ErrorClass::Throttled,
+            Some("RequestLimitExceeded".into()),
+            "Request limit exceeded.",
+        ),
+    );
     failed.api_calls = 1;
-    inventory.regions = vec![ok, failed];
+    inventory.scopes = vec![ok, failed];
     inventory.regions_not_scanned = vec![SkippedRegion {
         name: "af-south-1".into(),
         reason: "opt-in region not enabled for the account".into(),
@@ -76,10 +85,18 @@ fn sample() -> Inventory {
     inventory
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
+}
+
+fn json_of(inventory: &Inventory) -> Value {
+    serde_json::from_str(&snapshot::to_json(inventory)).unwrap()
+}
+
+fn demo_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json")
 }
 
 #[test]
@@ -90,6 +107,7 @@ fn a_saved_snapshot_loads_back_identically() {
     snapshot::save(&inventory, &path).unwrap();
     let loaded = snapshot::load(&path).unwrap();
     assert_eq!(loaded, inventory);
+    assert_eq!(loaded.schema_version, SNAPSHOT_SCHEMA_VERSION);
     // Saving what was loaded gives the same bytes: nothing is lost or reordered.
     assert_eq!(
         snapshot::to_json(&loaded),
@@ -97,6 +115,150 @@ fn a_saved_snapshot_loads_back_identically() {
     );
     // No temporary file is left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn schema_2_stores_scopes_and_kinds_by_name() {
+    let json = json_of(&sample());
+    assert_eq!(json["schema_version"], 2);
+    let scope = &json["scopes"][0];
+    assert_eq!(
+        (&scope["account"], &scope["region"]),
+        (&Value::from(ACCOUNT), &Value::from("eu-west-1"))
+    );
+    let names: Vec<&str> = scope["kinds"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "aws.ec2.flow-log",
+            "aws.ec2.network-interface",
+            "aws.ec2.subnet",
+            "aws.ec2.vpc"
+        ]
+    );
+    assert_eq!(scope["kinds"]["aws.ec2.vpc"]["listed"][0]["id"], "vpc-0a1");
+    let failed = &json["scopes"][1]["kinds"]["aws.ec2.vpc"]["failed"];
+    assert_eq!(failed["code"], "RequestLimitExceeded");
+}
+
+#[test]
+fn a_schema_1_snapshot_loads_into_scopes_with_the_same_counts() {
+    let text = std::fs::read_to_string(demo_path()).unwrap();
+    let v1: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v1["schema_version"], 1, "the demo snapshot is a schema-1 file");
+
+    let loaded = snapshot::load(&demo_path()).unwrap();
+
+    assert_eq!(loaded.schema_version, SNAPSHOT_SCHEMA_VERSION);
+    assert_eq!(loaded.account.as_deref(), v1["account"].as_str());
+    assert_eq!(
+        loaded.collected_at.to_string(),
+        v1["collected_at"].as_str().unwrap()
+    );
+    assert_eq!(loaded.global_api_calls, v1["global_api_calls"].as_u64().unwrap());
+    let skipped: Vec<&str> = loaded
+        .regions_not_scanned
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(skipped, ["me-central-1"]);
+    let regions = v1["regions"].as_array().unwrap();
+    assert_eq!(loaded.scopes.len(), regions.len());
+    let count = |v: &Value| v.get("collected").map(|c| c.as_array().unwrap().len());
+    let mut flow_logs_failed = 0;
+    for (scope, region) in loaded.scopes.iter().zip(regions) {
+        let name = region["name"].as_str().unwrap();
+        assert_eq!(scope.id, ScopeId::region(v1["account"].as_str(), name));
+        assert_eq!(scope.api_calls, region["api_calls"].as_u64().unwrap(), "{name}");
+        let vpcs = match scope.get::<Vpcs>() {
+            KindState::Listed(vpcs) => Some(vpcs.len()),
+            _ => None,
+        };
+        assert_eq!(vpcs, count(&region["vpcs"]), "{name}");
+        match scope.get::<FlowLogs>() {
+            KindState::Listed(logs) => assert_eq!(Some(logs.len()), count(&region["flow_logs"]), "{name}"),
+            KindState::Failed(e) => {
+                flow_logs_failed += 1;
+                assert_eq!(e.operation, region["flow_logs"]["failed"]["operation"], "{name}");
+                assert_eq!(e.class, ErrorClass::AccessDenied);
+            }
+            KindState::NotCollected => panic!("{name}: flow logs not collected"),
+        }
+        // `not_collected` in schema 1 is an absent kind in schema 2.
+        if region["subnets"] == "not_collected" {
+            assert!(scope.entry(kinds::SUBNET).is_none(), "{name}");
+        } else {
+            assert_eq!(
+                Some(scope.count(kinds::SUBNET)),
+                count(&region["subnets"]),
+                "{name}"
+            );
+        }
+    }
+    assert_eq!(flow_logs_failed, 1, "ap-southeast-2's flow logs were denied");
+    let total = |field: &str| regions.iter().filter_map(|r| count(&r[field])).sum::<usize>();
+    assert_eq!(loaded.count(kinds::VPC), total("vpcs"));
+    assert_eq!(loaded.count(kinds::FLOW_LOG), total("flow_logs"));
+
+    // Saved again it is a schema-2 snapshot that loads back equal.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upgraded.json");
+    snapshot::save(&loaded, &path).unwrap();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("\"schema_version\": 2")
+    );
+    assert_eq!(snapshot::load(&path).unwrap(), loaded);
+}
+
+#[test]
+fn a_kind_this_build_does_not_know_is_kept_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut json = json_of(&sample());
+    let gateways = serde_json::json!({
+        "listed": [{"id": "igw-1", "attachments": [{"vpc_id": "vpc-0a1", "state": "available"}], "n": 1.5}]
+    });
+    let routes = serde_json::json!({
+        "failed": {"operation": "DescribeRouteTables", "class": "access-denied", "code": "UnauthorizedOperation",
+                   "message": "no", "api_calls": 1}
+    });
+    json["scopes"][0]["kinds"]["example.internet-gateway"] = gateways.clone();
+    json["scopes"][1]["kinds"]["example.route-table"] = routes;
+    let path = write(
+        dir.path(),
+        "newer-kinds.json",
+        serde_json::to_string_pretty(&json).unwrap().as_bytes(),
+    );
+
+    let loaded = snapshot::load(&path).unwrap();
+
+    let Some(Entry::Unknown(raw)) = loaded.scopes[0].entry("example.internet-gateway") else {
+        panic!("{:?}", loaded.scopes[0].entry("example.internet-gateway"));
+    };
+    assert_eq!(
+        serde_json::from_str::<Value>(raw.get()).unwrap(),
+        gateways["listed"]
+    );
+    assert!(
+        matches!(loaded.scopes[1].entry("example.route-table"), Some(Entry::Failed(e)) if e.operation == "DescribeRouteTables")
+    );
+    // The kinds it knows are read as usual, and nothing counts the unknown one as read.
+    assert!(matches!(loaded.scopes[0].get::<Vpcs>(), KindState::Listed(v) if v.len() == 1));
+    assert_eq!(loaded.scopes[0].count("example.internet-gateway"), 0);
+    // Saved back, the file says the same thing, byte for byte once saved by this build.
+    let again = dir.path().join("again.json");
+    snapshot::save(&loaded, &again).unwrap();
+    let saved = std::fs::read_to_string(&again).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&saved).unwrap(), json);
+    let reloaded = snapshot::load(&again).unwrap();
+    assert_eq!(reloaded, loaded);
+    assert_eq!(snapshot::to_json(&reloaded), saved);
 }
 
 #[test]
@@ -139,20 +301,60 @@ fn a_failed_save_leaves_no_file_behind() {
 fn truncated_json_names_the_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let json = snapshot::to_json(&sample());
-    let cut = &json[..json.len() / 2];
-    let path = write(dir.path(), "truncated.json", cut.as_bytes());
+    let half = json.len() / 2;
+    // Cut mid-line, and cut just after a line break (the end is then on an empty line).
+    let after_break = half + json[half..].find('\n').unwrap() + 1;
+    for cut in [&json[..half], &json[..after_break]] {
+        let path = write(dir.path(), "truncated.json", cut.as_bytes());
+        let error = snapshot::load(&path).unwrap_err();
+        let SnapshotError::Invalid { line, column, .. } = &error else {
+            panic!("expected Invalid, got {error:?}");
+        };
+        let expected_line = cut.matches('\n').count() + 1;
+        assert_eq!(*line, expected_line, "{error}");
+        assert!(*column >= 1, "columns are 1-based: {error}");
+        let text = error.to_string();
+        assert!(text.contains("truncated.json"), "{text}");
+        assert!(
+            text.contains(&format!("line {expected_line}, column {column}")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_item_of_a_kind_names_the_kind_scope_and_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = snapshot::to_json(&sample());
+    let bad = json.replacen("\"is_default\": false", "\"is_default\": \"no\"", 1);
+    assert_ne!(bad, json);
+    let expected_line = bad
+        .lines()
+        .position(|l| l.contains("\"is_default\": \"no\""))
+        .unwrap()
+        + 1;
+    let path = write(dir.path(), "bad-vpc.json", bad.as_bytes());
     let error = snapshot::load(&path).unwrap_err();
-    let SnapshotError::Invalid { line, column, .. } = &error else {
+    let SnapshotError::Invalid {
+        line,
+        column,
+        message,
+        ..
+    } = &error
+    else {
         panic!("expected Invalid, got {error:?}");
     };
-    let expected_line = cut.lines().count();
-    assert_eq!(*line, expected_line);
-    assert!(*column > 0);
-    let text = error.to_string();
-    assert!(text.contains("truncated.json"), "{text}");
     assert!(
-        text.contains(&format!("line {expected_line}, column {column}")),
-        "{text}"
+        message.contains("aws.ec2.vpc") && message.contains("eu-west-1"),
+        "{message}"
+    );
+    assert!(message.contains("invalid type"), "{message}");
+    assert_eq!(*line, expected_line, "{error}");
+    let bad_line = bad.lines().nth(expected_line - 1).unwrap();
+    let value_at = bad_line.find("\"no\"").unwrap() + 1;
+    assert!(
+        (value_at..=bad_line.len()).contains(column),
+        "column {column} is not at the value in {bad_line:?}"
     );
 }
 
@@ -168,6 +370,12 @@ fn a_file_that_is_not_json_is_invalid() {
         ("negative-version.json", r#"{"schema_version": -1}"#),
         ("no-version.json", r#"{"account": "111122223333"}"#),
         ("wrong-shape.json", r#"{"schema_version": 1, "regions": "all"}"#),
+        ("wrong-shape-2.json", r#"{"schema_version": 2, "scopes": "all"}"#),
+        (
+            "wrong-entry-2.json",
+            r#"{"schema_version": 2, "account": null, "collected_at": "2026-01-01T00:00:00Z",
+                "scopes": [{"region": "eu-west-1", "kinds": {"aws.ec2.vpc": {"maybe": []}}}]}"#,
+        ),
     ] {
         let path = write(dir.path(), name, content.as_bytes());
         let error = snapshot::load(&path).unwrap_err();
@@ -177,6 +385,21 @@ fn a_file_that_is_not_json_is_invalid() {
         );
         assert!(error.to_string().contains(name), "{name}: {error}");
     }
+}
+
+#[test]
+fn a_scan_report_is_not_taken_for_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "report.json",
+        br#"{"schema_version": 1, "findings": []}"#,
+    );
+    let text = snapshot::load(&path).unwrap_err().to_string();
+    assert!(
+        text.contains("report.json") && text.contains("scan report"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -218,8 +441,8 @@ fn a_newer_schema_version_is_refused_as_such() {
     assert!(text.contains("future.json") && text.contains("upgrade"), "{text}");
 
     // A newer version whose layout happens to still parse is refused all the same.
-    let mut same_shape = serde_json::to_value(sample()).unwrap();
-    same_shape["schema_version"] = serde_json::Value::from(future);
+    let mut same_shape = json_of(&sample());
+    same_shape["schema_version"] = Value::from(future);
     let path = write(
         dir.path(),
         "future-same-shape.json",
@@ -235,7 +458,7 @@ fn a_newer_schema_version_is_refused_as_such() {
 #[test]
 fn a_file_without_schema_version_is_asked_about() {
     let dir = tempfile::tempdir().unwrap();
-    let mut unversioned = serde_json::to_value(sample()).unwrap();
+    let mut unversioned = json_of(&sample());
     unversioned.as_object_mut().unwrap().remove("schema_version");
     let path = write(dir.path(), "old.json", unversioned.to_string().as_bytes());
     let text = snapshot::load(&path).unwrap_err().to_string();
