@@ -112,3 +112,30 @@ mod sdk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_need_the_owner() {
+        let eni = NetworkInterface {
+            id: "eni-1".into(),
+            vpc_id: "vpc-1".into(),
+            region: "eu-west-1".into(),
+            owner_id: None,
+            tags: Tags::new(),
+        };
+        assert_eq!(eni.arn(), None);
+        assert_eq!(eni.kind(), crate::kinds::NETWORK_INTERFACE);
+        let eni = NetworkInterface {
+            owner_id: Some("123456789012".into()),
+            ..eni
+        };
+        assert_eq!(
+            eni.arn().as_deref(),
+            Some("arn:aws:ec2:eu-west-1:123456789012:network-interface/eni-1")
+        );
+        assert_eq!(eni.to_ref().arn(), eni.arn().map(Into::into));
+    }
+}

@@ -112,3 +112,31 @@ mod sdk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_name_partition_region_owner_and_type() {
+        let subnet = Subnet {
+            id: "subnet-1".into(),
+            vpc_id: "vpc-1".into(),
+            region: "cn-north-1".into(),
+            owner_id: Some("123456789012".into()),
+            tags: Tags::new(),
+        };
+        assert_eq!(
+            subnet.arn().as_deref(),
+            Some("arn:aws-cn:ec2:cn-north-1:123456789012:subnet/subnet-1")
+        );
+        assert_eq!(subnet.kind(), crate::kinds::SUBNET);
+        // A finding's reference reads the same ARN.
+        assert_eq!(subnet.to_ref().arn(), subnet.arn().map(Into::into));
+        let unowned = Subnet {
+            owner_id: None,
+            ..subnet
+        };
+        assert_eq!(unowned.arn(), None);
+    }
+}

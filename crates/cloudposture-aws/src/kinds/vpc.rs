@@ -73,6 +73,30 @@ impl Resource for Vpc {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arn_is_the_owners() {
+        let vpc = Vpc {
+            id: "vpc-1".into(),
+            region: "us-gov-west-1".into(),
+            owner_id: "123456789012".into(),
+            cidr_blocks: vec![],
+            ipv6_cidr_blocks: vec![],
+            is_default: false,
+            state: "available".into(),
+            tags: Tags::new(),
+        };
+        assert_eq!(
+            vpc.to_ref().arn().as_deref(),
+            Some("arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-1")
+        );
+        assert_eq!(vpc.to_ref().kind, "aws.ec2.vpc");
+    }
+}
+
 #[cfg(feature = "sdk")]
 mod sdk {
     use async_trait::async_trait;
