@@ -4,7 +4,7 @@
 mod evidence;
 mod fix;
 mod metadata;
-mod remediation;
+pub(super) mod remediation;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -21,6 +21,7 @@ use cloudposture_core::{
 pub use evidence::{ConsideredFlowLog, FlowLogEvidence, NotCounted};
 pub use fix::plan_fix;
 pub use metadata::VPC_001;
+use remediation::RegionRemediation;
 pub use remediation::remediation_for;
 pub use settings::{AllowedDestination, Destination, FlowLogSettings, RequiredTraffic, RoleArn};
 
@@ -80,10 +81,11 @@ impl Rule for VpcFlowLogsEnabled {
         ctx: &RuleContext<'a, FlowLogSettings>,
     ) -> Vec<Finding> {
         let index = RegionIndex::build(flow_logs.items(), subnets, interfaces, ctx);
+        let mut remediation = RegionRemediation::new(ctx.settings());
         vpcs.iter()
             .map(|vpc| {
                 self.judge_alone(vpc, ctx)
-                    .unwrap_or_else(|| judge_vpc(vpc, &index, ctx))
+                    .unwrap_or_else(|| judge_vpc(vpc, &index, &mut remediation, ctx))
             })
             .collect()
     }
@@ -285,7 +287,12 @@ fn problems(log: &FlowLog, settings: &FlowLogSettings) -> Vec<NotCounted> {
 }
 
 /// The finding for one VPC of the scope's own account.
-fn judge_vpc(vpc: &Vpc, index: &RegionIndex<'_>, ctx: &RuleContext<'_, FlowLogSettings>) -> Finding {
+fn judge_vpc(
+    vpc: &Vpc,
+    index: &RegionIndex<'_>,
+    remediation: &mut RegionRemediation<'_>,
+    ctx: &RuleContext<'_, FlowLogSettings>,
+) -> Finding {
     let settings = ctx.settings();
     let required = Coverage::required(settings.traffic_type);
     let any = settings.traffic_type == RequiredTraffic::Any;
@@ -348,6 +355,6 @@ fn judge_vpc(vpc: &Vpc, index: &RegionIndex<'_>, ctx: &RuleContext<'_, FlowLogSe
     } else {
         ctx.fail(vpc, message)
             .with_evidence(evidence)
-            .with_remediation(remediation_for(vpc, settings))
+            .with_remediation(remediation.for_vpc(vpc))
     }
 }

@@ -1,6 +1,8 @@
 //! The ready-to-run remediation a failing VPC-001 finding carries, built with the
 //! toolkit from the VPC itself and the settings.
 
+use std::collections::HashMap;
+
 use cloudposture_aws::{Vpc, partition_of};
 use cloudposture_core::{Remediation, Snippet};
 
@@ -123,6 +125,78 @@ pub fn remediation_for(vpc: &Vpc, settings: &FlowLogSettings) -> Remediation {
         snippets.extend(role_policies(vpc, log_group));
     }
     Remediation { summary, snippets }
+}
+
+/// The remediation of the failing VPCs of one region, built once per owner for a
+/// stand-in VPC and then given each VPC's id.
+///
+/// Why: building the snippets takes about 30 µs (two thirds of it the YAML writer), and
+/// a region can have thousands of failing VPCs; giving a built remediation another id
+/// takes about 1 µs. The VPC id is the only part of the snippets that differs between
+/// VPCs of one owner and region, and a VPC id (`vpc-` and lowercase letters and
+/// digits) needs no quoting in any of the snippets' languages, so putting it in place
+/// of the stand-in's gives the same text as building anew. An id of another shape is
+/// built anew.
+pub(super) struct RegionRemediation<'s> {
+    settings: &'s FlowLogSettings,
+    built: HashMap<(String, String), Remediation>,
+}
+
+/// The stand-in VPC id: one that no snippet contains otherwise.
+const STAND_IN: &str = "vpc-cloudposturestandin";
+
+impl<'s> RegionRemediation<'s> {
+    pub(super) fn new(settings: &'s FlowLogSettings) -> Self {
+        RegionRemediation {
+            settings,
+            built: HashMap::new(),
+        }
+    }
+
+    /// The remediation of `vpc`, the same as [`remediation_for`] gives.
+    pub(super) fn for_vpc(&mut self, vpc: &Vpc) -> Remediation {
+        let plain = vpc.id.strip_prefix("vpc-").is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+        if !plain {
+            return remediation_for(vpc, self.settings);
+        }
+        let settings = self.settings;
+        let template = self
+            .built
+            .entry((vpc.region.clone(), vpc.owner_id.clone()))
+            .or_insert_with(|| {
+                let stand_in = Vpc {
+                    id: STAND_IN.to_string(),
+                    ..vpc.clone()
+                };
+                remediation_for(&stand_in, settings)
+            });
+        // Each form the id takes in the snippets: CloudFormation's logical id,
+        // Terraform's resource name, and the id itself (none contains another).
+        let forms = [
+            (cfn_logical_id("", STAND_IN), cfn_logical_id("", &vpc.id)),
+            (terraform_name(STAND_IN), terraform_name(&vpc.id)),
+            (STAND_IN.to_string(), vpc.id.clone()),
+        ];
+        let with_id = |text: &str| {
+            forms.iter().fold(text.to_string(), |text, (from, to)| {
+                text.replace(from.as_str(), to)
+            })
+        };
+        Remediation {
+            summary: with_id(&template.summary),
+            snippets: template
+                .snippets
+                .iter()
+                .map(|s| Snippet {
+                    kind: s.kind,
+                    title: s.title.clone(),
+                    content: with_id(&s.content),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn cli(vpc: &Vpc, traffic: &str, target: &Target) -> CliCommand {

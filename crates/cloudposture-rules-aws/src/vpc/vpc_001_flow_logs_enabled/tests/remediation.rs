@@ -211,3 +211,38 @@ fn remediation_text_is_exactly_as_documented() {
     }
     assert_eq!(written, expected);
 }
+
+#[test]
+fn remediation_given_another_id_is_the_same_as_built_anew() {
+    use crate::vpc::vpc_001_flow_logs_enabled::remediation::RegionRemediation;
+    for raw in [
+        json!({}),
+        json!({"remediation_destination": "s3:arn:aws:s3:::logs/prefix"}),
+        json!({"remediation_destination": "cloud-watch-logs:/vpc/flow-logs",
+               "remediation_role_arn": "arn:aws:iam::123456789012:role/flow-logs"}),
+        json!({"destination_types": ["kinesis-data-firehose"], "traffic_type": "REJECT"}),
+    ] {
+        let settings = settings(raw.clone()).unwrap();
+        let mut region = RegionRemediation::new(&settings);
+        // Several ids per owner (the second onwards reuse the first's snippets), two
+        // owners, and ids of other shapes (built anew).
+        for vpc in [
+            vpc("vpc-0abc"),
+            vpc("vpc-0123456789abcdef0"),
+            Vpc {
+                owner_id: "210987654321".into(),
+                ..vpc("vpc-1a2b3c4d")
+            },
+            vpc("vpc-9"),
+            vpc("VPC-Upper"),
+            vpc("vpc-with space'"),
+        ] {
+            assert_eq!(
+                region.for_vpc(&vpc),
+                remediation_for(&vpc, &settings),
+                "{} with {raw}",
+                vpc.id
+            );
+        }
+    }
+}
