@@ -151,6 +151,18 @@ impl PartialEq for Finding {
 
 impl Serialize for Finding {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_controls(self.rule.controls, serializer)
+    }
+}
+
+impl Finding {
+    /// Serializes the finding with `controls` written for its rule's controls (a writer
+    /// passes them already written, once per rule).
+    pub(crate) fn serialize_with_controls<S: Serializer>(
+        &self,
+        controls: &(impl Serialize + ?Sized),
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
 
         let mut st = serializer.serialize_struct("Finding", 11)?;
@@ -161,7 +173,7 @@ impl Serialize for Finding {
         st.serialize_field("resource", &self.resource)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("evidence", &self.evidence)?;
-        st.serialize_field("controls", self.rule.controls)?;
+        st.serialize_field("controls", controls)?;
         st.serialize_field("remediation", &self.remediation())?;
         st.serialize_field("muted_reason", &self.muted_reason.as_deref())?;
         st.serialize_field("original_status", &self.original_status)?;
