@@ -139,11 +139,91 @@ pub fn remediation_for(vpc: &Vpc, settings: &FlowLogSettings) -> Remediation {
 /// built anew.
 pub(super) struct RegionRemediation<'s> {
     settings: &'s FlowLogSettings,
-    built: HashMap<(String, String), Remediation>,
+    built: HashMap<(String, String), Template>,
 }
 
 /// The stand-in VPC id: one that no snippet contains otherwise.
 const STAND_IN: &str = "vpc-cloudposturestandin";
+
+/// The forms a VPC id takes in the snippets: itself, in CloudFormation's logical id, in
+/// Terraform's resource name. None contains another.
+fn id_forms(id: &str) -> [String; 3] {
+    [id.to_string(), cfn_logical_id("", id), terraform_name(id)]
+}
+
+/// A remediation built for the stand-in, cut where the stand-in's id appears.
+struct Template {
+    summary: Vec<Piece>,
+    snippets: Vec<(Snippet, Vec<Piece>)>,
+}
+
+/// Text, or the id in one of its forms (an index into [`id_forms`]).
+enum Piece {
+    Text(String),
+    Id(usize),
+}
+
+impl Template {
+    fn of(remediation: Remediation) -> Template {
+        let forms = id_forms(STAND_IN);
+        Template {
+            summary: cut(&remediation.summary, &forms),
+            snippets: remediation
+                .snippets
+                .into_iter()
+                .map(|s| {
+                    let pieces = cut(&s.content, &forms);
+                    (s, pieces)
+                })
+                .collect(),
+        }
+    }
+
+    fn fill(&self, id: &str) -> Remediation {
+        let forms = id_forms(id);
+        Remediation {
+            summary: paste(&self.summary, &forms),
+            snippets: self
+                .snippets
+                .iter()
+                .map(|(s, pieces)| Snippet {
+                    kind: s.kind,
+                    title: s.title.clone(),
+                    content: paste(pieces, &forms),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn cut(text: &str, forms: &[String; 3]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    // The earliest form found next, until none is left.
+    while let Some((at, form)) = forms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| rest.find(f.as_str()).map(|at| (at, i)))
+        .min()
+    {
+        pieces.push(Piece::Text(rest[..at].to_string()));
+        pieces.push(Piece::Id(form));
+        rest = &rest[at + forms[form].len()..];
+    }
+    pieces.push(Piece::Text(rest.to_string()));
+    pieces
+}
+
+fn paste(pieces: &[Piece], forms: &[String; 3]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        out.push_str(match piece {
+            Piece::Text(text) => text,
+            Piece::Id(form) => &forms[*form],
+        });
+    }
+    out
+}
 
 impl<'s> RegionRemediation<'s> {
     pub(super) fn new(settings: &'s FlowLogSettings) -> Self {
@@ -162,40 +242,16 @@ impl<'s> RegionRemediation<'s> {
             return remediation_for(vpc, self.settings);
         }
         let settings = self.settings;
-        let template = self
-            .built
+        self.built
             .entry((vpc.region.clone(), vpc.owner_id.clone()))
             .or_insert_with(|| {
                 let stand_in = Vpc {
                     id: STAND_IN.to_string(),
                     ..vpc.clone()
                 };
-                remediation_for(&stand_in, settings)
-            });
-        // Each form the id takes in the snippets: CloudFormation's logical id,
-        // Terraform's resource name, and the id itself (none contains another).
-        let forms = [
-            (cfn_logical_id("", STAND_IN), cfn_logical_id("", &vpc.id)),
-            (terraform_name(STAND_IN), terraform_name(&vpc.id)),
-            (STAND_IN.to_string(), vpc.id.clone()),
-        ];
-        let with_id = |text: &str| {
-            forms.iter().fold(text.to_string(), |text, (from, to)| {
-                text.replace(from.as_str(), to)
+                Template::of(remediation_for(&stand_in, settings))
             })
-        };
-        Remediation {
-            summary: with_id(&template.summary),
-            snippets: template
-                .snippets
-                .iter()
-                .map(|s| Snippet {
-                    kind: s.kind,
-                    title: s.title.clone(),
-                    content: with_id(&s.content),
-                })
-                .collect(),
-        }
+            .fill(&vpc.id)
     }
 }
 
