@@ -7,7 +7,7 @@
 //! Run: `cargo run --example custom_kind`
 
 use cloudposture::aws::{
-    Listed, Listers, MockAccountApi, MockLister, NoProgress, RegionScope, collect, kinds::FLOW_LOG,
+    Fetched, Listers, MockAccountApi, MockLister, NoProgress, RegionScope, collect, kinds::FLOW_LOG,
 };
 use cloudposture::core::jiff::Timestamp;
 use cloudposture::core::{Config, Plan, Registry, ScanSource, Selection};
@@ -75,7 +75,7 @@ impl Kind for InternetGateways {
 mod sdk_lister {
     use cloudposture::aws::sdk::aws_sdk_ec2::types as ec2;
     use cloudposture::aws::sdk::{MAX_PAGE_SIZE, SdkCollector, pages};
-    use cloudposture::aws::{ListContext, Listed, Lister};
+    use cloudposture::aws::{ListContext, Fetched, Lister};
     use cloudposture::core::CollectError;
 
     use super::{InternetGateway, InternetGateways};
@@ -83,9 +83,16 @@ mod sdk_lister {
     /// Lists internet gateways with the collector's clients.
     pub struct SdkInternetGateways(pub SdkCollector);
 
+    /// A live scan's listers: the built-in kinds' and this one, over the same clients.
+    #[expect(dead_code, reason = "how a live scan registers the kind; this example runs offline on mocks")]
+    pub fn live_listers(sdk: &SdkCollector) -> cloudposture::aws::Listers {
+        sdk.listers()
+            .add::<InternetGateways>(SdkInternetGateways(sdk.clone()))
+    }
+
     #[cloudposture::aws::async_trait]
     impl Lister<InternetGateways> for SdkInternetGateways {
-        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<InternetGateway>, CollectError> {
+        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<InternetGateway>, CollectError> {
             let client = self.0.ec2_client(ctx.region);
             let listed = pages(
                 "DescribeInternetGateways",
@@ -237,7 +244,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut gateways = MockLister::<InternetGateways>::new();
     gateways
         .expect_list()
-        .returning(|_| Ok(Listed::new(vec![gateway("igw-1", &["vpc-public"]), gateway("igw-2", &["vpc-db"])], 1)));
+        .returning(|_| Ok(Fetched::new(vec![gateway("igw-1", &["vpc-public"]), gateway("igw-2", &["vpc-db"])], 1)));
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list().returning(|ctx| {
         let vpc = |id: &str| Vpc {
@@ -250,14 +257,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             state: "available".into(),
             tags: Tags::new(),
         };
-        Ok(Listed::new(vec![vpc("vpc-public"), vpc("vpc-db")], 1))
+        Ok(Fetched::new(vec![vpc("vpc-public"), vpc("vpc-db")], 1))
     });
     let mut flow_logs = MockLister::<FlowLogs>::new();
-    flow_logs.expect_list().returning(|_| Ok(Listed::new(vec![], 1)));
+    flow_logs.expect_list().returning(|_| Ok(Fetched::new(vec![], 1)));
     let mut subnets = MockLister::<Subnets>::new();
-    subnets.expect_list().returning(|_| Ok(Listed::new(vec![], 0)));
+    subnets.expect_list().returning(|_| Ok(Fetched::new(vec![], 0)));
     let mut interfaces = MockLister::<NetworkInterfaces>::new();
-    interfaces.expect_list().returning(|_| Ok(Listed::new(vec![], 0)));
+    interfaces.expect_list().returning(|_| Ok(Fetched::new(vec![], 0)));
     let listers = Listers::new()
         .add::<InternetGateways>(gateways)
         .add::<Vpcs>(vpcs)

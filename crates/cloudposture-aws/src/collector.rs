@@ -13,31 +13,32 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use cloudposture_core::{CollectError, Items, Kind, KindInfo, Scope};
 
-/// Items of a complete listing (every page) and the API calls it took.
+/// What a lister fetched: the items of a complete listing (every page) or lookup, and
+/// the API calls it took. (A rule reads a kind as [`cloudposture_core::Listed`].)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed<T> {
+pub struct Fetched<T> {
     /// The items.
     pub items: Vec<T>,
     /// Calls made (one per page).
     pub api_calls: u64,
 }
 
-impl<T> Listed<T> {
+impl<T> Fetched<T> {
     /// A listing of `items` made in `api_calls` calls.
     pub fn new(items: Vec<T>, api_calls: u64) -> Self {
-        Listed { items, api_calls }
+        Fetched { items, api_calls }
     }
 
     /// The same listing with each item converted.
-    pub fn map<U>(self, convert: impl FnMut(T) -> U) -> Listed<U> {
-        Listed {
+    pub fn map<U>(self, convert: impl FnMut(T) -> U) -> Fetched<U> {
+        Fetched {
             items: self.items.into_iter().map(convert).collect(),
             api_calls: self.api_calls,
         }
     }
 
     /// Adds another listing's items and calls (e.g. the next chunk of ids).
-    pub fn extend(&mut self, other: Listed<T>) {
+    pub fn extend(&mut self, other: Fetched<T>) {
         self.items.extend(other.items);
         self.api_calls += other.api_calls;
     }
@@ -80,7 +81,7 @@ pub struct ListContext<'a> {
 #[async_trait]
 pub trait Lister<K: Kind>: Send + Sync {
     /// The items of `K` in `ctx.region`.
-    async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<K::Item>, CollectError>;
+    async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<K::Item>, CollectError>;
 }
 
 /// A lister with its kind erased, as [`Listers`] holds it.
@@ -118,10 +119,10 @@ impl Registered {
 /// ```
 /// # #[cfg(feature = "mocks")] {
 /// use cloudposture_aws::kinds::Vpcs;
-/// use cloudposture_aws::{Listed, Listers, MockLister};
+/// use cloudposture_aws::{Fetched, Listers, MockLister};
 ///
 /// let mut vpcs = MockLister::<Vpcs>::new();
-/// vpcs.expect_list().returning(|_| Ok(Listed::new(vec![], 1)));
+/// vpcs.expect_list().returning(|_| Ok(Fetched::new(vec![], 1)));
 /// let listers = Listers::new().add::<Vpcs>(vpcs);
 /// assert!(listers.lists("aws.ec2.vpc"));
 /// # }

@@ -36,7 +36,7 @@ pub use collect::{
     CollectFailure, CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope,
     check_listers, collect, is_valid_region_name,
 };
-pub use collector::{AccountApi, ListContext, Listed, Lister, Listers, RegionList};
+pub use collector::{AccountApi, ListContext, Fetched, Lister, Listers, RegionList};
 #[cfg(feature = "mocks")]
 pub use collector::{MockAccountApi, MockLister};
 pub use kinds::{

@@ -42,7 +42,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use cloudposture_core::{CollectError, ErrorClass, Tags};
 use jiff::Timestamp;
 
-use crate::collector::{AccountApi, Listed, Listers, RegionList};
+use crate::collector::{AccountApi, Fetched, Listers, RegionList};
 
 pub use classify::classify;
 /// The EC2 SDK this adapter is built on, for listers of kinds outside this crate.
@@ -307,7 +307,7 @@ pub async fn pages<T, O, E, Fut>(
     operation: &'static str,
     mut fetch: impl FnMut(Option<String>) -> Fut,
     split: impl Fn(O) -> (Vec<T>, Option<String>),
-) -> Result<Listed<T>, CollectError>
+) -> Result<Fetched<T>, CollectError>
 where
     Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -322,7 +322,7 @@ where
         let (page_items, next) = split(page);
         items.extend(page_items);
         let Some(next) = next.filter(|t| !t.is_empty()) else {
-            return Ok(Listed::new(items, calls));
+            return Ok(Fetched::new(items, calls));
         };
         let bad_answer = |detail: String| {
             let mut e = CollectError::new(operation, ErrorClass::Other, None, detail);

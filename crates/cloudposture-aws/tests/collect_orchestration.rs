@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use cloudposture_aws::kinds::{self, flow_log_targets};
 use cloudposture_aws::{
     CollectError, CollectFailure, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType,
-    FlowLogs, ListContext, Listed, Lister, Listers, MockAccountApi, MockLister, NetworkInterface,
+    FlowLogs, ListContext, Fetched, Lister, Listers, MockAccountApi, MockLister, NetworkInterface,
     NetworkInterfaces, NoProgress, RegionList, RegionScope, Subnet, Subnets, TrafficType, Vpc, Vpcs,
     check_listers, collect, snapshot,
 };
@@ -112,7 +112,7 @@ fn never<K: Kind>() -> MockLister<K> {
 fn vpcs_in_every_region() -> MockLister<Vpcs> {
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list()
-        .returning(|ctx| Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], 1)));
+        .returning(|ctx| Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], 1)));
     vpcs
 }
 
@@ -131,14 +131,14 @@ async fn a_failing_region_is_recorded_and_the_others_complete() {
         if ctx.region == "eu-west-1" {
             Err(denied("DescribeVpcs"))
         } else {
-            Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], 1))
+            Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], 1))
         }
     });
     let mut flow_logs = MockLister::<FlowLogs>::new();
     flow_logs
         .expect_list()
         .times(3)
-        .returning(|ctx| Ok(Listed::new(vec![flow_log("fl-1", ctx.region, "vpc-1")], 1)));
+        .returning(|ctx| Ok(Fetched::new(vec![flow_log("fl-1", ctx.region, "vpc-1")], 1)));
     let listers = listers(vpcs, flow_logs, never(), never());
 
     let opts = options(RegionScope::AllEnabled, &[kinds::VPC, kinds::FLOW_LOG]);
@@ -185,7 +185,7 @@ async fn flow_logs_are_not_listed_when_no_rule_needs_them() {
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list()
         .times(1)
-        .returning(|ctx| Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], 1)));
+        .returning(|ctx| Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], 1)));
     let listers = listers(vpcs, never(), never(), never());
 
     let opts = options(RegionScope::AllEnabled, &[kinds::VPC]);
@@ -208,7 +208,7 @@ fn mixed_flow_logs() -> MockLister<FlowLogs> {
     let mut flow_logs = MockLister::<FlowLogs>::new();
     flow_logs.expect_list().returning(|ctx| {
         let region = ctx.region;
-        Ok(Listed::new(
+        Ok(Fetched::new(
             vec![
                 flow_log("fl-1", region, "vpc-1"),
                 flow_log("fl-2", region, "subnet-b"),
@@ -243,7 +243,7 @@ async fn lookups_run_after_flow_logs_and_see_the_ids_they_name() {
                 tags: Default::default(),
             })
             .collect();
-        Ok(Listed::new(subnets, 1))
+        Ok(Fetched::new(subnets, 1))
     });
     let calls = Arc::clone(&eni_calls);
     let mut enis = MockLister::<NetworkInterfaces>::new();
@@ -261,7 +261,7 @@ async fn lookups_run_after_flow_logs_and_see_the_ids_they_name() {
                 tags: Default::default(),
             })
             .collect();
-        Ok(Listed::new(enis, 1))
+        Ok(Fetched::new(enis, 1))
     });
     let listers = listers(vpcs_in_every_region(), mixed_flow_logs(), subnets, enis);
 
@@ -298,7 +298,7 @@ async fn asking_for_a_lookup_collects_what_it_runs_after() {
     let mut subnets = MockLister::<Subnets>::new();
     subnets.expect_list().times(1).returning(|ctx| {
         assert!(matches!(ctx.scope.get::<FlowLogs>(), KindState::Listed(l) if l.len() == 6));
-        Ok(Listed::new(vec![], 1))
+        Ok(Fetched::new(vec![], 1))
     });
     let listers = listers(never(), mixed_flow_logs(), subnets, never());
 
@@ -319,7 +319,7 @@ async fn a_lookup_is_not_collected_where_the_flow_log_listing_failed() {
         if ctx.region == "eu-west-1" {
             Err(denied("DescribeFlowLogs"))
         } else {
-            Ok(Listed::new(vec![flow_log("fl-1", ctx.region, "subnet-1")], 1))
+            Ok(Fetched::new(vec![flow_log("fl-1", ctx.region, "subnet-1")], 1))
         }
     });
     let mut subnets = MockLister::<Subnets>::new();
@@ -327,7 +327,7 @@ async fn a_lookup_is_not_collected_where_the_flow_log_listing_failed() {
         .expect_list()
         .times(1)
         .withf(|ctx| ctx.region == "us-east-1")
-        .returning(|_| Ok(Listed::new(vec![], 1)));
+        .returning(|_| Ok(Fetched::new(vec![], 1)));
     let listers = listers(vpcs_in_every_region(), flow_logs, subnets, never());
 
     let opts = options(
@@ -363,14 +363,14 @@ struct SlowVpcs(Arc<InFlight>);
 
 #[async_trait]
 impl Lister<Vpcs> for SlowVpcs {
-    async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<Vpc>, CollectError> {
+    async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<Vpc>, CollectError> {
         let slow = &self.0;
         let now = slow.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         slow.max_in_flight.fetch_max(now, Ordering::SeqCst);
         slow.calls.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(25)).await;
         slow.in_flight.fetch_sub(1, Ordering::SeqCst);
-        Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], 1))
+        Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], 1))
     }
 }
 
@@ -403,7 +403,7 @@ async fn explicit_regions_skip_describe_regions() {
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list()
         .times(2)
-        .returning(|ctx| Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], 1)));
+        .returning(|ctx| Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], 1)));
     let listers = Listers::new().add::<Vpcs>(vpcs);
 
     let regions = RegionScope::Only(vec!["us-east-1".into(), "eu-west-1".into(), "us-east-1".into()]);
@@ -424,7 +424,7 @@ async fn regions_not_opted_in_are_listed_as_not_scanned() {
     vpcs.expect_list()
         .times(1)
         .withf(|ctx| ctx.region == "us-east-1")
-        .returning(|ctx| Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], 1)));
+        .returning(|ctx| Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], 1)));
     let listers = Listers::new().add::<Vpcs>(vpcs);
 
     let opts = options(RegionScope::AllEnabled, &[kinds::VPC]);
@@ -550,12 +550,12 @@ async fn api_calls_are_counted_per_region() {
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list().returning(|ctx| {
         let pages = if ctx.region == "us-east-1" { 3 } else { 1 };
-        Ok(Listed::new(vec![vpc("vpc-1", ctx.region)], pages))
+        Ok(Fetched::new(vec![vpc("vpc-1", ctx.region)], pages))
     });
     let mut flow_logs = MockLister::<FlowLogs>::new();
     flow_logs.expect_list().returning(|ctx| {
         if ctx.region == "us-east-1" {
-            Ok(Listed::new(vec![flow_log("fl-1", ctx.region, "subnet-1")], 2))
+            Ok(Fetched::new(vec![flow_log("fl-1", ctx.region, "subnet-1")], 2))
         } else {
             // Failed on its second page: two calls made.
             let mut e = denied("DescribeFlowLogs");
@@ -567,7 +567,7 @@ async fn api_calls_are_counted_per_region() {
     subnets
         .expect_list()
         .times(1)
-        .returning(|_| Ok(Listed::new(vec![], 1)));
+        .returning(|_| Ok(Fetched::new(vec![], 1)));
     let listers = listers(vpcs, flow_logs, subnets, never());
 
     let opts = options(
@@ -638,7 +638,7 @@ async fn a_kind_from_outside_the_crate_is_mocked_collected_and_saved() {
     let account = account_with(&["eu-west-1", "us-east-1"], &[]);
     let mut gateways = MockLister::<InternetGateways>::new();
     gateways.expect_list().times(2).returning(|ctx| {
-        Ok(Listed::new(
+        Ok(Fetched::new(
             vec![Gateway {
                 id: format!("igw-{}", ctx.region),
                 region: ctx.region.into(),

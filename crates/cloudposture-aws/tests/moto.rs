@@ -19,7 +19,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use cloudposture_aws::sdk::SdkCollector;
 use cloudposture_aws::{
     AccountApi, CollectError, CollectOptions, DestinationType, FlowLogResourceType, FlowLogs, ListContext,
-    Listed, Lister, NetworkInterfaces, NoProgress, RegionList, Scope, ScopeId, Subnets, TrafficType, Vpcs,
+    Fetched, Lister, NetworkInterfaces, NoProgress, RegionList, Scope, ScopeId, Subnets, TrafficType, Vpcs,
     collect, kinds, snapshot,
 };
 use cloudposture_core::{Kind, KindState};
@@ -36,7 +36,7 @@ async fn list<K: Kind>(
     aws: &SdkCollector,
     region: &str,
     scope: &Scope,
-) -> Result<Listed<K::Item>, CollectError>
+) -> Result<Fetched<K::Item>, CollectError>
 where
     SdkCollector: Lister<K>,
 {

@@ -39,7 +39,7 @@ use aws_smithy_types::body::SdkBody;
 use cloudposture_aws::sdk::{MAX_PAGES, SdkCollector, SdkOptions};
 use cloudposture_aws::{
     AccountApi, CollectError, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType,
-    FlowLogs, ListContext, Listed, Lister, NetworkInterfaces, NoProgress, RegionScope, Scope, ScopeId,
+    FlowLogs, ListContext, Fetched, Lister, NetworkInterfaces, NoProgress, RegionScope, Scope, ScopeId,
     Subnets, TrafficType, Vpcs, collect, kinds,
 };
 use cloudposture_core::{Inventory, Kind, KindState};
@@ -103,7 +103,7 @@ async fn list<K: Kind>(
     account: Option<&str>,
     region: &str,
     scope: &Scope,
-) -> Result<Listed<K::Item>, CollectError>
+) -> Result<Fetched<K::Item>, CollectError>
 where
     SdkCollector: Lister<K>,
 {
@@ -116,7 +116,7 @@ where
 }
 
 /// Lists kind `K` in `region`, with nothing read before.
-async fn list_alone<K: Kind>(aws: &SdkCollector, region: &str) -> Result<Listed<K::Item>, CollectError>
+async fn list_alone<K: Kind>(aws: &SdkCollector, region: &str) -> Result<Fetched<K::Item>, CollectError>
 where
     SdkCollector: Lister<K>,
 {

@@ -95,8 +95,10 @@ fn json_of(inventory: &Inventory) -> Value {
     serde_json::from_str(&snapshot::to_json(inventory)).unwrap()
 }
 
-fn demo_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json")
+/// The demo account as it was written in schema 1 (`examples/demo-account.json` is now
+/// schema 2; `crates/cloudposture-cli/tests/demo_snapshot.rs` checks both hold the same).
+fn demo_v1_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testdata/demo-account-v1.json")
 }
 
 #[test]
@@ -148,11 +150,14 @@ fn schema_2_stores_scopes_and_kinds_by_name() {
 
 #[test]
 fn a_schema_1_snapshot_loads_into_scopes_with_the_same_counts() {
-    let text = std::fs::read_to_string(demo_path()).unwrap();
+    let text = std::fs::read_to_string(demo_v1_path()).unwrap();
     let v1: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v1["schema_version"], 1, "the demo snapshot is a schema-1 file");
+    assert_eq!(
+        v1["schema_version"], 1,
+        "testdata/demo-account-v1.json is a schema-1 file"
+    );
 
-    let loaded = snapshot::load(&demo_path()).unwrap();
+    let loaded = snapshot::load(&demo_v1_path()).unwrap();
 
     assert_eq!(loaded.schema_version, SNAPSHOT_SCHEMA_VERSION);
     assert_eq!(loaded.account.as_deref(), v1["account"].as_str());

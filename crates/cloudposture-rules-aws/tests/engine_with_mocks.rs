@@ -6,8 +6,8 @@
 
 use cloudposture_aws::kinds::{FLOW_LOG, flow_log_targets};
 use cloudposture_aws::{
-    CollectError, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, FlowLogs,
-    Listed, Listers, MockAccountApi, MockLister, NetworkInterfaces, NoProgress, RegionList, RegionScope,
+    CollectError, CollectOptions, DestinationType, ErrorClass, Fetched, FlowLog, FlowLogResourceType,
+    FlowLogs, Listers, MockAccountApi, MockLister, NetworkInterfaces, NoProgress, RegionList, RegionScope,
     Subnet, Subnets, TrafficType, Vpc, Vpcs, collect,
 };
 use cloudposture_core::{Config, EngineError, Plan, Report, ScanSource, Selection, Status, jiff};
@@ -71,7 +71,7 @@ fn no_interfaces() -> MockLister<NetworkInterfaces> {
     interfaces
         .expect_list()
         .withf(|ctx| flow_log_targets(ctx.scope, FlowLogResourceType::NetworkInterface).is_empty())
-        .returning(|_| Ok(Listed::new(Vec::new(), 0)));
+        .returning(|_| Ok(Fetched::new(Vec::new(), 0)));
     interfaces
 }
 
@@ -83,7 +83,7 @@ fn listers() -> Listers {
         .withf(|ctx| ctx.region == "eu-west-1")
         .times(1)
         .returning(|ctx| {
-            Ok(Listed::new(
+            Ok(Fetched::new(
                 vec![
                     vpc("vpc-reject", ctx.region, &[]),
                     vpc("vpc-subnet-only", ctx.region, &[("Name", "app")]),
@@ -110,7 +110,7 @@ fn listers() -> Listers {
         .withf(|ctx| ctx.region == "eu-west-1")
         .times(1)
         .returning(|ctx| {
-            Ok(Listed::new(
+            Ok(Fetched::new(
                 vec![
                     flow_log("fl-reject", "vpc-reject", ctx.region, TrafficType::Reject),
                     flow_log("fl-subnet", "subnet-1", ctx.region, TrafficType::All),
@@ -122,7 +122,7 @@ fn listers() -> Listers {
         .expect_list()
         .withf(|ctx| ctx.region == "us-east-1")
         .times(1)
-        .returning(|_| Ok(Listed::new(Vec::new(), 1)));
+        .returning(|_| Ok(Fetched::new(Vec::new(), 1)));
     // Subnets are looked up after the flow logs, for the ids that flow logs name.
     let mut subnets = MockLister::<Subnets>::new();
     subnets
@@ -133,7 +133,7 @@ fn listers() -> Listers {
         })
         .times(1)
         .returning(|ctx| {
-            Ok(Listed::new(
+            Ok(Fetched::new(
                 vec![Subnet {
                     id: "subnet-1".to_string(),
                     vpc_id: "vpc-subnet-only".to_string(),
@@ -150,7 +150,7 @@ fn listers() -> Listers {
             ctx.region == "us-east-1" && flow_log_targets(ctx.scope, FlowLogResourceType::Subnet).is_empty()
         })
         .times(1)
-        .returning(|_| Ok(Listed::new(Vec::new(), 0)));
+        .returning(|_| Ok(Fetched::new(Vec::new(), 0)));
     Listers::new()
         .add::<Vpcs>(vpcs)
         .add::<FlowLogs>(flow_logs)
@@ -325,7 +325,7 @@ async fn throttled_flow_log_listing_gives_an_error_per_vpc_never_a_pass() {
         .returning(|| Ok(ACCOUNT.to_string()));
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list().times(1).returning(|ctx| {
-        Ok(Listed::new(
+        Ok(Fetched::new(
             vec![vpc("vpc-1", ctx.region, &[]), vpc("vpc-2", ctx.region, &[])],
             1,
         ))

@@ -193,12 +193,12 @@ pub(crate) mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{DestinationType, FlowLog, FlowLogResourceType, FlowLogs, TrafficType};
-    use crate::collector::{ListContext, Listed, Lister};
+    use crate::collector::{ListContext, Fetched, Lister};
     use crate::sdk::{MAX_PAGE_SIZE, SdkCollector, non_empty, pages, tags, timestamp};
 
     #[async_trait]
     impl Lister<FlowLogs> for SdkCollector {
-        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<FlowLog>, CollectError> {
+        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<FlowLog>, CollectError> {
             let client = self.ec2_client(ctx.region);
             let listed = pages(
                 "DescribeFlowLogs",

@@ -68,7 +68,7 @@ mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{NetworkInterface, NetworkInterfaces};
-    use crate::collector::{ListContext, Listed, Lister};
+    use crate::collector::{ListContext, Fetched, Lister};
     use crate::kinds::{FlowLogResourceType, flow_log_targets};
     use crate::sdk::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, id_filter, non_empty, pages, tags};
 
@@ -77,10 +77,10 @@ mod sdk {
     // failing the whole call with a NotFound error.
     #[async_trait]
     impl Lister<NetworkInterfaces> for SdkCollector {
-        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<NetworkInterface>, CollectError> {
+        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<NetworkInterface>, CollectError> {
             let ids = flow_log_targets(ctx.scope, FlowLogResourceType::NetworkInterface);
             let client = self.ec2_client(ctx.region);
-            let mut all = Listed::new(Vec::new(), 0);
+            let mut all = Fetched::new(Vec::new(), 0);
             for chunk in ids.chunks(IDS_PER_CALL) {
                 let listed = pages(
                     "DescribeNetworkInterfaces",

@@ -104,12 +104,12 @@ mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{Vpc, Vpcs};
-    use crate::collector::{ListContext, Listed, Lister};
+    use crate::collector::{ListContext, Fetched, Lister};
     use crate::sdk::{MAX_PAGE_SIZE, SdkCollector, pages, tags};
 
     #[async_trait]
     impl Lister<Vpcs> for SdkCollector {
-        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Listed<Vpc>, CollectError> {
+        async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<Vpc>, CollectError> {
             let client = self.ec2_client(ctx.region);
             let listed = pages("DescribeVpcs", |token| {
                 client

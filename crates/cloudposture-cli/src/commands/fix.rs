@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 use cloudposture_aws::fix::{FixOutcome, FixResult};
@@ -404,7 +403,6 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::cli::FixTraffic;
 
     #[test]
