@@ -13,7 +13,10 @@ pub fn partition_of(region: &str) -> &'static str {
 
 /// `arn:PARTITION:ec2:REGION:ACCOUNT:TYPE/ID`.
 pub fn ec2_arn(region: &str, account: &str, resource_type: &str, id: &str) -> String {
-    format!("arn:{}:ec2:{region}:{account}:{resource_type}/{id}", partition_of(region))
+    format!(
+        "arn:{}:ec2:{region}:{account}:{resource_type}/{id}",
+        partition_of(region)
+    )
 }
 
 #[cfg(test)]

@@ -47,7 +47,6 @@ impl CollectOptions {
             concurrency: DEFAULT_CONCURRENCY,
         }
     }
-
 }
 
 /// Hears about collection as it goes (for progress bars). Every method defaults to nothing.
@@ -94,7 +93,10 @@ pub enum CollectFailure {
 }
 
 /// The listers to run for `kinds`, with the kinds they run after, in no particular order.
-fn planned<'l>(listers: &'l Listers, kinds: &BTreeSet<String>) -> Result<Vec<&'l Registered>, CollectFailure> {
+fn planned<'l>(
+    listers: &'l Listers,
+    kinds: &BTreeSet<String>,
+) -> Result<Vec<&'l Registered>, CollectFailure> {
     let mut wanted: Vec<String> = kinds.iter().cloned().collect();
     let mut out: Vec<&Registered> = Vec::new();
     while let Some(kind) = wanted.pop() {
@@ -201,8 +203,9 @@ async fn collect_region(planned: &[&Registered], account: Option<&str>, region: 
     let mut remaining: Vec<&Registered> = planned.to_vec();
     let mut read: BTreeSet<&str> = BTreeSet::new();
     while !remaining.is_empty() {
-        let (ready, later): (Vec<&Registered>, Vec<&Registered>) =
-            remaining.into_iter().partition(|r| r.after.iter().all(|k| read.contains(k)));
+        let (ready, later): (Vec<&Registered>, Vec<&Registered>) = remaining
+            .into_iter()
+            .partition(|r| r.after.iter().all(|k| read.contains(k)));
         if ready.is_empty() {
             // Kinds that wait for each other: a registration mistake, not data.
             for r in later {
@@ -221,7 +224,11 @@ async fn collect_region(planned: &[&Registered], account: Option<&str>, region: 
         let runnable: Vec<&Registered> = ready
             .iter()
             .copied()
-            .filter(|r| r.after.iter().all(|k| matches!(scope.entry(k), Some(Entry::Listed(_)))))
+            .filter(|r| {
+                r.after
+                    .iter()
+                    .all(|k| matches!(scope.entry(k), Some(Entry::Listed(_))))
+            })
             .collect();
         let ctx = ListContext {
             account,

@@ -155,7 +155,11 @@ impl Listers {
 
     /// Reads `K` with `lister` once the kinds named in `after` have been read in the
     /// same region (a lookup of the ids they name). Those kinds are collected too.
-    pub fn add_after<K: Kind>(mut self, lister: impl Lister<K> + 'static, after: &'static [&'static str]) -> Self {
+    pub fn add_after<K: Kind>(
+        mut self,
+        lister: impl Lister<K> + 'static,
+        after: &'static [&'static str],
+    ) -> Self {
         self.by_kind.insert(
             K::INFO.name,
             Registered {

@@ -36,11 +36,11 @@ pub use collect::{
     CollectFailure, CollectOptions, CollectProgress, DEFAULT_CONCURRENCY, NoProgress, RegionScope,
     check_listers, collect, is_valid_region_name,
 };
-pub use collector::{AccountApi, ListContext, Fetched, Lister, Listers, RegionList};
+pub use collector::{AccountApi, Fetched, ListContext, Lister, Listers, RegionList};
 #[cfg(feature = "mocks")]
 pub use collector::{MockAccountApi, MockLister};
 pub use kinds::{
-    DestinationType, FlowLog, FlowLogResourceType, FlowLogs, NetworkInterface, NetworkInterfaces, Subnet, Subnets,
-    TrafficType, Vpc, Vpcs,
+    DestinationType, FlowLog, FlowLogResourceType, FlowLogs, NetworkInterface, NetworkInterfaces, Subnet,
+    Subnets, TrafficType, Vpc, Vpcs,
 };
 pub use snapshot::SnapshotError;

@@ -44,9 +44,9 @@ use jiff::Timestamp;
 
 use crate::collector::{AccountApi, Fetched, Listers, RegionList};
 
-pub use classify::classify;
 /// The EC2 SDK this adapter is built on, for listers of kinds outside this crate.
 pub use aws_sdk_ec2;
+pub use classify::classify;
 
 /// Region used for account-level calls when neither the options nor the configuration name one.
 pub const DEFAULT_HOME_REGION: &str = "us-east-1";
@@ -249,8 +249,8 @@ impl SdkCollector {
         clients
             .entry(region.to_string())
             .or_insert_with(|| {
-                let builder =
-                    aws_sdk_ec2::config::Builder::from(&shared.config).region(Region::new(region.to_string()));
+                let builder = aws_sdk_ec2::config::Builder::from(&shared.config)
+                    .region(Region::new(region.to_string()));
                 let builder = match &shared.ec2_customizer {
                     Some(customize) => customize(builder),
                     None => builder,
@@ -272,7 +272,6 @@ impl SdkCollector {
             aws_sdk_sts::Client::from_conf(builder.build())
         })
     }
-
 }
 
 /// The SDK's default HTTPS client (hyper 1, rustls with aws-lc, proxy settings from the
@@ -318,7 +317,9 @@ where
     let mut seen = std::collections::HashSet::new();
     loop {
         calls += 1;
-        let page = fetch(token.take()).await.map_err(|e| classify(operation, &e, calls))?;
+        let page = fetch(token.take())
+            .await
+            .map_err(|e| classify(operation, &e, calls))?;
         let (page_items, next) = split(page);
         items.extend(page_items);
         let Some(next) = next.filter(|t| !t.is_empty()) else {

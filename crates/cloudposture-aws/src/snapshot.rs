@@ -78,7 +78,9 @@ pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&tmp)?);
-        inventory.write_json(&mut out, true).map_err(std::io::Error::other)?;
+        inventory
+            .write_json(&mut out, true)
+            .map_err(std::io::Error::other)?;
         out.flush()
     };
     write()

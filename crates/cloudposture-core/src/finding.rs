@@ -1,6 +1,5 @@
 //! Findings: one per resource per evaluated rule.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -10,7 +9,6 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::ParseEnumError;
-use crate::json::JsonObject;
 use crate::kind::KindInfo;
 use crate::metadata::RuleMetadata;
 use crate::resource::ResourceRef;
@@ -92,9 +90,8 @@ pub struct Finding {
     pub message: String,
     /// What was looked at and why it decided (rule-specific shape).
     pub evidence: Evidence,
-    /// How to fix it, on failing findings: finished, or built when read. Read it with
-    /// [`Finding::remediation()`], which fills in this finding's resource.
-    pub remediation: Option<RemediationPayload>,
+    /// How to fix it, on failing findings.
+    pub remediation: Option<Box<Remediation>>,
     /// Why the finding was muted (the exception's reason, shared by every finding it mutes).
     pub muted_reason: Option<Arc<str>>,
     /// For a muted finding, the status the rule gave (`fail`, `pass`…) before the
@@ -109,16 +106,9 @@ impl Finding {
         self
     }
 
-    /// Attaches finished remediation.
+    /// Attaches remediation.
     pub fn with_remediation(mut self, remediation: Remediation) -> Self {
-        self.remediation = Some(RemediationPayload::Ready(Box::new(remediation)));
-        self
-    }
-
-    /// Attaches remediation that is built from this finding's resource when first read
-    /// (see [`RemediationPayload`]). One builder can serve every finding of a rule.
-    pub fn with_deferred_remediation(mut self, builder: Arc<dyn BuildRemediation>) -> Self {
-        self.remediation = Some(RemediationPayload::Deferred(builder));
+        self.remediation = Some(Box::new(remediation));
         self
     }
 
@@ -127,9 +117,9 @@ impl Finding {
         self.original_status.unwrap_or(self.status)
     }
 
-    /// The remediation, with this finding's resource filled in (built now if deferred).
-    pub fn remediation(&self) -> Option<Cow<'_, Remediation>> {
-        self.remediation.as_ref().map(|r| r.for_resource(&self.resource))
+    /// The remediation, if any.
+    pub fn remediation(&self) -> Option<&Remediation> {
+        self.remediation.as_deref()
     }
 }
 
@@ -183,9 +173,8 @@ impl Finding {
 
 /// The evidence of a finding, kept as the JSON text it serializes to.
 ///
-/// Rules give any `Serialize` value ([`Evidence::new`]), or write the JSON with
-/// [`Evidence::object`]; either way it is written once, when the finding is built.
-/// Keeping text instead of a `serde_json::Value` tree costs one allocation per finding
+/// Rules give any `Serialize` value, usually a derived struct ([`Evidence::new`],
+/// [`Finding::with_evidence`]); it is written once, when the finding is built. Keeping text instead of a `serde_json::Value` tree costs one allocation per finding
 /// instead of one per key and string, which matters at a million findings. The text is
 /// shared: a clone (e.g. the same evidence for every VPC of a region that could not be
 /// read) costs no copy. Read it back with [`Evidence::parse`] or [`Evidence::to_value`].
@@ -205,14 +194,6 @@ impl Evidence {
             Ok(json) if json != "null" => Evidence(Some(Arc::from(json))),
             _ => Evidence(None),
         }
-    }
-
-    /// Evidence written as a JSON object by `members`: valid JSON by construction. See
-    /// [`crate::json`].
-    pub fn object(members: impl FnOnce(&mut JsonObject<'_>)) -> Self {
-        let mut json = String::new();
-        JsonObject::write(&mut json, members);
-        Evidence(Some(Arc::from(json)))
     }
 
     /// Evidence that is this JSON text already (e.g. read back from a report).
@@ -253,7 +234,7 @@ impl fmt::Debug for Evidence {
 impl Serialize for Evidence {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
-            // Written by serde_json or `JsonObject`, so valid; read as raw JSON to be
+            // Written by serde_json (or read back from a report), so valid; read as raw JSON to be
             // written as is.
             Some(json) => serde_json::from_str::<&RawValue>(json)
                 .map_err(serde::ser::Error::custom)?
@@ -266,52 +247,6 @@ impl Serialize for Evidence {
 impl From<serde_json::Value> for Evidence {
     fn from(value: serde_json::Value) -> Self {
         Evidence::new(&value)
-    }
-}
-
-/// Builds a finding's remediation on demand.
-///
-/// A rule that fails a million resources should not format a million CloudFormation
-/// templates that nobody reads: it hands every failing finding the same builder (one
-/// `Arc`, with everything resolved from the settings once) and the snippets are made
-/// from the finding's resource when a writer asks for them.
-pub trait BuildRemediation: Send + Sync {
-    /// The remediation for `resource`, with its values filled in.
-    fn build(&self, resource: &ResourceRef) -> Remediation;
-}
-
-/// A finding's remediation: finished, or built when read.
-#[derive(Clone)]
-pub enum RemediationPayload {
-    /// Already built.
-    Ready(Box<Remediation>),
-    /// Built from the finding's resource each time it is read.
-    Deferred(Arc<dyn BuildRemediation>),
-}
-
-impl RemediationPayload {
-    /// The remediation for `resource` (built now if deferred). Prefer
-    /// [`Finding::remediation()`], which passes the finding's own resource.
-    pub fn for_resource(&self, resource: &ResourceRef) -> Cow<'_, Remediation> {
-        match self {
-            RemediationPayload::Ready(r) => Cow::Borrowed(r),
-            RemediationPayload::Deferred(b) => Cow::Owned(b.build(resource)),
-        }
-    }
-}
-
-impl fmt::Debug for RemediationPayload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RemediationPayload::Ready(r) => r.fmt(f),
-            RemediationPayload::Deferred(_) => f.write_str("Deferred(..)"),
-        }
-    }
-}
-
-impl From<Remediation> for RemediationPayload {
-    fn from(r: Remediation) -> Self {
-        RemediationPayload::Ready(Box::new(r))
     }
 }
 
@@ -352,7 +287,6 @@ pub enum SnippetKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn evidence_keeps_json_text_and_reads_back() {
@@ -373,57 +307,6 @@ mod tests {
         assert_eq!(serde_json::to_string(&e).unwrap(), e.as_json());
         assert!(Evidence::new(&()).is_none());
         assert_eq!(serde_json::to_string(&Evidence::none()).unwrap(), "null");
-    }
-
-    struct Counting(AtomicUsize);
-
-    impl BuildRemediation for Counting {
-        fn build(&self, resource: &ResourceRef) -> Remediation {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            Remediation {
-                summary: format!("create a flow log for {}", resource.id),
-                snippets: vec![],
-            }
-        }
-    }
-
-    #[test]
-    fn deferred_remediation_is_built_from_the_finding_only_when_read() {
-        let builder = Arc::new(Counting(AtomicUsize::new(0)));
-        let fail = |id: &str| Finding {
-            rule: &crate::render::fixtures::RULE,
-            kind: &crate::render::fixtures::VPC,
-            status: Status::Fail,
-            risk: RiskLevel::Low,
-            resource: ResourceRef::new("aws.ec2.vpc", id),
-            message: "no flow log".into(),
-            evidence: Evidence::none(),
-            remediation: None,
-            muted_reason: None,
-            original_status: None,
-        };
-        let finding = fail("vpc-1").with_deferred_remediation(builder.clone());
-        let other = fail("vpc-2").with_deferred_remediation(builder.clone());
-        assert_eq!(builder.0.load(Ordering::SeqCst), 0, "nothing is built up front");
-        assert_eq!(
-            finding.remediation().unwrap().summary,
-            "create a flow log for vpc-1"
-        );
-        assert_eq!(
-            other.remediation().unwrap().summary,
-            "create a flow log for vpc-2"
-        );
-        let json = serde_json::to_value(&finding).unwrap();
-        assert_eq!(
-            json["remediation"],
-            serde_json::json!({"summary": "create a flow log for vpc-1", "snippets": []})
-        );
-        assert_eq!(builder.0.load(Ordering::SeqCst), 3);
-        let ready = finding
-            .clone()
-            .with_remediation(finding.remediation().unwrap().into_owned());
-        assert_eq!(ready, finding, "a built remediation equals the deferred one");
-        assert_ne!(other, finding);
     }
 
     #[test]

@@ -17,7 +17,6 @@ pub mod error;
 pub mod finding;
 pub mod fix;
 pub mod inventory;
-pub mod json;
 pub mod kind;
 pub mod metadata;
 pub mod registry;
@@ -37,9 +36,7 @@ pub use compliance::{Control, Pillar, Standard};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};
 pub use error::ParseEnumError;
-pub use finding::{
-    BuildRemediation, Evidence, Finding, Remediation, RemediationPayload, Snippet, SnippetKind, Status,
-};
+pub use finding::{Evidence, Finding, Remediation, Snippet, SnippetKind, Status};
 pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
 pub use inventory::{
     Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
@@ -52,7 +49,7 @@ pub use report::{
     ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
 };
 pub use report_read::ReportReadError;
-pub use resource::{Arn, DeriveArn, Resource, ResourceRef, Tags};
+pub use resource::{Resource, ResourceRef, Tags};
 pub use risk::RiskLevel;
 pub use rule::{Listed, Lookup, Need, Reads, Rule, RuleContext, SCOPE_WIDE_ID, Unread};
 pub use settings::{NoSettings, RuleSettings, SettingDoc, SettingError, SettingsError};

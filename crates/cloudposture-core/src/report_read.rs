@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use thiserror::Error;
 
-use crate::finding::{Evidence, Finding, Remediation, RemediationPayload, Status};
+use crate::finding::{Evidence, Finding, Remediation, Status};
 use crate::registry::Registry;
 use crate::report::{REPORT_SCHEMA_VERSION, Report, RuleRun, ScanMetadata, Summary, ToolInfo};
 use crate::resource::ResourceRef;
@@ -166,7 +166,7 @@ impl Report {
                     resource: f.resource,
                     message: f.message,
                     evidence: f.evidence.map(Evidence::from_raw).unwrap_or_default(),
-                    remediation: f.remediation.map(RemediationPayload::from),
+                    remediation: f.remediation.map(Box::new),
                     muted_reason,
                     original_status: f.original_status,
                 })

@@ -1,6 +1,5 @@
 //! Resources that findings point at.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -25,23 +24,12 @@ pub trait Resource {
     /// Tags.
     fn tags(&self) -> &Tags;
 
-    /// A function that makes this resource's ARN from its [`ResourceRef`] (kind, id,
-    /// region, account) when the ARN is read. A reference then carries a function
-    /// pointer instead of the ARN's text — which counts at a million findings. The
-    /// default, `None`, carries [`Resource::arn`] as text.
-    fn derived_arn(&self) -> Option<DeriveArn> {
-        None
-    }
-
     /// The serializable reference that a finding carries.
     fn to_ref(&self) -> ResourceRef {
         ResourceRef {
             kind: CompactString::const_new(self.kind()),
             id: self.id().into(),
-            arn: match self.derived_arn() {
-                Some(derive) => Some(Arn::Derived(derive)),
-                None => self.arn().map(|arn| Arn::Text(arn.into())),
-            },
+            arn: self.arn().map(Into::into),
             region: self.region().map(CompactString::from),
             account: self.account().map(CompactString::from),
             tags: self.tags().clone(),
@@ -49,37 +37,12 @@ pub trait Resource {
     }
 }
 
-/// Makes the ARN of a resource from its reference; see [`Resource::derived_arn`].
-pub type DeriveArn = fn(&ResourceRef) -> Option<String>;
-
-/// How a [`ResourceRef`] knows its ARN: as text, or as a function of the reference's
-/// other fields, called when the ARN is read (see [`ResourceRef::arn`]).
-#[derive(Clone)]
-pub enum Arn {
-    /// The ARN.
-    Text(CompactString),
-    /// Made from the reference when read.
-    Derived(DeriveArn),
-}
-
-impl fmt::Debug for Arn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Arn::Text(arn) => arn.fmt(f),
-            Arn::Derived(_) => f.write_str("Derived(..)"),
-        }
-    }
-}
-
 /// A serializable pointer to a resource, carried by every finding.
 ///
 /// Strings are [`CompactString`]s: up to 24 bytes are kept inline, so the kind, the id
-/// (`vpc-…`, `subnet-…`), the region and the account of a finding cost no allocation —
-/// which counts at a million findings. They read as `&str` (`Deref`) and compare with
-/// `&str` and `String`. The ARN, which is longer, is read with [`ResourceRef::arn`]: a
-/// reference made by a provider that can derive it (every EC2 resource) makes it then,
-/// from the other fields.
-#[derive(Debug, Clone, Deserialize)]
+/// (`vpc-…`, `subnet-…`), the region and the account of a finding cost no allocation.
+/// They read as `&str` (`Deref`) and compare with `&str` and `String`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
     /// Kind, e.g. `aws.ec2.vpc`.
     pub kind: CompactString,
@@ -87,8 +50,8 @@ pub struct ResourceRef {
     pub id: CompactString,
     /// ARN, if known: read it with [`ResourceRef::arn`], set it with
     /// [`ResourceRef::with_arn`].
-    #[serde(default, deserialize_with = "text_arn")]
-    arn: Option<Arn>,
+    #[serde(default)]
+    arn: Option<CompactString>,
     /// Region, if regional.
     pub region: Option<CompactString>,
     /// Account, if known.
@@ -125,21 +88,13 @@ impl ResourceRef {
 
     /// Sets the ARN.
     pub fn with_arn(mut self, arn: impl Into<CompactString>) -> Self {
-        self.arn = Some(Arn::Text(arn.into()));
+        self.arn = Some(arn.into());
         self
     }
 
-    /// The ARN, if known: as carried, or made now from the other fields.
-    pub fn arn(&self) -> Option<Cow<'_, str>> {
-        match self.arn.as_ref()? {
-            Arn::Text(arn) => Some(Cow::Borrowed(arn.as_str())),
-            Arn::Derived(derive) => derive(self).map(Cow::Owned),
-        }
-    }
-
-    /// How the ARN is carried (text or derived), if at all.
-    pub fn arn_source(&self) -> Option<&Arn> {
-        self.arn.as_ref()
+    /// The ARN, if known.
+    pub fn arn(&self) -> Option<&str> {
+        self.arn.as_deref()
     }
 
     /// The region, or `""` for a global resource.
@@ -150,38 +105,6 @@ impl ResourceRef {
     /// The account, or `""` when unknown.
     pub fn account_str(&self) -> &str {
         self.account.as_deref().unwrap_or_default()
-    }
-}
-
-fn text_arn<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Arn>, D::Error> {
-    Ok(Option::<CompactString>::deserialize(deserializer)?.map(Arn::Text))
-}
-
-impl PartialEq for ResourceRef {
-    /// Equal when every field reads the same (a derived ARN equals the same text).
-    fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind
-            && self.id == other.id
-            && self.region == other.region
-            && self.account == other.account
-            && self.tags == other.tags
-            && self.arn() == other.arn()
-    }
-}
-
-impl Eq for ResourceRef {}
-
-impl Serialize for ResourceRef {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = serializer.serialize_struct("ResourceRef", 6)?;
-        st.serialize_field("kind", &self.kind)?;
-        st.serialize_field("id", &self.id)?;
-        st.serialize_field("arn", &self.arn())?;
-        st.serialize_field("region", &self.region)?;
-        st.serialize_field("account", &self.account)?;
-        st.serialize_field("tags", &self.tags)?;
-        st.end()
     }
 }
 
@@ -298,29 +221,16 @@ impl<'de> Deserialize<'de> for Tags {
 mod tests {
     use super::*;
 
-    fn derive(r: &ResourceRef) -> Option<String> {
-        Some(format!("arn:test:{}:{}/{}", r.region.as_deref()?, r.kind, r.id))
-    }
-
     #[test]
-    fn a_derived_arn_reads_serializes_and_compares_as_its_text() {
-        let mut derived = ResourceRef::new("vpc", "vpc-1").in_region("eu-west-1");
-        derived.arn = Some(Arn::Derived(derive));
-        let text = ResourceRef::new("vpc", "vpc-1")
+    fn a_reference_serializes_its_arn_and_reads_back() {
+        let r = ResourceRef::new("vpc", "vpc-1")
             .in_region("eu-west-1")
             .with_arn("arn:test:eu-west-1:vpc/vpc-1");
-        assert_eq!(derived.arn().as_deref(), Some("arn:test:eu-west-1:vpc/vpc-1"));
-        assert_eq!(derived, text);
-        let json = serde_json::to_value(&derived).unwrap();
-        assert_eq!(json, serde_json::to_value(&text).unwrap());
+        assert_eq!(r.arn(), Some("arn:test:eu-west-1:vpc/vpc-1"));
+        let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["arn"], "arn:test:eu-west-1:vpc/vpc-1");
         let back: ResourceRef = serde_json::from_value(json).unwrap();
-        assert!(matches!(back.arn_source(), Some(Arn::Text(_))));
-        assert_eq!(back, derived);
-        // Derived from the fields as they are when read.
-        derived.region = None;
-        assert_eq!(derived.arn(), None);
-        assert_ne!(derived, text);
+        assert_eq!(back, r);
         let none = ResourceRef::new("vpc", "vpc-1");
         assert_eq!(none.arn(), None);
         assert_eq!(

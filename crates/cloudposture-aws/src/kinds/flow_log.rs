@@ -193,7 +193,7 @@ pub(crate) mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{DestinationType, FlowLog, FlowLogResourceType, FlowLogs, TrafficType};
-    use crate::collector::{ListContext, Fetched, Lister};
+    use crate::collector::{Fetched, ListContext, Lister};
     use crate::sdk::{MAX_PAGE_SIZE, SdkCollector, non_empty, pages, tags, timestamp};
 
     #[async_trait]
@@ -294,7 +294,7 @@ pub(crate) mod sdk {
             assert_eq!(f.creation_time, Some(Timestamp::new(1_700_000_000, 5).unwrap()));
             assert_eq!(f.tags.get("k"), Some("v"));
         }
-    
+
         #[test]
         fn old_flow_log_without_destination_type_is_cloudwatch_logs() {
             let f = ec2::FlowLog::builder()

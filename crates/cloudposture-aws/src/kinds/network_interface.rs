@@ -68,7 +68,7 @@ mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{NetworkInterface, NetworkInterfaces};
-    use crate::collector::{ListContext, Fetched, Lister};
+    use crate::collector::{Fetched, ListContext, Lister};
     use crate::kinds::{FlowLogResourceType, flow_log_targets};
     use crate::sdk::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, id_filter, non_empty, pages, tags};
 
@@ -136,6 +136,6 @@ mod tests {
             eni.arn().as_deref(),
             Some("arn:aws:ec2:eu-west-1:123456789012:network-interface/eni-1")
         );
-        assert_eq!(eni.to_ref().arn(), eni.arn().map(Into::into));
+        assert_eq!(eni.to_ref().arn(), eni.arn().as_deref());
     }
 }

@@ -68,7 +68,7 @@ mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{Subnet, Subnets};
-    use crate::collector::{ListContext, Fetched, Lister};
+    use crate::collector::{Fetched, ListContext, Lister};
     use crate::kinds::{FlowLogResourceType, flow_log_targets};
     use crate::sdk::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, id_filter, non_empty, pages, tags};
 
@@ -132,7 +132,7 @@ mod tests {
         );
         assert_eq!(subnet.kind(), crate::kinds::SUBNET);
         // A finding's reference reads the same ARN.
-        assert_eq!(subnet.to_ref().arn(), subnet.arn().map(Into::into));
+        assert_eq!(subnet.to_ref().arn(), subnet.arn().as_deref());
         let unowned = Subnet {
             owner_id: None,
             ..subnet

@@ -90,7 +90,7 @@ mod tests {
             tags: Tags::new(),
         };
         assert_eq!(
-            vpc.to_ref().arn().as_deref(),
+            vpc.to_ref().arn(),
             Some("arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-1")
         );
         assert_eq!(vpc.to_ref().kind, "aws.ec2.vpc");
@@ -104,20 +104,24 @@ mod sdk {
     use cloudposture_core::CollectError;
 
     use super::{Vpc, Vpcs};
-    use crate::collector::{ListContext, Fetched, Lister};
+    use crate::collector::{Fetched, ListContext, Lister};
     use crate::sdk::{MAX_PAGE_SIZE, SdkCollector, pages, tags};
 
     #[async_trait]
     impl Lister<Vpcs> for SdkCollector {
         async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<Vpc>, CollectError> {
             let client = self.ec2_client(ctx.region);
-            let listed = pages("DescribeVpcs", |token| {
-                client
-                    .describe_vpcs()
-                    .max_results(MAX_PAGE_SIZE)
-                    .set_next_token(token)
-                    .send()
-            }, |page| (page.vpcs.unwrap_or_default(), page.next_token))
+            let listed = pages(
+                "DescribeVpcs",
+                |token| {
+                    client
+                        .describe_vpcs()
+                        .max_results(MAX_PAGE_SIZE)
+                        .set_next_token(token)
+                        .send()
+                },
+                |page| (page.vpcs.unwrap_or_default(), page.next_token),
+            )
             .await?;
             Ok(listed.map(|v| convert(v, ctx.region)))
         }
@@ -179,8 +183,14 @@ mod sdk {
                 .vpc_id("vpc-1")
                 .owner_id("111122223333")
                 .cidr_block("10.0.0.0/16")
-                .cidr_block_association_set(association("10.0.0.0/16", ec2::VpcCidrBlockStateCode::Associated))
-                .cidr_block_association_set(association("10.1.0.0/16", ec2::VpcCidrBlockStateCode::Associated))
+                .cidr_block_association_set(association(
+                    "10.0.0.0/16",
+                    ec2::VpcCidrBlockStateCode::Associated,
+                ))
+                .cidr_block_association_set(association(
+                    "10.1.0.0/16",
+                    ec2::VpcCidrBlockStateCode::Associated,
+                ))
                 .cidr_block_association_set(association(
                     "10.2.0.0/16",
                     ec2::VpcCidrBlockStateCode::Disassociated,

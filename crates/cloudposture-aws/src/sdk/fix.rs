@@ -31,11 +31,11 @@ use futures::StreamExt;
 
 use super::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, classify, id_filter};
 use crate::collect::DEFAULT_CONCURRENCY;
-use cloudposture_core::{CollectError, ErrorClass};
 use crate::fix::{
     CREATE_FLOW_LOGS, CreateFlowLogParams, FixOutcome, FixResult, FlowLogSpec, MAX_VPCS_PER_CALL,
 };
 use crate::kinds::FlowLog;
+use cloudposture_core::{CollectError, ErrorClass};
 
 /// AWS's answer to a dry run that would succeed.
 const DRY_RUN_OK: &str = "DryRunOperation";

@@ -2,8 +2,6 @@
 
 use std::io;
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 
 use crate::compliance::{Control, Standard};
@@ -133,7 +131,7 @@ struct Severity {
 struct Resource<'a> {
     #[serde(rename = "Type")]
     kind: &'static str,
-    id: Cow<'a, str>,
+    id: &'a str,
     partition: &'static str,
     region: &'a str,
     #[serde(skip_serializing_if = "Tags::is_empty")]
@@ -227,7 +225,7 @@ fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Fi
         description: super::truncate_chars(&description, 1024),
         resources: [Resource {
             kind: super::asff_resource_type(&r.kind),
-            id: r.arn().unwrap_or(Cow::Borrowed(r.id.as_str())),
+            id: r.arn().unwrap_or(r.id.as_str()),
             partition,
             region,
             tags: &r.tags,

@@ -2,8 +2,6 @@
 
 use std::io;
 
-use std::borrow::Cow;
-
 use serde::{Serialize, Serializer};
 
 use crate::finding::{Evidence, Finding, Remediation, Status};
@@ -173,7 +171,7 @@ impl<'a> Account<'a> {
 
 #[derive(Serialize)]
 struct Resource<'a> {
-    uid: Cow<'a, str>,
+    uid: &'a str,
     name: &'a str,
     #[serde(rename = "type")]
     kind: &'a str,
@@ -208,7 +206,7 @@ struct Desc<'a> {
 struct Unmapped<'a> {
     risk: RiskLevel,
     evidence: &'a Evidence,
-    remediation: Option<Cow<'a, Remediation>>,
+    remediation: Option<&'a Remediation>,
 }
 
 fn severity(risk: RiskLevel) -> (u8, &'static str) {
@@ -306,7 +304,7 @@ impl Serialize for EventOf<'_> {
                 account: account.map(Account::aws),
             },
             resources: [Resource {
-                uid: r.arn().unwrap_or(Cow::Borrowed(r.id.as_str())),
+                uid: r.arn().unwrap_or(r.id.as_str()),
                 name: r.tags.get("Name").unwrap_or(r.id.as_str()),
                 kind: super::cloudformation_type(&r.kind),
                 region,

@@ -13,7 +13,7 @@ fn vpc_without_flow_log_fails_with_remediation() {
     assert_eq!(f.resource.id, "vpc-1");
     assert_eq!(f.resource.region.as_deref(), Some(REGION));
     assert!(evidence(&f).flow_logs.is_empty());
-    let remediation = f.remediation().unwrap().into_owned();
+    let remediation = f.remediation().unwrap().clone();
     assert_eq!(
         remediation.summary,
         "create a flow log on vpc-1 in eu-west-1 that records ALL traffic to CloudWatch Logs log group \
@@ -137,7 +137,7 @@ fn reject_only_flow_log_fails_all() {
     assert!(!e.flow_logs[0].counted);
     assert_eq!(e.flow_logs[0].reasons, [NotCounted::TrafficNotCovered]);
     // The remediation creates what is required.
-    let remediation = f.remediation().unwrap().into_owned();
+    let remediation = f.remediation().unwrap().clone();
     let cli = &remediation.snippets[0].content;
     assert!(cli.contains("--traffic-type ALL"), "{cli}");
 }
@@ -148,7 +148,7 @@ fn reject_only_flow_log_fails_accept() {
     let f = judge_one(vpc("vpc-1"), vec![log], json!({"traffic_type": "ACCEPT"}));
     assert_eq!(f.status, Status::Fail);
     assert_eq!(f.message, "only REJECT traffic is logged but ACCEPT is required");
-    let remediation = f.remediation().unwrap().into_owned();
+    let remediation = f.remediation().unwrap().clone();
     let cli = &remediation.snippets[0].content;
     assert!(cli.contains("--traffic-type ACCEPT"), "{cli}");
 }
@@ -374,7 +374,7 @@ fn findings_carry_the_rule_metadata() {
     assert_eq!(f.risk, RiskLevel::Low);
     assert_eq!(f.rule.controls.len(), VPC_001.controls.len());
     assert_eq!(
-        f.resource.arn().as_deref(),
+        f.resource.arn(),
         Some("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1")
     );
 }
