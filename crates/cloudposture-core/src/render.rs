@@ -206,25 +206,10 @@ fn finding_uid(f: &crate::finding::Finding) -> String {
     }
 }
 
-/// The CloudFormation type of a resource kind (`aws.ec2.vpc` → `AWS::EC2::VPC`), or the kind.
-fn cloudformation_type(kind: &str) -> &str {
-    match kind {
-        "aws.ec2.vpc" => "AWS::EC2::VPC",
-        "aws.ec2.flow-log" => "AWS::EC2::FlowLog",
-        "aws.ec2.subnet" => "AWS::EC2::Subnet",
-        "aws.ec2.network-interface" => "AWS::EC2::NetworkInterface",
-        other => other,
-    }
-}
-
-/// The ASFF resource type of a resource kind (`aws.ec2.vpc` → `AwsEc2Vpc`), or `Other`.
-fn asff_resource_type(kind: &str) -> &'static str {
-    match kind {
-        "aws.ec2.vpc" => "AwsEc2Vpc",
-        "aws.ec2.subnet" => "AwsEc2Subnet",
-        "aws.ec2.network-interface" => "AwsEc2NetworkInterface",
-        _ => "Other",
-    }
+/// The kind of a finding's resource as its provider declared it, when the finding is
+/// about a resource of its rule's kind (as every finding the engine writes is).
+fn kind_of(f: &Finding) -> Option<&'static crate::KindInfo> {
+    (f.resource.kind == f.kind.name).then_some(f.kind)
 }
 
 #[cfg(test)]

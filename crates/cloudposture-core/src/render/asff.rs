@@ -224,7 +224,7 @@ fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Fi
         title: &rule.title,
         description: super::truncate_chars(&description, 1024),
         resources: [Resource {
-            kind: super::asff_resource_type(&r.kind),
+            kind: super::kind_of(f).and_then(|k| k.finding_type).unwrap_or("Other"),
             id: r.arn().unwrap_or(r.id.as_str()),
             partition,
             region,

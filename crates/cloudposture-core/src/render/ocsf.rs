@@ -306,7 +306,7 @@ impl Serialize for EventOf<'_> {
             resources: [Resource {
                 uid: r.arn().unwrap_or(r.id.as_str()),
                 name: r.tags.get("Name").unwrap_or(r.id.as_str()),
-                kind: super::cloudformation_type(&r.kind),
+                kind: super::kind_of(f).map_or(r.kind.as_str(), |k| k.resource_type),
                 region,
                 cloud_partition: region.map(super::partition_of),
                 owner: account.map(|a| Owner {
