@@ -12,10 +12,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use cloudposture_aws::kinds::{self, flow_log_targets};
 use cloudposture_aws::{
-    CollectError, CollectFailure, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType,
-    FlowLogs, ListContext, Fetched, Lister, Listers, MockAccountApi, MockLister, NetworkInterface,
-    NetworkInterfaces, NoProgress, RegionList, RegionScope, Subnet, Subnets, TrafficType, Vpc, Vpcs,
-    check_listers, collect, snapshot,
+    CollectError, CollectFailure, CollectOptions, DestinationType, ErrorClass, Fetched, FlowLog,
+    FlowLogResourceType, FlowLogs, ListContext, Lister, Listers, MockAccountApi, MockLister,
+    NetworkInterface, NetworkInterfaces, NoProgress, RegionList, RegionScope, Subnet, Subnets, TrafficType,
+    Vpc, Vpcs, check_listers, collect, snapshot,
 };
 use cloudposture_core::{Entry, Kind, KindInfo, KindState, Listing, Resource, Tags};
 use serde::{Deserialize, Serialize};

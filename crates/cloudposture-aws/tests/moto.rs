@@ -18,9 +18,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use cloudposture_aws::sdk::SdkCollector;
 use cloudposture_aws::{
-    AccountApi, CollectError, CollectOptions, DestinationType, FlowLogResourceType, FlowLogs, ListContext,
-    Fetched, Lister, NetworkInterfaces, NoProgress, RegionList, Scope, ScopeId, Subnets, TrafficType, Vpcs,
-    collect, kinds, snapshot,
+    AccountApi, CollectError, CollectOptions, DestinationType, Fetched, FlowLogResourceType, FlowLogs,
+    ListContext, Lister, NetworkInterfaces, NoProgress, RegionList, Scope, ScopeId, Subnets, TrafficType,
+    Vpcs, collect, kinds, snapshot,
 };
 use cloudposture_core::{Kind, KindState};
 use cloudposture_moto::{ACCOUNT_ID, MotoServer};
@@ -433,7 +433,7 @@ mod fix {
             resource: ResourceRef::new(kinds::VPC, vpc).in_region(params.spec.region.clone()),
             summary: format!("create a flow log on {vpc}"),
             operation: CREATE_FLOW_LOGS,
-            parameters: serde_json::to_value(&params).unwrap(),
+            parameters: cloudposture_core::FixParameters::new(params.clone()),
         }
     }
 
@@ -599,7 +599,8 @@ mod fix {
         let mut other = action("vpc-1", s3("us-west-1", "b"));
         other.operation = "s3:PutBucketPolicy";
         let mut garbled = action("vpc-2", s3("us-west-1", "b"));
-        garbled.parameters = serde_json::json!({"vpc_id": "vpc-2"});
+        // Parameters of another type than the operation's.
+        garbled.parameters = cloudposture_core::FixParameters::new(serde_json::json!({"vpc_id": "vpc-2"}));
 
         let outcomes = execute(&aws, &[other, garbled], false).await;
 

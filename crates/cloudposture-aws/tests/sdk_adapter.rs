@@ -38,9 +38,9 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use cloudposture_aws::sdk::{MAX_PAGES, SdkCollector, SdkOptions};
 use cloudposture_aws::{
-    AccountApi, CollectError, CollectOptions, DestinationType, ErrorClass, FlowLog, FlowLogResourceType,
-    FlowLogs, ListContext, Fetched, Lister, NetworkInterfaces, NoProgress, RegionScope, Scope, ScopeId,
-    Subnets, TrafficType, Vpcs, collect, kinds,
+    AccountApi, CollectError, CollectOptions, DestinationType, ErrorClass, Fetched, FlowLog,
+    FlowLogResourceType, FlowLogs, ListContext, Lister, NetworkInterfaces, NoProgress, RegionScope, Scope,
+    ScopeId, Subnets, TrafficType, Vpcs, collect, kinds,
 };
 use cloudposture_core::{Inventory, Kind, KindState};
 
@@ -963,7 +963,7 @@ mod fix {
             resource: ResourceRef::new(kinds::VPC, vpc).in_region(REGION),
             summary: String::new(),
             operation: CREATE_FLOW_LOGS,
-            parameters: serde_json::to_value(CreateFlowLogParams::new(vpc, spec)).unwrap(),
+            parameters: cloudposture_core::FixParameters::new(CreateFlowLogParams::new(vpc, spec)),
         }
     }
 

@@ -4,6 +4,10 @@
 //! Plans are data (serializable, human-readable) so that they can be shown, reviewed
 //! and validated (e.g. with AWS `DryRun`) before anything changes.
 
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
 use serde::Serialize;
 use thiserror::Error;
 
@@ -21,8 +25,61 @@ pub struct FixAction {
     pub summary: String,
     /// Provider operation, e.g. `ec2:CreateFlowLogs`; executors dispatch on it.
     pub operation: &'static str,
-    /// Operation parameters, read by the provider's executor.
-    pub parameters: serde_json::Value,
+    /// Operation parameters: the provider's own type, read back by its executor with
+    /// [`FixParameters::get`].
+    pub parameters: FixParameters,
+}
+
+/// The typed parameters of a [`FixAction`]: any serializable type of the provider's
+/// (e.g. `cloudposture_aws::fix::CreateFlowLogParams`), shown in plans as JSON and read
+/// back by the executor as that type.
+#[derive(Clone)]
+pub struct FixParameters(Arc<dyn AnyParameters>);
+
+trait AnyParameters: erased_serde::Serialize + fmt::Debug + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Serialize + fmt::Debug + Send + Sync + 'static> AnyParameters for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl FixParameters {
+    /// Wraps `parameters`.
+    pub fn new<T: Serialize + fmt::Debug + Send + Sync + 'static>(parameters: T) -> Self {
+        FixParameters(Arc::new(parameters))
+    }
+
+    /// No parameters.
+    pub fn none() -> Self {
+        FixParameters::new(())
+    }
+
+    /// The parameters, when they are a `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+}
+
+impl fmt::Debug for FixParameters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for FixParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(self.0.as_ref(), serializer)
+    }
+}
+
+impl PartialEq for FixParameters {
+    /// Equal when they serialize the same.
+    fn eq(&self, other: &Self) -> bool {
+        serde_json::to_value(self).ok() == serde_json::to_value(other).ok()
+    }
 }
 
 /// A finding for which no action is planned, and why.
@@ -117,7 +174,7 @@ mod tests {
                 resource: f.resource.clone(),
                 summary: "create".into(),
                 operation: "ec2:CreateFlowLogs",
-                parameters: serde_json::Value::Null,
+                parameters: FixParameters::none(),
             }))
         })
         .unwrap();

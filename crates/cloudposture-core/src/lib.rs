@@ -37,7 +37,7 @@ pub use config::{Config, ConfigError, Exception, RuleConfig};
 pub use engine::{EngineError, Plan, PlannedRule};
 pub use error::ParseEnumError;
 pub use finding::{Evidence, Finding, Remediation, Snippet, SnippetKind, Status};
-pub use fix::{FixAction, FixError, FixPlan, NotPlanned};
+pub use fix::{FixAction, FixError, FixParameters, FixPlan, NotPlanned};
 pub use inventory::{
     Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
 };

@@ -18,8 +18,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use cloudposture::aws::kinds::{FLOW_LOG, VPC};
 use cloudposture::aws::sdk::SdkCollector;
-use cloudposture::aws::snapshot;
+use cloudposture::aws::{CollectOptions, NoProgress, collect, snapshot};
 use cloudposture::core::jiff::Timestamp;
 use cloudposture::prelude::*;
 use cloudposture_moto::MotoServer;
@@ -56,9 +57,9 @@ async fn seed(moto: &MotoServer, per_region: usize) {
 fn minimum_api_calls(inventory: &Inventory) -> u64 {
     let pages = |n: usize| n.div_ceil(PAGE).max(1) as u64;
     let per_region: u64 = inventory
-        .regions
+        .scopes
         .iter()
-        .map(|r| pages(r.vpcs.items_or_empty().len()) + pages(r.flow_logs.items_or_empty().len()))
+        .map(|s| pages(s.count(VPC)) + pages(s.count(FLOW_LOG)))
         .sum();
     per_region + 1
 }
@@ -90,9 +91,10 @@ fn bench_collect(c: &mut Criterion) {
     let mut options = CollectOptions::new(plan.required_kinds());
     options.regions = RegionScope::Only(REGIONS.iter().map(|r| r.to_string()).collect());
     let aws = runtime.block_on(async { SdkCollector::from_sdk_config(&moto.sdk_config("us-east-1").await) });
+    let listers = aws.listers();
     let collect_once = || {
         runtime.block_on(async {
-            match collect(&aws, &aws, &options, &NoProgress).await {
+            match collect(&aws, &listers, &options, &NoProgress).await {
                 Ok(inventory) => inventory,
                 Err(e) => panic!("collect: {e}"),
             }
@@ -111,8 +113,8 @@ fn bench_collect(c: &mut Criterion) {
     for region in &report.scan.regions {
         assert!(region.error.is_none(), "{}: {:?}", region.name, region.error);
     }
-    let vpcs = inventory.vpc_count();
-    let flow_logs = inventory.flow_log_count();
+    let vpcs = inventory.count(VPC);
+    let flow_logs = inventory.count(FLOW_LOG);
     // moto's default VPC of each region comes on top of the seeded ones.
     assert_eq!(vpcs, REGIONS.len() * (per_region + 1), "every VPC is listed");
     assert_eq!(flow_logs, REGIONS.len() * per_region.div_ceil(2));

@@ -99,12 +99,16 @@ fn parse(action: &FixAction) -> Result<CreateFlowLogParams, FixResult> {
             format!("cloudposture cannot carry out `{}`", action.operation),
         ));
     }
-    serde_json::from_value(action.parameters.clone()).map_err(|e| {
-        FixResult::failed(
-            "InvalidParameters",
-            format!("the parameters of `{CREATE_FLOW_LOGS}` cannot be read: {e}"),
-        )
-    })
+    action
+        .parameters
+        .get::<CreateFlowLogParams>()
+        .cloned()
+        .ok_or_else(|| {
+            FixResult::failed(
+                "InvalidParameters",
+                format!("the parameters of `{CREATE_FLOW_LOGS}` are not a flow log's"),
+            )
+        })
 }
 
 async fn execute_region(

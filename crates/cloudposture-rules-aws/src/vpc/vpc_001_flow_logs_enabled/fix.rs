@@ -3,7 +3,7 @@
 
 use cloudposture_aws::fix::{CREATE_FLOW_LOGS, CreateFlowLogParams, FlowLogSpec};
 use cloudposture_aws::{DestinationType, Vpcs};
-use cloudposture_core::{Finding, FixAction, FixError, Kind, SCOPE_WIDE_ID, Status};
+use cloudposture_core::{Finding, FixAction, FixError, FixParameters, Kind, SCOPE_WIDE_ID, Status};
 
 use super::metadata::VPC_001;
 use super::settings::{Destination, FlowLogSettings};
@@ -74,14 +74,12 @@ pub fn plan_fix(finding: &Finding, settings: &FlowLogSettings) -> Result<Option<
         spec.destination_label()
     );
     let params = CreateFlowLogParams::new(resource.id.to_string(), spec);
-    let parameters = serde_json::to_value(&params)
-        .map_err(|e| fix_error(format!("cannot write the parameters of `{}`: {e}", resource.id)))?;
     Ok(Some(FixAction {
         rule_id: VPC_001.id,
         resource: resource.clone(),
         summary,
         operation: CREATE_FLOW_LOGS,
-        parameters,
+        parameters: FixParameters::new(params),
     }))
 }
 

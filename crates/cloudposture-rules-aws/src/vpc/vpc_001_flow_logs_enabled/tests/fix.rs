@@ -66,7 +66,7 @@ fn failing(vpc_id: &str) -> Finding {
 }
 
 fn params(action: &FixAction) -> CreateFlowLogParams {
-    serde_json::from_value(action.parameters.clone()).unwrap()
+    action.parameters.get::<CreateFlowLogParams>().unwrap().clone()
 }
 
 #[test]
