@@ -43,14 +43,14 @@ fn snapshot_file(dir: &TempDir, name: &str, value: &Value) -> PathBuf {
 /// The demo account with only the regions named.
 fn demo_with_regions(regions: &[&str]) -> Value {
     let mut v = demo_json();
-    let kept: Vec<Value> = v["regions"]
+    let kept: Vec<Value> = v["scopes"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| regions.contains(&r["name"].as_str().unwrap()))
+        .filter(|s| regions.contains(&s["region"].as_str().unwrap()))
         .cloned()
         .collect();
-    v["regions"] = Value::Array(kept);
+    v["scopes"] = Value::Array(kept);
     v
 }
 
@@ -60,12 +60,18 @@ fn config_file(dir: &TempDir, text: &str) -> PathBuf {
     path
 }
 
-/// Runs a JSON scan and returns the report and the exit code.
+/// Runs a JSON scan of VPC-001 alone and returns the report and the exit code: the
+/// counts the tests assert are VPC-001's, whatever other rules the build has.
 fn scan_json(snapshot: &Path, extra: &[&str]) -> (Value, i32) {
+    scan_json_selecting(snapshot, &[&["--rules", "VPC-001"], extra].concat())
+}
+
+/// Runs a JSON scan of the rules `args` select (all of them without a selection).
+fn scan_json_selecting(snapshot: &Path, args: &[&str]) -> (Value, i32) {
     let output = cloudposture()
         .args(["scan", "--format", "json", "--snapshot"])
         .arg(snapshot)
-        .args(extra)
+        .args(args)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -257,7 +263,7 @@ fn json_report_has_the_stable_fields() {
 #[test]
 fn table_lists_failures_first_then_counts_and_summary() {
     let output = cloudposture()
-        .args(["scan", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--snapshot"])
         .arg(demo())
         .output()
         .unwrap();
@@ -296,13 +302,21 @@ fn table_lists_failures_first_then_counts_and_summary() {
 #[test]
 fn table_shows_passing_on_request_and_colour_when_forced() {
     let output = cloudposture()
-        .args(["scan", "--show-passing", "--color", "always", "--snapshot"])
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--show-passing",
+            "--color",
+            "always",
+            "--snapshot",
+        ])
         .arg(demo())
         .output()
         .unwrap();
     let table = String::from_utf8(output.stdout).unwrap();
     assert!(table.contains(PROD_CORE) && table.contains(SHARED), "{table}");
-    assert!(table.contains("\x1b[1;31m"));
+    assert!(table.contains("\x1b[31m"), "failures in red: {table:?}");
 }
 
 #[test]
@@ -313,7 +327,7 @@ fn muted_findings_are_listed_with_their_reason_on_request() {
         "[[exceptions]]\ntags = [\"Environment::sandbox\"]\nreason = \"rebuilt nightly\"\n",
     );
     let output = cloudposture()
-        .args(["scan", "--show-passing", "--config"])
+        .args(["scan", "--rules", "VPC-001", "--show-passing", "--config"])
         .arg(&config)
         .arg("--snapshot")
         .arg(demo())
@@ -336,7 +350,15 @@ fn muted_findings_are_listed_with_their_reason_on_request() {
 #[test]
 fn verbose_logs_go_to_stderr_only() {
     let output = cloudposture()
-        .args(["-v", "scan", "--format", "json", "--snapshot"])
+        .args([
+            "-v",
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--snapshot",
+        ])
         .arg(demo())
         .output()
         .unwrap();
@@ -352,7 +374,7 @@ fn verbose_logs_go_to_stderr_only() {
 fn no_color_env_turns_colour_off_in_auto_mode() {
     cloudposture()
         .env("NO_COLOR", "1")
-        .args(["scan", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--snapshot"])
         .arg(demo())
         .assert()
         .code(1)
@@ -362,7 +384,7 @@ fn no_color_env_turns_colour_off_in_auto_mode() {
 #[test]
 fn quiet_drops_the_hints() {
     cloudposture()
-        .args(["-q", "scan", "--snapshot"])
+        .args(["-q", "scan", "--rules", "VPC-001", "--snapshot"])
         .arg(demo())
         .assert()
         .code(1)
@@ -373,7 +395,7 @@ fn quiet_drops_the_hints() {
 #[test]
 fn csv_has_a_header_and_a_row_per_finding() {
     let output = cloudposture()
-        .args(["scan", "--format", "csv", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "csv", "--snapshot"])
         .arg(demo())
         .output()
         .unwrap();
@@ -394,16 +416,24 @@ fn csv_has_a_header_and_a_row_per_finding() {
 #[test]
 fn junit_is_xml_with_a_testcase_per_finding() {
     let output = cloudposture()
-        .args(["scan", "--format", "junit", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "junit", "--snapshot"])
         .arg(demo())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let xml = String::from_utf8(output.stdout).unwrap();
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
-    assert!(xml.contains(
-        "<testsuites name=\"cloudposture\" tests=\"14\" failures=\"7\" errors=\"2\" skipped=\"1\""
-    ));
+    let suites = &xml[xml.find("<testsuites ").unwrap()..];
+    let suites = &suites[..suites.find('>').unwrap()];
+    for attribute in [
+        "name=\"cloudposture\"",
+        "tests=\"14\"",
+        "failures=\"7\"",
+        "errors=\"2\"",
+        "skipped=\"1\"",
+    ] {
+        assert!(suites.contains(attribute), "{attribute} in {suites}");
+    }
     assert_eq!(xml.matches("<testcase ").count(), 14);
     assert_eq!(xml.matches("<failure ").count(), 7);
     assert_eq!(xml.matches("<error ").count(), 2);
@@ -413,7 +443,7 @@ fn junit_is_xml_with_a_testcase_per_finding() {
 #[test]
 fn ocsf_is_an_array_of_compliance_findings() {
     let output = cloudposture()
-        .args(["scan", "--format", "ocsf", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "ocsf", "--snapshot"])
         .arg(demo())
         .output()
         .unwrap();
@@ -435,7 +465,7 @@ fn ocsf_is_an_array_of_compliance_findings() {
 #[test]
 fn asff_is_an_array_of_security_hub_findings() {
     let output = cloudposture()
-        .args(["scan", "--format", "asff", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "asff", "--snapshot"])
         .arg(demo())
         .output()
         .unwrap();
@@ -469,7 +499,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("report.json");
     cloudposture()
-        .args(["scan", "--format", "json", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "json", "--snapshot"])
         .arg(demo())
         .arg("--output")
         .arg(&path)
@@ -544,7 +574,7 @@ fn a_snapshot_without_vpcs_is_complete_and_exits_0() {
     let (report, code) = scan_json(&empty, &[]);
     assert_eq!((code, report["summary"]["total"].as_u64()), (0, Some(0)));
     cloudposture()
-        .args(["scan", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--snapshot"])
         .arg(&empty)
         .assert()
         .code(0)
@@ -563,16 +593,27 @@ fn selection_by_rule_prefix_standard_and_risk() {
         &["--standard", "nist"],
         &["--min-risk", "low"],
     ] {
-        let (report, code) = scan_json(&demo(), args);
-        assert_eq!(
-            (code, report["summary"]["total"].as_u64()),
-            (1, Some(14)),
-            "{args:?}"
+        let (report, code) = scan_json_selecting(&demo(), args);
+        let selected: Vec<&str> = report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert!(selected.contains(&"VPC-001"), "{args:?}: {selected:?}");
+        let findings = report["findings"].as_array().unwrap();
+        assert!(
+            findings
+                .iter()
+                .all(|f| selected.contains(&f["rule_id"].as_str().unwrap())),
+            "{args:?}: findings of the selected rules only"
         );
+        let vpc_001 = findings.iter().filter(|f| f["rule_id"] == "VPC-001").count();
+        assert_eq!((code, vpc_001), (1, 14), "{args:?}");
     }
     assert_fails(
         cloudposture()
-            .args(["scan", "--min-risk", "high", "--snapshot"])
+            .args(["scan", "--rules", "VPC-001", "--min-risk", "high", "--snapshot"])
             .arg(demo()),
         2,
         "error: no rule is selected",
@@ -630,7 +671,7 @@ fn risk_override_and_disabling() {
     let disabled = config_file(&dir, "[rules.VPC-001]\nenabled = false\n");
     assert_fails(
         cloudposture()
-            .args(["scan", "--config"])
+            .args(["scan", "--rules", "VPC-001", "--config"])
             .arg(&disabled)
             .arg("--snapshot")
             .arg(demo()),
@@ -750,7 +791,7 @@ fn snapshot_of_a_future_version() {
     assert_fails(
         cloudposture().args(["scan", "--snapshot"]).arg(&path),
         2,
-        "has schema version 99, newer than the 1 this cloudposture reads; upgrade cloudposture",
+        "has schema version 99, newer than the 2 this cloudposture reads; upgrade cloudposture",
     );
 }
 
@@ -954,8 +995,8 @@ fn rules_list_as_table_and_json() {
         .output()
         .unwrap();
     let rules: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(rules[0]["id"], "VPC-001");
-    assert_eq!(rules[0]["risk"], "low");
+    let vpc_001 = rules.iter().find(|r| r["id"] == "VPC-001").unwrap();
+    assert_eq!(vpc_001["risk"], "low");
 }
 
 #[test]

@@ -26,10 +26,11 @@ fn cloudposture(moto: &MotoServer) -> Command {
     cmd
 }
 
-/// `fix --regions REGION` plus `args`.
+/// `fix --rules VPC-001 --regions REGION` plus `args` (VPC-001 alone: the plans and
+/// counts below are its own, whatever other rules the build has).
 fn fix(moto: &MotoServer, region: &str, args: &[&str]) -> std::process::Output {
     cloudposture(moto)
-        .args(["fix", "--regions", region])
+        .args(["fix", "--rules", "VPC-001", "--regions", region])
         .args(args)
         .output()
         .unwrap()
@@ -101,10 +102,18 @@ fn seed(moto: &MotoServer, region: &str, bucket: &str) -> (Vec<String>, String) 
     })
 }
 
-/// Statuses of `scan --regions REGION`, by VPC.
+/// VPC-001's statuses of `scan --regions REGION`, by VPC.
 fn scan(moto: &MotoServer, region: &str) -> Vec<(String, String)> {
     let output = cloudposture(moto)
-        .args(["scan", "--format", "json", "--regions", region])
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--regions",
+            region,
+        ])
         .output()
         .unwrap();
     let report = json(&output);
@@ -324,6 +333,8 @@ fn a_missing_bucket_fails_its_vpcs_and_the_others_stay_fixed() {
         .arg(&config)
         .args([
             "fix",
+            "--rules",
+            "VPC-001",
             "--regions",
             region,
             "--destination",

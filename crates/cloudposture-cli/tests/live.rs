@@ -129,6 +129,8 @@ fn live_scan_and_collect_then_scan_the_snapshot() {
     let live = cloudposture()
         .args([
             "scan",
+            "--rules",
+            "VPC-001",
             "--format",
             "json",
             "--regions",
@@ -164,6 +166,8 @@ fn live_scan_and_collect_then_scan_the_snapshot() {
     let collected = cloudposture()
         .args([
             "collect",
+            "--rules",
+            "VPC-001",
             "--regions",
             region,
             "--endpoint-url",
@@ -182,7 +186,7 @@ fn live_scan_and_collect_then_scan_the_snapshot() {
     assert!(collected.stdout.is_empty());
 
     let offline = cloudposture()
-        .args(["scan", "--format", "json", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "json", "--snapshot"])
         .arg(&snapshot)
         .env("AWS_ACCESS_KEY_ID", "")
         .output()
@@ -207,6 +211,8 @@ fn live_scan_of_every_enabled_region_lists_regions_once() {
     let output = cloudposture()
         .args([
             "scan",
+            "--rules",
+            "VPC-001",
             "--format",
             "json",
             "--concurrency",
@@ -335,7 +341,15 @@ fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
     let dir = TempDir::new().unwrap();
     let snapshot = dir.path().join("partial.json");
     let collected = cloudposture()
-        .args(["collect", "--regions", "eu-south-1", "--max-attempts", "1"])
+        .args([
+            "collect",
+            "--rules",
+            "VPC-001",
+            "--regions",
+            "eu-south-1",
+            "--max-attempts",
+            "1",
+        ])
         .args(["--endpoint-url", "http://127.0.0.1:1", "--output"])
         .arg(&snapshot)
         .output()
@@ -343,10 +357,14 @@ fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
     let stderr = String::from_utf8_lossy(&collected.stderr);
     assert_eq!(collected.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("1 region (1 in error)"), "{stderr}");
-    assert!(stderr.contains("eu-south-1: DescribeVpcs"), "{stderr}");
+    // Both listings the rule needs failed, each said once on the region's line.
+    let line = stderr.lines().find(|l| l.starts_with("  eu-south-1: ")).unwrap();
+    for operation in ["DescribeVpcs timed out", "DescribeFlowLogs timed out"] {
+        assert_eq!(line.matches(operation).count(), 1, "{operation} in {stderr}");
+    }
 
     let scanned = cloudposture()
-        .args(["scan", "--format", "json", "--snapshot"])
+        .args(["scan", "--rules", "VPC-001", "--format", "json", "--snapshot"])
         .arg(&snapshot)
         .output()
         .unwrap();

@@ -1,8 +1,8 @@
 //! `cloudposture collect`: collect what the selected rules need and save a snapshot.
 
 use anyhow::Context;
-use cloudposture_aws::{kinds, snapshot};
-use cloudposture_core::Listing;
+use cloudposture_aws::snapshot;
+use cloudposture_core::{KindInfo, Listing};
 
 use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config_file;
@@ -29,13 +29,16 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
         .iter()
         .filter(|r| r.status == cloudposture_core::RegionState::Error)
         .collect();
-    // What was listed, kind by kind (lookups are partial by design: not counted here).
-    let known = kinds::registry();
-    let counts: String = plan
-        .required_kinds()
-        .into_iter()
-        .filter_map(|name| known.get(name))
-        .filter(|kind| kind.listing == Listing::Complete)
+    // What was listed, kind by kind in the order the rules read them, each rule's own
+    // kind first ("5 VPCs, 3 flow logs"); lookups are partial by design: not counted.
+    let mut listed: Vec<&KindInfo> = Vec::new();
+    for need in plan.rules().iter().flat_map(|p| p.rule.needs()) {
+        if need.kind.listing == Listing::Complete && !listed.iter().any(|k| k.name == need.kind.name) {
+            listed.push(need.kind);
+        }
+    }
+    let counts: String = listed
+        .iter()
         .map(|kind| format!("{} {}, ", inventory.count(kind.name), kind.plural))
         .collect();
     let api_calls = inventory.api_calls();

@@ -196,9 +196,13 @@ fn write_markdown(doc: &RuleDoc, out: &mut dyn Write) -> std::io::Result<()> {
                 ("boolean", true) => "`true`, `false`".to_string(),
                 _ => "any".to_string(),
             };
+            // Written as in the config file (TOML), where the reader will type it.
             let default = match &s.default {
                 serde_json::Value::Null => "(none)".to_string(),
-                value => format!("`{value}`"),
+                value => match toml::Value::try_from(value) {
+                    Ok(toml) => format!("`{toml}`"),
+                    Err(_) => format!("`{value}`"),
+                },
             };
             writeln!(
                 out,
