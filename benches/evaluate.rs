@@ -209,7 +209,11 @@ fn formats() -> Vec<Format> {
     match std::env::var("EVALUATE_FORMATS") {
         Ok(list) => list
             .split(',')
-            .map(|f| f.trim().parse().unwrap_or_else(|e| panic!("EVALUATE_FORMATS: {e}")))
+            .map(|f| {
+                f.trim()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("EVALUATE_FORMATS: {e}"))
+            })
             .collect(),
         Err(_) => Format::ALL.to_vec(),
     }
@@ -250,10 +254,15 @@ fn bench_evaluate(c: &mut Criterion) {
         let inventory = synthetic_inventory(n);
         let t = Instant::now();
         let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
-        println!("one-off: {n} VPCs in {:?} ({} findings)", t.elapsed(), report.findings.len());
+        println!(
+            "one-off: {n} VPCs in {:?} ({} findings)",
+            t.elapsed(),
+            report.findings.len()
+        );
         std::process::exit(0);
     }
-    let test_mode = std::env::args().any(|a| a == "--test");
+    // `cargo bench` passes `--bench`; `cargo test` runs the bench without it, once, small.
+    let test_mode = !std::env::args().any(|a| a == "--bench");
     let reps = if test_mode { 1 } else { 5 };
     let mut summary = Vec::new();
     let mut group = c.benchmark_group("evaluate");
@@ -262,7 +271,11 @@ fn bench_evaluate(c: &mut Criterion) {
         let inventory = synthetic_inventory(n);
         let expected = baseline(&inventory);
         let report = plan.evaluate(&inventory, ScanSource::Snapshot, Timestamp::now());
-        assert_eq!(engine_counts(&report), expected, "engine and baseline disagree at {n} VPCs");
+        assert_eq!(
+            engine_counts(&report),
+            expected,
+            "engine and baseline disagree at {n} VPCs"
+        );
         drop(report);
 
         group.throughput(Throughput::Elements(n as u64));
@@ -296,7 +309,9 @@ fn bench_evaluate(c: &mut Criterion) {
                 let mut sink = Sink::default();
                 let t = Instant::now();
                 let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut sink);
-                format.write(&report, &mut out).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+                format
+                    .write(&report, &mut out)
+                    .unwrap_or_else(|e| panic!("{format:?}: {e}"));
                 drop(out);
                 let elapsed = t.elapsed();
                 bytes = sink.0;

@@ -141,7 +141,7 @@ fn hand_built_inventory() {
         ]
     );
     assert_eq!(
-        report.findings[0].resource.arn().as_deref(),
+        report.findings[0].resource.arn(),
         Some("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-default")
     );
 }

@@ -6,7 +6,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
 use cloudposture_core::{RiskLevel, Selection, Standard};
 
-
 /// Check an AWS account against security best-practice rules.
 ///
 /// cloudposture lists what the selected rules need (only that, every page, all
@@ -459,4 +458,3 @@ pub enum FixFormat {
     /// The plan, each outcome and the new status of each VPC, as JSON.
     Json,
 }
-

@@ -7,9 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use cloudposture_core::{
-    Config, ConfigError, EngineError, Plan, Registry, Selection, SettingsError,
-};
+use cloudposture_core::{Config, ConfigError, EngineError, Plan, Registry, Selection, SettingsError};
 
 /// A configuration and where it came from.
 #[derive(Debug, Default)]
@@ -89,7 +87,9 @@ fn locate(text: &str, error: &ConfigError) -> Option<usize> {
         ConfigError::Settings(SettingsError::UnknownKey { rule, key, .. })
         | ConfigError::Settings(SettingsError::InvalidValue { rule, key, .. }) => {
             let (_, table) = rule_table(rule)?;
-            find(table.get_ref().as_table()?, key)?.0
+            // A path into a value (`destination_types[1]`) is found at its setting.
+            let setting = key.split(['[', '.']).next().unwrap_or(key);
+            find(table.get_ref().as_table()?, setting)?.0
         }
         ConfigError::InvalidException { index, .. } | ConfigError::ExceptionUnknownRule { index, .. } => {
             let (_, exceptions) = find(doc, "exceptions")?;
@@ -133,6 +133,13 @@ mod tests {
         let err = plan_error("\n[rules.VPC-001]\ntraffic_type = \"all\"\n");
         assert!(
             err.starts_with("config `cp.toml` line 3: rule `VPC-001` setting `traffic_type`"),
+            "{err}"
+        );
+        let err = plan_error("[rules.VPC-001]\n\ndestination_types = [\"s3\", \"ftp\"]\n");
+        assert!(
+            err.starts_with(
+                "config `cp.toml` line 3: rule `VPC-001` setting `destination_types[1]`: `ftp` is not allowed"
+            ),
             "{err}"
         );
         let err = plan_error("[rules.VPC-999]\nenabled = false\n");

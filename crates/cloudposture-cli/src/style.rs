@@ -1,8 +1,9 @@
-//! Colour for the terminal table: plain ANSI SGR codes, used only when wanted
-//! ([`crate::terminal::Terminal::color`]).
+//! Colour for the terminal table (ANSI styles written by `anstyle`), used only when
+//! wanted ([`crate::terminal::Terminal::color`]).
 
 use std::fmt::{self, Display};
 
+use anstyle::AnsiColor;
 use cloudposture_core::{RiskLevel, Status};
 
 /// A text style.
@@ -25,15 +26,17 @@ pub enum Style {
 }
 
 impl Style {
-    fn code(self) -> &'static str {
+    /// The terminal style.
+    pub fn ansi(self) -> anstyle::Style {
+        let plain = anstyle::Style::new();
         match self {
-            Style::Bold => "1",
-            Style::Dim => "2",
-            Style::Red => "1;31",
-            Style::Yellow => "1;33",
-            Style::Green => "32",
-            Style::Cyan => "36",
-            Style::Magenta => "1;35",
+            Style::Bold => plain.bold(),
+            Style::Dim => plain.dimmed(),
+            Style::Red => plain.bold().fg_color(Some(AnsiColor::Red.into())),
+            Style::Yellow => plain.bold().fg_color(Some(AnsiColor::Yellow.into())),
+            Style::Green => plain.fg_color(Some(AnsiColor::Green.into())),
+            Style::Cyan => plain.fg_color(Some(AnsiColor::Cyan.into())),
+            Style::Magenta => plain.bold().fg_color(Some(AnsiColor::Magenta.into())),
         }
     }
 
@@ -84,7 +87,10 @@ pub struct Painted<T> {
 impl<T: Display> Display for Painted<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.style {
-            Some(s) => write!(f, "\x1b[{}m{}\x1b[0m", s.code(), self.text),
+            Some(s) => {
+                let style = s.ansi();
+                write!(f, "{style}{}{style:#}", self.text)
+            }
             None => self.text.fmt(f),
         }
     }

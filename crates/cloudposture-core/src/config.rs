@@ -100,10 +100,10 @@ impl Exception {
         self.rules
             .as_ref()
             .is_none_or(|rules| rules.iter().any(|s| selector_matches(s, finding.rule.id)))
-            && self.resources.as_ref().is_none_or(|ids| {
-                ids.iter()
-                    .any(|id| *id == r.id || r.arn().as_deref() == Some(id.as_str()))
-            })
+            && self
+                .resources
+                .as_ref()
+                .is_none_or(|ids| ids.iter().any(|id| *id == r.id || r.arn() == Some(id.as_str())))
             && self
                 .tags
                 .as_ref()

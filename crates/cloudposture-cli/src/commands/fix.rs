@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::{Context, anyhow};
+use cloudposture_aws::RegionScope;
 use cloudposture_aws::fix::{FixOutcome, FixResult};
 use cloudposture_aws::sdk::{SdkCollector, fix as executor};
-use cloudposture_aws::RegionScope;
 use cloudposture_core::jiff::Timestamp;
 use cloudposture_core::{
     ConfiguredSettings, Finding, FixError, FixPlan, Plan, PlannedRule, Report, ResourceRef, RuleContext,

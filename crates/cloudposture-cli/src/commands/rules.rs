@@ -23,7 +23,10 @@ pub fn run(cmd: &RulesCommand, _global: &GlobalArgs, term: &mut Terminal<'_>) ->
             ListFormat::Json => write_json(&docs, out),
         },
         RulesCommand::Show { id, format } => {
-            let Some(rule) = docs.iter().find(|d| d.metadata.id.eq_ignore_ascii_case(id.trim())) else {
+            let Some(rule) = docs
+                .iter()
+                .find(|d| d.metadata.id.eq_ignore_ascii_case(id.trim()))
+            else {
                 let near: Vec<&str> = rules
                     .iter()
                     .filter(|m| selector_matches(id, m.id))
@@ -154,7 +157,11 @@ fn write_markdown(doc: &RuleDoc, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "| | |\n|---|---|")?;
     writeln!(out, "| Risk | **{}** |", m.risk)?;
     writeln!(out, "| Provider / service | {} / {} |", m.provider, m.service)?;
-    writeln!(out, "| Resource | {} (`{}`) |", doc.resource_type, doc.resource_kind)?;
+    writeln!(
+        out,
+        "| Resource | {} (`{}`) |",
+        doc.resource_type, doc.resource_kind
+    )?;
     writeln!(out, "| Well-Architected pillars | {} |", pillars.join(", "))?;
     let standards: Vec<&str> = m.standards().iter().map(|s| s.name()).collect();
     writeln!(out, "| Standards | {} |", standards.join(", "))?;
@@ -192,7 +199,12 @@ fn write_markdown(doc: &RuleDoc, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
         for s in &doc.settings {
             let allowed = match (s.type_name.as_str(), s.allowed.is_empty()) {
-                (_, false) => s.allowed.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
+                (_, false) => s
+                    .allowed
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 ("boolean", true) => "`true`, `false`".to_string(),
                 _ => "any".to_string(),
             };

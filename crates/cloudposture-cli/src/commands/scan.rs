@@ -171,7 +171,8 @@ mod tests {
         let mut term = io.terminal();
         term.stdout_is_terminal = true;
         run(&args(ScanFormat::Table), &global(), &mut term).unwrap();
-        assert!(io.stdout().contains("\x1b[1;31m"));
+        let red = crate::style::Style::Red.ansi().render().to_string();
+        assert!(io.stdout().contains(&red), "{:?}", io.stdout());
 
         let mut io = Captured::default();
         let mut term = io.terminal();

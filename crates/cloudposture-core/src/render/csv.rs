@@ -54,7 +54,7 @@ pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             r.region_str(),
             &r.kind,
             &r.id,
-            &r.arn().unwrap_or_default(),
+            r.arn().unwrap_or_default(),
             r.tags.get("Name").unwrap_or_default(),
             &f.message,
             f.muted_reason.as_deref().unwrap_or_default(),

@@ -319,11 +319,11 @@ impl Serialize for EventOf<'_> {
                     tags: &r.tags,
                 },
             }],
-            remediation: remediation.as_deref().map(|rem| Desc { desc: &rem.summary }),
+            remediation: remediation.map(|rem| Desc { desc: &rem.summary }),
             unmapped: Unmapped {
                 risk: f.risk,
                 evidence: &f.evidence,
-                remediation: remediation.clone(),
+                remediation,
             },
         };
         event.serialize(serializer)
