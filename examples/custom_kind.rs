@@ -40,7 +40,12 @@ impl Resource for InternetGateway {
         &self.id
     }
     fn arn(&self) -> Option<String> {
-        Some(cloudposture::aws::ec2_arn(&self.region, &self.owner_id, "internet-gateway", &self.id))
+        Some(cloudposture::aws::ec2_arn(
+            &self.region,
+            &self.owner_id,
+            "internet-gateway",
+            &self.id,
+        ))
     }
     fn account(&self) -> Option<&str> {
         Some(&self.owner_id)
@@ -75,7 +80,7 @@ impl Kind for InternetGateways {
 mod sdk_lister {
     use cloudposture::aws::sdk::aws_sdk_ec2::types as ec2;
     use cloudposture::aws::sdk::{MAX_PAGE_SIZE, SdkCollector, pages};
-    use cloudposture::aws::{ListContext, Fetched, Lister};
+    use cloudposture::aws::{Fetched, ListContext, Lister};
     use cloudposture::core::CollectError;
 
     use super::{InternetGateway, InternetGateways};
@@ -84,7 +89,10 @@ mod sdk_lister {
     pub struct SdkInternetGateways(pub SdkCollector);
 
     /// A live scan's listers: the built-in kinds' and this one, over the same clients.
-    #[expect(dead_code, reason = "how a live scan registers the kind; this example runs offline on mocks")]
+    #[expect(
+        dead_code,
+        reason = "how a live scan registers the kind; this example runs offline on mocks"
+    )]
     pub fn live_listers(sdk: &SdkCollector) -> cloudposture::aws::Listers {
         sdk.listers()
             .add::<InternetGateways>(SdkInternetGateways(sdk.clone()))
@@ -143,7 +151,9 @@ static IGW_001: RuleMetadata = RuleMetadata {
     audit: &[AuditStep {
         via: "cli",
         text: "List internet gateways and the VPCs they are attached to",
-        code: Some("aws ec2 describe-internet-gateways --query 'InternetGateways[].[InternetGatewayId,Attachments[].VpcId]'"),
+        code: Some(
+            "aws ec2 describe-internet-gateways --query 'InternetGateways[].[InternetGatewayId,Attachments[].VpcId]'",
+        ),
     }],
     remediation: &[AuditStep {
         via: "cli",
@@ -209,7 +219,10 @@ impl Rule for IgwAuthorizedVpcOnly {
                 if unauthorized.is_empty() {
                     ctx.pass(igw, "attached only to authorized VPCs (or detached)")
                 } else {
-                    ctx.fail(igw, format!("attached to VPCs not authorized: {}", unauthorized.join(", ")))
+                    ctx.fail(
+                        igw,
+                        format!("attached to VPCs not authorized: {}", unauthorized.join(", ")),
+                    )
                 }
             })
             .collect()
@@ -239,12 +252,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The account and every kind the plan needs, mocked: the same mocks a rule author's
     // tests use.
     let mut account = MockAccountApi::new();
-    account.expect_caller_account().returning(|| Ok("123456789012".into()));
+    account
+        .expect_caller_account()
+        .returning(|| Ok("123456789012".into()));
     account.expect_regions().never();
     let mut gateways = MockLister::<InternetGateways>::new();
-    gateways
-        .expect_list()
-        .returning(|_| Ok(Fetched::new(vec![gateway("igw-1", &["vpc-public"]), gateway("igw-2", &["vpc-db"])], 1)));
+    gateways.expect_list().returning(|_| {
+        Ok(Fetched::new(
+            vec![gateway("igw-1", &["vpc-public"]), gateway("igw-2", &["vpc-db"])],
+            1,
+        ))
+    });
     let mut vpcs = MockLister::<Vpcs>::new();
     vpcs.expect_list().returning(|ctx| {
         let vpc = |id: &str| Vpc {
@@ -264,7 +282,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut subnets = MockLister::<Subnets>::new();
     subnets.expect_list().returning(|_| Ok(Fetched::new(vec![], 0)));
     let mut interfaces = MockLister::<NetworkInterfaces>::new();
-    interfaces.expect_list().returning(|_| Ok(Fetched::new(vec![], 0)));
+    interfaces
+        .expect_list()
+        .returning(|_| Ok(Fetched::new(vec![], 0)));
     let listers = Listers::new()
         .add::<InternetGateways>(gateways)
         .add::<Vpcs>(vpcs)
@@ -280,7 +300,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = plan.evaluate(&inventory, ScanSource::Live, started);
 
     for f in &report.findings {
-        println!("{:<5} {} {:<12} {}", f.status, f.rule.id, f.resource.id, f.message);
+        println!(
+            "{:<5} {} {:<12} {}",
+            f.status, f.rule.id, f.resource.id, f.message
+        );
     }
     Ok(())
 }

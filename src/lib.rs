@@ -171,7 +171,7 @@ pub mod rule_prelude {
     pub use cloudposture_core::schemars::{self, JsonSchema};
     pub use cloudposture_core::{
         AuditStep, Control, Finding, Kind, KindInfo, Listed, Listing, Lookup, NoSettings, Pillar, Reference,
-        Resource, ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, RuleSettings, SettingError, Snippet,
-        SnippetKind, Standard, Status, Tags,
+        Resource, ResourceRef, RiskLevel, Rule, RuleContext, RuleMetadata, RuleSettings, SettingError,
+        Snippet, SnippetKind, Standard, Status, Tags,
     };
 }
