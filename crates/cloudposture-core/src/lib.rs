@@ -1,12 +1,15 @@
 //! The provider-agnostic rule engine of cloudposture.
 //!
-//! Rules ([`Rule`]) carry their knowledge as `'static` [`RuleMetadata`], evaluate a
-//! provider's collected inventory with validated [`Settings`], and return one
-//! [`Finding`] per resource. A [`Registry`] holds rules; a [`Plan`] selects and
-//! configures them ([`Selection`], [`Config`]); [`Plan::evaluate`] turns an inventory
-//! into a [`Report`] with a [`Summary`] by status, risk and compliance control.
+//! Providers declare resource [`Kind`]s and collect them into an [`Inventory`] of
+//! scopes × kinds. Rules ([`Rule`]) carry their knowledge as `'static`
+//! [`RuleMetadata`], declare the kinds they judge and read and their typed settings
+//! ([`RuleSettings`]), and return one [`Finding`] per resource; the engine does the
+//! bookkeeping where something could not be read. A [`Registry`] holds rules; a
+//! [`Plan`] selects and configures them ([`Selection`], [`Config`]); [`Plan::evaluate`]
+//! turns an inventory into a [`Report`] with a [`Summary`] by status, risk and
+//! compliance control, and [`Report::from_json`] reads one back.
 //!
-//! See the [`rule`] module for why rules read typed provider data.
+//! See the [`rule`] module for how a rule reads its kinds.
 
 pub mod any_rule;
 pub mod collect_error;

@@ -1,11 +1,11 @@
 //! The resource kinds of the AWS provider: one file each, registered below.
 //!
 //! A kind's file holds everything about it: the model (plain serde data, never SDK
-//! types), its [`Kind`](cloudposture_core::Kind) declaration (name, words, IAM action,
+//! types), its [`Kind`] declaration (name, words, IAM action,
 //! CloudFormation and Security Hub type names), its ARN, and with the `sdk` feature its
 //! listing (the one page loop of [`crate::sdk`], at the maximum page size) and the
 //! conversion from the SDK's types. Adding a kind is one file and one line in
-//! [`builtin_kinds!`] below; collection, the inventory, snapshots and mocks need nothing
+//! `builtin_kinds!` below; collection, the inventory, snapshots and mocks need nothing
 //! else. A crate outside this one adds kinds the same way, with its own lister
 //! (see `examples/custom_kind.rs`).
 
