@@ -1,0 +1,237 @@
+//! Unit tests of the parent module.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::*;
+use crate::collect_error::ErrorClass;
+use crate::kind::{KindInfo, Listing};
+use crate::resource::{Resource, Tags};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Thing {
+    id: String,
+    count: u32,
+}
+
+impl Resource for Thing {
+    fn kind(&self) -> &'static str {
+        Things::INFO.name
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn arn(&self) -> Option<String> {
+        None
+    }
+    fn account(&self) -> Option<&str> {
+        None
+    }
+    fn region(&self) -> Option<&str> {
+        None
+    }
+    fn tags(&self) -> &Tags {
+        Tags::empty()
+    }
+}
+
+struct Things;
+
+impl Kind for Things {
+    type Item = Thing;
+    const INFO: KindInfo = KindInfo {
+        name: "test.thing",
+        singular: "thing",
+        plural: "things",
+        listing: Listing::Complete,
+        audit_actions: &["test:ListThings"],
+        resource_type: "Test::Thing",
+        finding_type: None,
+    };
+}
+
+/// A second kind with the same item type, so that a registry can know one and not
+/// the other.
+struct Parts;
+
+impl Kind for Parts {
+    type Item = Thing;
+    const INFO: KindInfo = KindInfo {
+        name: "test.part",
+        singular: "part",
+        plural: "parts",
+        listing: Listing::Lookup,
+        audit_actions: &["test:GetPart"],
+        resource_type: "Test::Part",
+        finding_type: None,
+    };
+}
+
+fn thing(id: &str, count: u32) -> Thing {
+    Thing { id: id.into(), count }
+}
+
+fn denied(operation: &str) -> CollectError {
+    CollectError::new(
+        operation,
+        ErrorClass::AccessDenied,
+        Some("AccessDenied".into()),
+        "not allowed",
+    )
+}
+
+fn kinds() -> KindRegistry {
+    KindRegistry::new().with::<Things>().with::<Parts>()
+}
+
+/// Two regions (one with a failed listing), a template scope, a region not scanned
+/// and a global failure: every field of the layout.
+fn inventory() -> Inventory {
+    let mut inventory = Inventory::new(Some("123456789012".into()));
+    let mut eu = Scope::new(ScopeId::region(Some("123456789012"), "eu-west-1"));
+    eu.insert::<Things>(vec![thing("t-1", 1), thing("t-2", 2)]);
+    eu.insert::<Parts>(vec![thing("p-1", 3)]);
+    eu.api_calls = 3;
+    let mut us = Scope::new(ScopeId::region(Some("123456789012"), "us-east-1"));
+    us.insert::<Things>(Vec::new());
+    us.fail(Parts::INFO.name, denied("GetPart"));
+    us.api_calls = 2;
+    let mut templates = Scope::new(ScopeId::templates("infra/"));
+    templates.insert::<Things>(vec![thing("t-3", 0)]);
+    inventory.scopes = vec![eu, us, templates];
+    inventory.regions_not_scanned.push(SkippedRegion {
+        name: "me-central-1".into(),
+        reason: "opt-in region not enabled for the account".into(),
+    });
+    inventory.global_api_calls = 1;
+    inventory.global_errors.push(denied("GetCallerIdentity"));
+    inventory
+}
+
+fn written(inventory: &Inventory, pretty: bool) -> String {
+    let mut out = Vec::new();
+    inventory.write_json(&mut out, pretty).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn typed_access_tells_listed_failed_and_not_collected_apart() {
+    let inventory = inventory();
+    let us = inventory.region("us-east-1").unwrap();
+    assert!(matches!(us.get::<Things>(), KindState::Listed([])));
+    assert!(matches!(us.get::<Parts>(), KindState::Failed(e) if e.operation == "GetPart"));
+    let templates = &inventory.scopes[2];
+    assert!(matches!(templates.get::<Parts>(), KindState::NotCollected));
+    assert_eq!(templates.id.label(), "infra/");
+    assert_eq!(inventory.count(Things::INFO.name), 3);
+    assert_eq!(inventory.api_calls(), 3 + 2 + 1);
+    let errors: Vec<(&str, &str)> = us.errors().map(|(k, e)| (k, e.operation.as_str())).collect();
+    assert_eq!(errors, [("test.part", "GetPart")]);
+}
+
+#[test]
+fn written_json_reads_back_equal() {
+    let inventory = inventory();
+    for pretty in [false, true] {
+        let text = written(&inventory, pretty);
+        let back = Inventory::from_json(&text, &kinds()).unwrap();
+        assert_eq!(back, inventory, "pretty: {pretty}");
+        assert_eq!(written(&back, pretty), text);
+    }
+}
+
+#[test]
+fn the_layout_is_scopes_of_kinds_by_name() {
+    let value: serde_json::Value = serde_json::from_str(&written(&inventory(), false)).unwrap();
+    assert_eq!(value["schema_version"], SNAPSHOT_SCHEMA_VERSION);
+    assert_eq!(value["account"], "123456789012");
+    let eu = &value["scopes"][0];
+    assert_eq!(
+        (&eu["account"], &eu["region"], &eu["api_calls"]),
+        (&json!("123456789012"), &json!("eu-west-1"), &json!(3))
+    );
+    assert_eq!(
+        eu["kinds"]["test.thing"],
+        json!({"listed": [{"id": "t-1", "count": 1}, {"id": "t-2", "count": 2}]})
+    );
+    assert_eq!(
+        value["scopes"][1]["kinds"]["test.part"]["failed"]["operation"],
+        "GetPart"
+    );
+    assert_eq!(value["scopes"][2]["templates"], "infra/");
+    assert!(value["scopes"][2].get("region").is_none());
+    assert_eq!(value["global_errors"][0]["code"], "AccessDenied");
+}
+
+#[test]
+fn a_kind_the_registry_does_not_know_is_kept_and_written_back_unchanged() {
+    let inventory = inventory();
+    let text = written(&inventory, true);
+    let only_things = KindRegistry::new().with::<Things>();
+    let back = Inventory::from_json(&text, &only_things).unwrap();
+    let eu = back.region("eu-west-1").unwrap();
+    assert!(matches!(eu.entry(Parts::INFO.name), Some(Entry::Unknown(_))));
+    assert!(matches!(eu.get::<Parts>(), KindState::NotCollected));
+    assert!(matches!(eu.get::<Things>(), KindState::Listed(things) if things.len() == 2));
+    // A failure is kept as a failure, known kind or not.
+    let us = back.region("us-east-1").unwrap();
+    assert!(matches!(us.get::<Parts>(), KindState::Failed(_)));
+    let again = written(&back, true);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&again).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    );
+    // A build that knows the kind reads what the other one wrote.
+    assert_eq!(Inventory::from_json(&again, &kinds()).unwrap(), inventory);
+}
+
+/// The 1-based line and column of the end of the first `needle` in `text`.
+fn position_of_end(text: &str, needle: &str) -> (usize, usize) {
+    let end = text.find(needle).unwrap() + needle.len();
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = end - before.rfind('\n').map_or(0, |i| i + 1);
+    (line, column)
+}
+
+#[test]
+fn a_bad_item_is_reported_where_it_is_in_the_file() {
+    for pretty in [true, false] {
+        let text = written(&inventory(), pretty).replace("\"count\":2", "\"count\":\"two\"");
+        let text = text.replace("\"count\": 2", "\"count\": \"two\"");
+        let err = Inventory::from_json(&text, &kinds()).unwrap_err();
+        assert_eq!(
+            err.message, "`test.thing` in eu-west-1: invalid type: string \"two\", expected u32",
+            "pretty: {pretty}"
+        );
+        assert_eq!(
+            (err.line, err.column),
+            position_of_end(&text, "\"two\""),
+            "pretty: {pretty}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("{} at line {}, column {}", err.message, err.line, err.column)
+        );
+    }
+}
+
+#[test]
+fn a_bad_item_on_the_first_line_of_its_list_is_reported_at_its_column_in_the_file() {
+    // Hand-written: the items start in the middle of a line that is not the first.
+    let text = "{\"schema_version\": 2, \"account\": null, \"collected_at\": \"2026-01-02T03:04:05Z\",\n\
+                \"scopes\": [{\"region\": \"eu-west-1\",\n  \"kinds\": {\"test.thing\": {\"listed\": [{\"id\": \"t-1\", \"count\": -1}]}}}]}";
+    let err = Inventory::from_json(text, &kinds()).unwrap_err();
+    assert_eq!(
+        err.message,
+        "`test.thing` in eu-west-1: invalid value: integer `-1`, expected u32"
+    );
+    assert_eq!((err.line, err.column), position_of_end(text, "\"count\": -1"));
+}
+
+#[test]
+fn a_file_of_another_shape_is_reported_with_its_position() {
+    let err = Inventory::from_json("{\n  \"schema_version\": 2,\n  \"scopes\": 3\n}", &kinds()).unwrap_err();
+    assert_eq!(err.message, "invalid type: integer `3`, expected a sequence");
+    assert_eq!((err.line, err.column), (3, 13));
+}
