@@ -345,6 +345,24 @@ where
     }
 }
 
+/// Looks `ids` up in chunks of [`IDS_PER_CALL`] (the most values an EC2 filter takes):
+/// `list` lists one chunk (every page, with [`pages`]). A failure counts the calls of
+/// the chunks before it.
+pub async fn in_chunks<'i, T, Fut>(
+    ids: &'i [String],
+    mut list: impl FnMut(&'i [String]) -> Fut,
+) -> Result<Fetched<T>, CollectError>
+where
+    Fut: Future<Output = Result<Fetched<T>, CollectError>>,
+{
+    let mut all = Fetched::new(Vec::new(), 0);
+    for chunk in ids.chunks(IDS_PER_CALL) {
+        let fetched = list(chunk).await.map_err(|e| e.after(all.api_calls))?;
+        all.extend(fetched);
+    }
+    Ok(all)
+}
+
 /// An EC2 filter on `name` with these values.
 pub(crate) fn id_filter(name: &str, ids: &[String]) -> Filter {
     Filter::builder()

@@ -70,7 +70,7 @@ mod sdk {
     use super::{Subnet, Subnets};
     use crate::collector::{Fetched, ListContext, Lister};
     use crate::kinds::{FlowLogResourceType, flow_log_targets};
-    use crate::sdk::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, id_filter, non_empty, pages, tags};
+    use crate::sdk::{MAX_PAGE_SIZE, SdkCollector, id_filter, in_chunks, non_empty, pages, tags};
 
     // Looked up with an id *filter* rather than the ids parameter: an id that no longer
     // exists (deleted since its flow log was listed) is then simply absent instead of
@@ -80,11 +80,11 @@ mod sdk {
         async fn list<'a>(&self, ctx: &ListContext<'a>) -> Result<Fetched<Subnet>, CollectError> {
             let ids = flow_log_targets(ctx.scope, FlowLogResourceType::Subnet);
             let client = self.ec2_client(ctx.region);
-            let mut all = Fetched::new(Vec::new(), 0);
-            for chunk in ids.chunks(IDS_PER_CALL) {
-                let listed = pages(
+            let client = &client;
+            let fetched = in_chunks(&ids, |chunk| {
+                pages(
                     "DescribeSubnets",
-                    |token| {
+                    move |token| {
                         client
                             .describe_subnets()
                             .filters(id_filter("subnet-id", chunk))
@@ -94,11 +94,9 @@ mod sdk {
                     },
                     |page| (page.subnets.unwrap_or_default(), page.next_token),
                 )
-                .await
-                .map_err(|e| e.after(all.api_calls))?;
-                all.extend(listed.map(|item| convert(item, ctx.region)));
-            }
-            Ok(all)
+            })
+            .await?;
+            Ok(fetched.map(|item| convert(item, ctx.region)))
         }
     }
 
