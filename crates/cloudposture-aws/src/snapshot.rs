@@ -39,6 +39,15 @@ pub enum SnapshotError {
         /// 1-based column.
         column: usize,
     },
+    /// The file is a snapshot, but not one scan's data (a region twice, a VPC twice, an
+    /// empty id, a region name that is not one, a resource under another region).
+    #[error("snapshot `{}` is not consistent: {problem}", .path.display())]
+    Inconsistent {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// The file was written by a newer cloudposture.
     #[error(
         "snapshot `{}` has schema version {found}, newer than the {supported} this cloudposture reads; upgrade cloudposture",
@@ -100,7 +109,31 @@ pub fn from_json(text: &str, path: &Path) -> Result<Inventory, SnapshotError> {
 }
 
 /// Parses a snapshot from `text`, reading the items of the kinds `kinds` knows.
+///
+/// A snapshot that parses but cannot be one scan's data is refused too
+/// ([`SnapshotError::Inconsistent`]).
 pub fn from_json_with(text: &str, path: &Path, kinds: &KindRegistry) -> Result<Inventory, SnapshotError> {
+    let inventory = parse(text, path, kinds)?;
+    let bad_region = inventory
+        .scopes
+        .iter()
+        .filter_map(|s| s.id.region.as_deref())
+        .chain(inventory.regions_not_scanned.iter().map(|r| r.name.as_str()))
+        .find(|name| !crate::is_valid_region_name(name));
+    let problem = match bad_region {
+        Some(name) => Some(format!("`{name}` is not an AWS region name")),
+        None => inventory.inconsistency(),
+    };
+    match problem {
+        Some(problem) => Err(SnapshotError::Inconsistent {
+            path: path.to_path_buf(),
+            problem,
+        }),
+        None => Ok(inventory),
+    }
+}
+
+fn parse(text: &str, path: &Path, kinds: &KindRegistry) -> Result<Inventory, SnapshotError> {
     let invalid = |e: serde_json::Error| SnapshotError::Invalid {
         path: path.to_path_buf(),
         message: strip_position(&e.to_string()),

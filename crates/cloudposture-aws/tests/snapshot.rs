@@ -473,3 +473,56 @@ fn a_file_without_schema_version_is_asked_about() {
         "{text}"
     );
 }
+
+/// The demo snapshot as JSON, changed by `change`, loaded: the error's text.
+fn load_changed(change: impl FnOnce(&mut Value)) -> String {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json");
+    let mut json: Value = serde_json::from_str(&std::fs::read_to_string(&demo).unwrap()).unwrap();
+    change(&mut json);
+    let path = Path::new("changed.json");
+    match snapshot::from_json(&json.to_string(), path) {
+        Ok(_) => "loaded".to_string(),
+        Err(e) => {
+            assert!(matches!(e, SnapshotError::Inconsistent { .. }), "{e}");
+            e.to_string()
+        }
+    }
+}
+
+fn vpcs(json: &mut Value, scope: usize) -> &mut Vec<Value> {
+    json["scopes"][scope]["kinds"]["aws.ec2.vpc"]["listed"]
+        .as_array_mut()
+        .unwrap()
+}
+
+#[test]
+fn a_snapshot_that_cannot_be_one_scan_is_refused_saying_why() {
+    assert_eq!(load_changed(|_| {}), "loaded");
+    assert_eq!(
+        load_changed(|j| {
+            let first = j["scopes"][0].clone();
+            j["scopes"].as_array_mut().unwrap().push(first);
+        }),
+        "snapshot `changed.json` is not consistent: region ap-southeast-2 of account 123456789012 is listed twice"
+    );
+    assert_eq!(
+        load_changed(|j| {
+            let first = vpcs(j, 1)[0].clone();
+            vpcs(j, 1).push(first);
+        }),
+        "snapshot `changed.json` is not consistent: `aws.ec2.vpc` `vpc-0e1a00000000000a1` is listed twice in eu-west-1"
+    );
+    assert_eq!(
+        load_changed(|j| vpcs(j, 1)[0]["id"] = "".into()),
+        "snapshot `changed.json` is not consistent: `aws.ec2.vpc` in eu-west-1 has an item with an empty id"
+    );
+    assert_eq!(
+        load_changed(|j| j["scopes"][1]["region"] = "eu-west".into()),
+        "snapshot `changed.json` is not consistent: `eu-west` is not an AWS region name"
+    );
+    assert_eq!(
+        load_changed(|j| vpcs(j, 1)[0]["region"] = "us-east-1".into()),
+        "snapshot `changed.json` is not consistent: `aws.ec2.vpc` `vpc-0e1a00000000000a1` says its region is \
+         `us-east-1` but is listed under eu-west-1"
+    );
+}

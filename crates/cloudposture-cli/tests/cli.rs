@@ -1091,3 +1091,18 @@ fn help_documents_exit_codes() {
         .code(0)
         .stdout(predicate::str::contains("--fail-on"));
 }
+
+#[test]
+fn snapshot_with_a_vpc_twice_is_refused_before_any_finding() {
+    let dir = TempDir::new().unwrap();
+    let mut v = demo_json();
+    let scope = &mut v["scopes"][1]["kinds"]["aws.ec2.vpc"]["listed"];
+    let first = scope[0].clone();
+    scope.as_array_mut().unwrap().push(first);
+    let path = snapshot_file(&dir, "twice.json", &v);
+    assert_fails(
+        cloudposture().args(["scan", "--snapshot"]).arg(&path),
+        2,
+        "is not consistent: `aws.ec2.vpc` `vpc-0e1a00000000000a1` is listed twice in eu-west-1",
+    );
+}

@@ -391,6 +391,50 @@ impl Inventory {
     }
 }
 
+impl Inventory {
+    /// What makes the inventory impossible as data of one scan, if anything: a scope
+    /// listed twice, a resource without an id, the same resource twice in a kind of a
+    /// scope, or a resource whose region is not its scope's. A snapshot with any of these
+    /// would be judged as if it were fine (duplicate findings, a VPC of one region judged
+    /// against another's flow logs), so loading refuses it.
+    pub fn inconsistency(&self) -> Option<String> {
+        let mut seen_scopes = std::collections::BTreeSet::new();
+        for scope in &self.scopes {
+            if !seen_scopes.insert(&scope.id) {
+                return Some(format!("{} is listed twice", describe(&scope.id)));
+            }
+            for (kind, entry) in scope.entries() {
+                let Entry::Listed(items) = entry else { continue };
+                let mut ids = std::collections::BTreeSet::new();
+                for (id, region) in items.ids_and_regions() {
+                    if id.trim().is_empty() {
+                        return Some(format!("`{kind}` in {} has an item with an empty id", scope.id));
+                    }
+                    if !ids.insert(id) {
+                        return Some(format!("`{kind}` `{id}` is listed twice in {}", scope.id));
+                    }
+                    if let (Some(region), Some(scope_region)) = (region, scope.id.region.as_deref())
+                        && region != scope_region
+                    {
+                        return Some(format!(
+                            "`{kind}` `{id}` says its region is `{region}` but is listed under {scope_region}"
+                        ));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+fn describe(id: &ScopeId) -> String {
+    match (&id.account, &id.region) {
+        (Some(account), Some(region)) => format!("region {region} of account {account}"),
+        (None, Some(region)) => format!("region {region}"),
+        _ => format!("scope {id}"),
+    }
+}
+
 fn join<'e>(errors: impl Iterator<Item = &'e CollectError>) -> String {
     errors.map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }

@@ -112,12 +112,18 @@ pub trait Items: Any + Send + Sync + fmt::Debug {
     fn eq_items(&self, other: &dyn Items) -> bool;
     /// For downcasting to `Vec<K::Item>`.
     fn as_any(&self) -> &dyn Any;
+    /// Each item's id and region, in order (for consistency checks).
+    fn ids_and_regions(&self) -> Vec<(&str, Option<&str>)>;
 }
 
 impl<T> Items for Vec<T>
 where
-    T: Serialize + Clone + fmt::Debug + PartialEq + Send + Sync + 'static,
+    T: Resource + Serialize + Clone + fmt::Debug + PartialEq + Send + Sync + 'static,
 {
+    fn ids_and_regions(&self) -> Vec<(&str, Option<&str>)> {
+        self.iter().map(|item| (item.id(), item.region())).collect()
+    }
+
     fn len(&self) -> usize {
         Vec::len(self)
     }
