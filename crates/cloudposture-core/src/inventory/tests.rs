@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::*;
 use crate::collect_error::ErrorClass;
+use crate::kind::KindRegistry;
 use crate::kind::{KindInfo, Listing};
 use crate::resource::{Resource, Tags};
 
