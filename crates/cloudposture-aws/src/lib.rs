@@ -40,7 +40,8 @@ pub use collector::{AccountApi, Fetched, ListContext, Lister, Listers, RegionLis
 #[cfg(feature = "mocks")]
 pub use collector::{MockAccountApi, MockLister};
 pub use kinds::{
-    DestinationType, FlowLog, FlowLogResourceType, FlowLogs, NetworkInterface, NetworkInterfaces, Subnet,
-    Subnets, TrafficType, Vpc, Vpcs,
+    AclEntry, DestinationType, FlowLog, FlowLogResourceType, FlowLogs, GroupPair, Instance, Instances,
+    IpRange, MetadataOptions, NetworkAcl, NetworkAcls, NetworkInterface, NetworkInterfaces, Permission,
+    PortRange, SecurityGroup, SecurityGroups, Subnet, Subnets, TrafficType, Vpc, Vpcs,
 };
 pub use snapshot::SnapshotError;

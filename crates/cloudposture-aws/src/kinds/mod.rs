@@ -10,12 +10,18 @@
 //! (see `examples/custom_kind.rs`).
 
 mod flow_log;
+mod instance;
+mod network_acl;
 mod network_interface;
+mod security_group;
 mod subnet;
 mod vpc;
 
 pub use flow_log::{DestinationType, FlowLog, FlowLogResourceType, FlowLogs, TrafficType, flow_log_targets};
+pub use instance::{Instance, Instances, LISTED_INSTANCE_STATES, MetadataOptions};
+pub use network_acl::{AclEntry, NetworkAcl, NetworkAcls, PortRange};
 pub use network_interface::{NetworkInterface, NetworkInterfaces};
+pub use security_group::{GroupPair, IpRange, Permission, SecurityGroup, SecurityGroups};
 pub use subnet::{Subnet, Subnets};
 pub use vpc::{Vpc, Vpcs};
 
@@ -50,6 +56,9 @@ builtin_kinds! {
     FlowLogs,
     Subnets after [FlowLogs],
     NetworkInterfaces after [FlowLogs],
+    SecurityGroups,
+    NetworkAcls,
+    Instances,
 }
 
 /// The kind names, as constants (e.g. for `CollectOptions::new`).
@@ -60,3 +69,9 @@ pub const FLOW_LOG: &str = FlowLogs::INFO.name;
 pub const SUBNET: &str = Subnets::INFO.name;
 /// See [`NetworkInterfaces`].
 pub const NETWORK_INTERFACE: &str = NetworkInterfaces::INFO.name;
+/// See [`SecurityGroups`].
+pub const SECURITY_GROUP: &str = SecurityGroups::INFO.name;
+/// See [`NetworkAcls`].
+pub const NETWORK_ACL: &str = NetworkAcls::INFO.name;
+/// See [`Instances`].
+pub const INSTANCE: &str = Instances::INFO.name;

@@ -29,6 +29,13 @@ use sha2::{Digest, Sha256};
 
 use crate::kinds::{DestinationType, FlowLog, TrafficType};
 
+mod ec2;
+
+pub use ec2::{
+    MODIFY_INSTANCE_METADATA_OPTIONS, REVOKE_SECURITY_GROUP_RULES, RequireImdsV2Params,
+    RevokePermissionsParams,
+};
+
 /// The operation of the actions this module describes ([`cloudposture_core::FixAction::operation`]).
 pub const CREATE_FLOW_LOGS: &str = "ec2:CreateFlowLogs";
 
