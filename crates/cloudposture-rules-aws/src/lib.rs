@@ -18,6 +18,7 @@
 
 use cloudposture_core::{AnyRule, Registry, RegistryError, erase};
 
+pub mod ec2;
 pub mod remediation;
 pub mod vpc;
 

@@ -1,0 +1,1 @@
+//! Rules of the EC2 service: security groups and instances.
