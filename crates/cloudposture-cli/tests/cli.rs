@@ -203,7 +203,7 @@ fn json_report_has_the_stable_fields() {
     for key in ["started_at", "finished_at", "api_calls", "regions_not_scanned"] {
         assert!(!scan[key].is_null(), "scan.{key}");
     }
-    assert_eq!(scan["api_calls"], 10);
+    assert_eq!(scan["api_calls"], 19);
     let regions = scan["regions"].as_array().unwrap();
     assert_eq!(regions.len(), 3);
     let sydney = regions.iter().find(|r| r["name"] == "ap-southeast-2").unwrap();
@@ -295,7 +295,7 @@ fn table_lists_failures_first_then_counts_and_summary() {
     assert!(table.contains("Not listed: 4 pass, 1 skipped, 0 muted"));
     assert!(table.contains("Regions in error"));
     assert!(table.contains("me-central-1"));
-    assert!(table.contains("\n14 findings: 7 fail, 2 error, 4 pass, 1 skipped, 0 muted · 3 regions (1 in error) · 10 API calls"), "{table}");
+    assert!(table.contains("\n14 findings: 7 fail, 2 error, 4 pass, 1 skipped, 0 muted · 3 regions (1 in error) · 19 API calls"), "{table}");
     assert!(table.contains("--format json"));
 }
 

@@ -8,7 +8,12 @@
 
 use std::path::PathBuf;
 
-use cloudposture_aws::kinds::{FlowLogs, NetworkInterfaces, Subnets, Vpcs};
+#[path = "demo_snapshot/networking.rs"]
+mod networking;
+
+use cloudposture_aws::kinds::{
+    FlowLogs, Instances, NetworkAcls, NetworkInterfaces, SecurityGroups, Subnets, Vpcs,
+};
 use cloudposture_aws::{
     CollectError, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, Inventory, NetworkInterface,
     SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, Subnet, TrafficType, Vpc, snapshot,
@@ -112,7 +117,16 @@ fn flow_log(l: Log<'_>) -> FlowLog {
 const OK: Option<(&str, Option<&str>)> = Some(("SUCCESS", None));
 
 /// The demo account: every kind of VPC that VPC-001.md describes.
+/// The demo account: the VPCs and flow logs below, and the networking kinds of
+/// [`networking`].
 fn demo() -> Inventory {
+    let mut inventory = flow_log_demo();
+    networking::add(&mut inventory.scopes);
+    inventory
+}
+
+/// The VPCs and flow logs of the demo account (all that schema 1 could hold).
+fn flow_log_demo() -> Inventory {
     let eu = "eu-west-1";
     let mut default_vpc = vpc(eu, "vpc-0e1a00000000000f6", "172.31.0.0/16", &[]);
     default_vpc.is_default = true;
@@ -380,6 +394,9 @@ fn demo_snapshot_loads_in_the_current_schema() {
     assert_eq!(regions, ["ap-southeast-2", "eu-west-1", "us-east-1"]);
     assert_eq!(loaded.count(Vpcs::INFO.name), 14);
     assert_eq!(loaded.count(FlowLogs::INFO.name), 9);
+    assert_eq!(loaded.count(SecurityGroups::INFO.name), 19);
+    assert_eq!(loaded.count(NetworkAcls::INFO.name), 13);
+    assert_eq!(loaded.count(Instances::INFO.name), 6);
     assert_eq!(loaded.regions_not_scanned.len(), 1);
 }
 
@@ -387,5 +404,5 @@ fn demo_snapshot_loads_in_the_current_schema() {
 /// into the same inventory.
 #[test]
 fn the_schema_1_demo_it_replaced_holds_the_same_account() {
-    assert_eq!(snapshot::load(&demo_v1_path()).unwrap(), demo());
+    assert_eq!(snapshot::load(&demo_v1_path()).unwrap(), flow_log_demo());
 }
