@@ -12,8 +12,9 @@
 //! crates get the kinds and inventory quickly. `mocks` exports mockall mocks of the
 //! traits ([`MockAccountApi`], `MockLister<K>`).
 //!
-//! Remediation that acts: [`fix`] describes the `ec2:CreateFlowLogs` actions that rules
-//! plan and their outcomes; `sdk::fix` carries them out (feature `sdk`).
+//! Remediation that acts: [`fix`] describes the actions that rules plan (create flow
+//! logs, revoke security group rules, require IMDSv2) and their outcomes; `sdk::fix`
+//! carries them out (feature `sdk`).
 
 #[macro_use]
 mod aws_enum;

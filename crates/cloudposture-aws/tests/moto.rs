@@ -486,7 +486,7 @@ mod fix {
 
         assert_eq!(outcomes.len(), 2);
         assert_eq!(
-            (outcomes[0].vpc_id.as_str(), outcomes[0].region.as_str()),
+            (outcomes[0].resource_id.as_str(), outcomes[0].region.as_str()),
             (a.as_str(), region)
         );
         assert!(
@@ -612,7 +612,7 @@ mod fix {
             matches!(&outcomes[1].result, FixResult::Failed { code, .. } if code == "InvalidParameters"),
             "{outcomes:?}"
         );
-        assert_eq!(outcomes[1].vpc_id, "vpc-2");
+        assert_eq!(outcomes[1].resource_id, "vpc-2");
         assert_eq!(requests.load(Ordering::SeqCst), 0);
     }
 }

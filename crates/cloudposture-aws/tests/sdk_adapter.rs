@@ -1029,8 +1029,10 @@ mod fix {
 
         let outcomes = execute(&aws, &actions, false).await;
 
-        let results: Vec<(&str, &FixResult)> =
-            outcomes.iter().map(|o| (o.vpc_id.as_str(), &o.result)).collect();
+        let results: Vec<(&str, &FixResult)> = outcomes
+            .iter()
+            .map(|o| (o.resource_id.as_str(), &o.result))
+            .collect();
         assert_eq!(
             results,
             [

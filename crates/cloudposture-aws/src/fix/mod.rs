@@ -1,6 +1,12 @@
-//! Remediation that acts on AWS: the parameters of the `ec2:CreateFlowLogs` actions that
-//! rules plan (one per failing VPC), the idempotency tokens that make a repeated run
-//! create nothing twice, and the outcome of each action.
+//! Remediation that acts on AWS: the parameters of the actions that rules plan and the
+//! outcome of each ([`FixOutcome`], [`FixResult`]).
+//!
+//! - [`CREATE_FLOW_LOGS`] ([`CreateFlowLogParams`]): a flow log on one VPC, with the
+//!   idempotency token that makes a repeated run create nothing twice.
+//! - [`REVOKE_SECURITY_GROUP_RULES`] ([`RevokePermissionsParams`]): revoke exactly the
+//!   listed rules of one security group.
+//! - [`MODIFY_INSTANCE_METADATA_OPTIONS`] ([`RequireImdsV2Params`]): require IMDSv2 on
+//!   one instance.
 //!
 //! The executor that carries the actions out is `crate::sdk::fix` (feature `sdk`). It
 //! groups the actions of a region that share a [`FlowLogSpec`] into one CreateFlowLogs
@@ -30,11 +36,13 @@ use sha2::{Digest, Sha256};
 use crate::kinds::{DestinationType, FlowLog, TrafficType};
 
 mod ec2;
+mod outcome;
 
 pub use ec2::{
     MODIFY_INSTANCE_METADATA_OPTIONS, REVOKE_SECURITY_GROUP_RULES, RequireImdsV2Params,
-    RevokePermissionsParams,
+    RevokePermissionsParams, RuleSource, SecurityGroupRule,
 };
+pub use outcome::{FixOutcome, FixResult};
 
 /// The operation of the actions this module describes ([`cloudposture_core::FixAction::operation`]).
 pub const CREATE_FLOW_LOGS: &str = "ec2:CreateFlowLogs";
@@ -172,74 +180,6 @@ impl CreateFlowLogParams {
     }
 }
 
-/// What came of one action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FixOutcome {
-    /// The VPC.
-    pub vpc_id: String,
-    /// Its region.
-    pub region: String,
-    /// What happened.
-    pub result: FixResult,
-}
-
-/// The result of one action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum FixResult {
-    /// The flow log was created.
-    Created {
-        /// Its id.
-        flow_log_id: String,
-    },
-    /// The VPC already has a flow log to this destination and of this traffic type:
-    /// nothing was created.
-    AlreadyExists {
-        /// The existing flow log, when known.
-        flow_log_id: Option<String>,
-    },
-    /// Dry run: AWS would create it (`DryRunOperation`).
-    WouldSucceed,
-    /// Not created (or, in a dry run, AWS would refuse).
-    Failed {
-        /// AWS error code (e.g. `UnauthorizedOperation`, `InvalidParameter`), or what kind
-        /// of failure it was when AWS gave none.
-        code: String,
-        /// What went wrong.
-        message: String,
-    },
-}
-
-impl FixResult {
-    /// Whether the VPC got (or would get, or already had) its flow log.
-    pub fn is_success(&self) -> bool {
-        !matches!(self, FixResult::Failed { .. })
-    }
-
-    /// A failure.
-    pub fn failed(code: impl Into<String>, message: impl Into<String>) -> Self {
-        FixResult::Failed {
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for FixResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FixResult::Created { flow_log_id } => write!(f, "created {flow_log_id}"),
-            FixResult::AlreadyExists {
-                flow_log_id: Some(id),
-            } => write!(f, "already exists ({id})"),
-            FixResult::AlreadyExists { flow_log_id: None } => f.write_str("already exists"),
-            FixResult::WouldSucceed => f.write_str("would succeed"),
-            FixResult::Failed { code, message } if message.is_empty() => write!(f, "failed: {code}"),
-            FixResult::Failed { code, message } => write!(f, "failed: {code}: {message}"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,27 +307,5 @@ mod tests {
         let mut reject = s3_spec("flows");
         reject.traffic_type = TrafficType::Reject;
         assert!(!reject.is_met_by("vpc-1", &log));
-    }
-
-    #[test]
-    fn outcomes_serialize_with_a_status_tag() {
-        let outcome = FixOutcome {
-            vpc_id: "vpc-1".into(),
-            region: "eu-west-1".into(),
-            result: FixResult::Created {
-                flow_log_id: "fl-1".into(),
-            },
-        };
-        assert_eq!(
-            serde_json::to_value(&outcome).unwrap(),
-            serde_json::json!({"vpc_id": "vpc-1", "region": "eu-west-1",
-                               "result": {"status": "created", "flow_log_id": "fl-1"}})
-        );
-        assert!(FixResult::WouldSucceed.is_success());
-        assert!(!FixResult::failed("400", "no bucket").is_success());
-        assert_eq!(
-            FixResult::failed("400", "LogDestination: b does not exist.").to_string(),
-            "failed: 400: LogDestination: b does not exist."
-        );
     }
 }

@@ -27,6 +27,8 @@ pub use vpc::{Vpc, Vpcs};
 
 #[cfg(feature = "sdk")]
 pub(crate) use flow_log::sdk::convert as convert_flow_log;
+#[cfg(feature = "sdk")]
+pub(crate) use security_group::sdk::convert_permission;
 
 use cloudposture_core::{Kind, KindRegistry};
 

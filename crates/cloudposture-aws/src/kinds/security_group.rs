@@ -127,7 +127,7 @@ impl Resource for SecurityGroup {
 }
 
 #[cfg(feature = "sdk")]
-mod sdk {
+pub(crate) mod sdk {
     use async_trait::async_trait;
     use aws_sdk_ec2::types as ec2;
     use cloudposture_core::CollectError;

@@ -1,24 +1,11 @@
-//! The executor of planned fixes over the AWS SDK: carries out `ec2:CreateFlowLogs`
-//! actions ([`crate::fix`]) with the regional EC2 clients of an [`SdkCollector`].
+//! `ec2:CreateFlowLogs` actions ([`crate::fix::CreateFlowLogParams`]).
 //!
-//! Per region (regions at once, up to [`DEFAULT_CONCURRENCY`]): one DescribeFlowLogs per
-//! 200 planned VPCs finds those that already have the planned flow log (they are
-//! reported [`FixResult::AlreadyExists`] and left alone), then one CreateFlowLogs call per
-//! [`FlowLogSpec`] and [`MAX_VPCS_PER_CALL`] VPCs creates the rest, with a client token
-//! derived from the sorted VPC ids and the spec, so that a repeated call creates nothing
-//! twice. A dry run sends the same calls with `DryRun=true`: AWS checks the permissions
-//! and creates nothing.
-//!
-//! ```no_run
-//! # async fn fix(actions: &[cloudposture_core::FixAction]) {
-//! use cloudposture_aws::sdk::{SdkCollector, SdkOptions, fix};
-//!
-//! let aws = SdkCollector::new(SdkOptions::default()).await;
-//! for outcome in fix::execute(&aws, actions, true).await {
-//!     println!("{} ({}): {}", outcome.vpc_id, outcome.region, outcome.result);
-//! }
-//! # }
-//! ```
+//! Per region: one DescribeFlowLogs per 200 planned VPCs finds those that already have
+//! the planned flow log (they are reported [`FixResult::AlreadyExists`] and left alone),
+//! then one CreateFlowLogs call per [`FlowLogSpec`] and [`MAX_VPCS_PER_CALL`] VPCs creates
+//! the rest, with a client token derived from the sorted VPC ids and the spec, so that a
+//! repeated call creates nothing twice. A dry run sends the same calls with
+//! `DryRun=true`: AWS checks the permissions and creates nothing.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,104 +13,30 @@ use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_sdk_ec2::operation::create_flow_logs::CreateFlowLogsOutput;
 use aws_sdk_ec2::operation::describe_flow_logs::builders::DescribeFlowLogsFluentBuilder;
 use aws_sdk_ec2::types as ec2;
-use cloudposture_core::FixAction;
-use futures::StreamExt;
-
-use super::{IDS_PER_CALL, MAX_PAGE_SIZE, SdkCollector, classify, id_filter};
-use crate::collect::DEFAULT_CONCURRENCY;
-use crate::fix::{
-    CREATE_FLOW_LOGS, CreateFlowLogParams, FixOutcome, FixResult, FlowLogSpec, MAX_VPCS_PER_CALL,
-};
-use crate::kinds::FlowLog;
 use cloudposture_core::{CollectError, ErrorClass};
 
-/// AWS's answer to a dry run that would succeed.
-const DRY_RUN_OK: &str = "DryRunOperation";
+use super::{DRY_RUN_OK, failure, refused};
+use crate::fix::{FixResult, FlowLogSpec, MAX_VPCS_PER_CALL};
+use crate::kinds::FlowLog;
+use crate::sdk::{IDS_PER_CALL, MAX_PAGE_SIZE, classify, id_filter};
+
 /// AWS's (and moto's) answer to creating a flow log that exists.
 const ALREADY_EXISTS: &str = "FlowLogAlreadyExists";
 
-/// Carries out `actions` and says what came of each, in the order of `actions`.
-///
-/// With `dry_run`, every CreateFlowLogs call is sent with `DryRun=true`: AWS answers
-/// `DryRunOperation` when it would succeed ([`FixResult::WouldSucceed`]) and
-/// `UnauthorizedOperation` when a permission is missing ([`FixResult::Failed`], "would be
-/// refused"); nothing is created. Otherwise each VPC gets the flow log id AWS created,
-/// or the error of its `Unsuccessful` item; a call that fails as a whole fails every VPC
-/// of that call, with the classified error. Actions of another operation, or whose
-/// parameters cannot be read, fail without any call.
-pub async fn execute(aws: &SdkCollector, actions: &[FixAction], dry_run: bool) -> Vec<FixOutcome> {
-    let mut outcomes: Vec<FixOutcome> = Vec::with_capacity(actions.len());
-    // region → spec → VPC → indexes of the actions asking for it (twice is allowed).
-    let mut work: BTreeMap<String, BTreeMap<FlowLogSpec, BTreeMap<String, Vec<usize>>>> = BTreeMap::new();
-    for (index, action) in actions.iter().enumerate() {
-        let mut outcome = FixOutcome {
-            vpc_id: action.resource.id.to_string(),
-            region: action.resource.region_str().to_string(),
-            result: FixResult::failed("NotRun", "the action was not carried out"),
-        };
-        match parse(action) {
-            Ok(params) => {
-                outcome.vpc_id.clone_from(&params.vpc_id);
-                outcome.region.clone_from(&params.spec.region);
-                work.entry(params.spec.region.clone())
-                    .or_default()
-                    .entry(params.spec)
-                    .or_default()
-                    .entry(params.vpc_id)
-                    .or_default()
-                    .push(index);
-            }
-            Err(result) => outcome.result = result,
-        }
-        outcomes.push(outcome);
-    }
-
-    let done: Vec<Vec<(usize, FixResult)>> = futures::stream::iter(work)
-        .map(|(region, specs)| async move { execute_region(aws, &region, specs, dry_run).await })
-        .buffer_unordered(DEFAULT_CONCURRENCY)
-        .collect()
-        .await;
-    for (index, result) in done.into_iter().flatten() {
-        if let Some(outcome) = outcomes.get_mut(index) {
-            outcome.result = result;
-        }
-    }
-    outcomes
-}
-
-/// The parameters of a CreateFlowLogs action, or why it cannot be carried out.
-fn parse(action: &FixAction) -> Result<CreateFlowLogParams, FixResult> {
-    if action.operation != CREATE_FLOW_LOGS {
-        return Err(FixResult::failed(
-            "UnsupportedOperation",
-            format!("cloudposture cannot carry out `{}`", action.operation),
-        ));
-    }
-    action
-        .parameters
-        .get::<CreateFlowLogParams>()
-        .cloned()
-        .ok_or_else(|| {
-            FixResult::failed(
-                "InvalidParameters",
-                format!("the parameters of `{CREATE_FLOW_LOGS}` are not a flow log's"),
-            )
-        })
-}
-
-async fn execute_region(
-    aws: &SdkCollector,
+/// Creates the flow logs of one region: spec → VPC → indexes of the actions asking for it
+/// (twice is allowed). The result of each action, by index.
+pub(super) async fn create_all(
+    client: &aws_sdk_ec2::Client,
     region: &str,
     specs: BTreeMap<FlowLogSpec, BTreeMap<String, Vec<usize>>>,
     dry_run: bool,
 ) -> Vec<(usize, FixResult)> {
-    let client = aws.ec2_client(region);
     let mut vpc_ids: Vec<String> = specs.values().flat_map(|v| v.keys().cloned()).collect();
     vpc_ids.sort();
     vpc_ids.dedup();
     // Without this listing the calls still go out: their client tokens, and AWS's own
     // duplicate check, keep a repeated run from creating anything twice.
-    let existing = match flow_logs_of(&client, region, &vpc_ids).await {
+    let existing = match flow_logs_of(client, region, &vpc_ids).await {
         Ok(logs) => logs,
         Err(e) => {
             tracing::warn!(region, error = %e, "cannot list the flow logs of the planned VPCs");
@@ -147,7 +60,7 @@ async fn execute_region(
         }
         for batch in to_create.chunks(MAX_VPCS_PER_CALL) {
             let ids: Vec<String> = batch.iter().map(|(vpc, _)| vpc.clone()).collect();
-            let mut by_vpc = create(&client, region, &spec, &ids, dry_run).await;
+            let mut by_vpc = create(client, region, &spec, &ids, dry_run).await;
             for (vpc, indexes) in batch {
                 let result = by_vpc.remove(vpc).unwrap_or_else(|| {
                     FixResult::failed(
@@ -249,28 +162,15 @@ async fn create(
         Err(e) => {
             let error = classify("CreateFlowLogs", &e, 1);
             match error.code.as_deref() {
-                _ if dry_run && error.class == ErrorClass::AccessDenied => all(FixResult::failed(
-                    error.code.clone().unwrap_or_default(),
-                    format!(
-                        "would be refused: missing permission (ec2:CreateFlowLogs, or iam:PassRole on the \
-                         delivery role): {}",
-                        error.message
-                    ),
+                _ if dry_run && error.class == ErrorClass::AccessDenied => all(refused(
+                    &error,
+                    "ec2:CreateFlowLogs, or iam:PassRole on the delivery role",
                 )),
                 Some(ALREADY_EXISTS) => already_existing(client, region, spec, ids, &error).await,
                 _ => all(failure(&error)),
             }
         }
     }
-}
-
-/// A whole-call failure as the result of each of its VPCs.
-fn failure(error: &CollectError) -> FixResult {
-    let code = error
-        .code
-        .clone()
-        .unwrap_or_else(|| error.class.describe().to_string());
-    FixResult::failed(code, error.message.clone())
 }
 
 /// The call failed because a flow log exists (another run, or a flow log created since the
