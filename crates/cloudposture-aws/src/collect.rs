@@ -90,6 +90,11 @@ pub enum CollectFailure {
     /// The account's regions could not be listed, so nothing could be scanned.
     #[error(transparent)]
     Regions(#[from] CollectError),
+    /// The caller identity could not be read for want of credentials
+    /// ([`ErrorClass::NoCredentials`]) or of a reachable endpoint
+    /// ([`ErrorClass::Unreachable`]): nothing else was tried.
+    #[error("{0}")]
+    Identity(CollectError),
 }
 
 /// The listers to run for `kinds`, with the kinds they run after, in no particular order.
@@ -133,6 +138,23 @@ pub async fn collect(
     let mut global_api_calls = 0;
     let mut global_errors = Vec::new();
 
+    // The caller identity first: without credentials, or with an endpoint that cannot be
+    // reached, no region could be read either; say so once instead of once per region.
+    let account_id = match account.caller_account().await {
+        Ok(id) => {
+            global_api_calls += 1;
+            Some(id)
+        }
+        Err(e) if matches!(e.class, ErrorClass::NoCredentials | ErrorClass::Unreachable) => {
+            return Err(CollectFailure::Identity(e));
+        }
+        Err(e) => {
+            global_api_calls += e.api_calls;
+            global_errors.push(e);
+            None
+        }
+    };
+
     let (regions, regions_not_scanned) = match &options.regions {
         RegionScope::Only(list) => {
             let mut list = list.clone();
@@ -154,18 +176,6 @@ pub async fn collect(
                 })
                 .collect();
             (enabled, skipped)
-        }
-    };
-
-    let account_id = match account.caller_account().await {
-        Ok(id) => {
-            global_api_calls += 1;
-            Some(id)
-        }
-        Err(e) => {
-            global_api_calls += e.api_calls;
-            global_errors.push(e);
-            None
         }
     };
 

@@ -478,7 +478,9 @@ async fn a_region_listing_failure_fails_the_collection() {
     account
         .expect_regions()
         .returning(|| Err(denied("DescribeRegions")));
-    account.expect_caller_account().never();
+    account
+        .expect_caller_account()
+        .returning(|| Ok("123456789012".into()));
     let listers = Listers::new().add::<Vpcs>(never());
 
     let opts = options(RegionScope::AllEnabled, &[kinds::VPC]);
@@ -492,6 +494,43 @@ async fn a_region_listing_failure_fails_the_collection() {
         failure.to_string().starts_with("DescribeRegions access denied"),
         "{failure}"
     );
+}
+
+/// No credentials, or an endpoint that cannot be reached: the caller identity, read
+/// first, fails the collection before any region is listed or read.
+#[tokio::test]
+async fn no_credentials_or_no_endpoint_stop_at_the_caller_identity() {
+    for class in [ErrorClass::NoCredentials, ErrorClass::Unreachable] {
+        let mut account = MockAccountApi::new();
+        account
+            .expect_caller_account()
+            .times(2)
+            .returning(move || Err(CollectError::new("GetCallerIdentity", class, None, "no way in")));
+        account.expect_regions().never();
+        let listers = Listers::new().add::<Vpcs>(never());
+        for regions in [
+            RegionScope::AllEnabled,
+            RegionScope::Only(vec!["eu-west-1".into()]),
+        ] {
+            let opts = options(regions, &[kinds::VPC]);
+            let failure = collect(&account, &listers, &opts, &NoProgress).await.unwrap_err();
+            let CollectFailure::Identity(error) = &failure else {
+                panic!("{failure:?}");
+            };
+            assert_eq!(error.class, class);
+        }
+    }
+    // Any other failure of the identity leaves the account unknown and goes on.
+    let mut account = MockAccountApi::new();
+    account
+        .expect_caller_account()
+        .returning(|| Err(denied("GetCallerIdentity")));
+    let listers = Listers::new().add::<Vpcs>(vpcs_in_every_region());
+    let opts = options(RegionScope::Only(vec!["eu-west-1".into()]), &[kinds::VPC]);
+    let inventory = collect(&account, &listers, &opts, &NoProgress).await.unwrap();
+    assert_eq!(inventory.account, None);
+    assert_eq!(inventory.global_errors[0].operation, "GetCallerIdentity");
+    assert_eq!(inventory.scopes.len(), 1);
 }
 
 #[tokio::test]

@@ -845,7 +845,7 @@ async fn an_operation_that_never_answers_times_out() {
 }
 
 #[tokio::test]
-async fn a_refused_connection_is_a_timeout_class_error() {
+async fn a_refused_connection_is_unreachable_in_words() {
     // A port that was free a moment ago: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -871,11 +871,11 @@ async fn a_refused_connection_is_a_timeout_class_error() {
             .build(),
     );
     let error = aws.regions().await.unwrap_err();
-    assert_eq!(error.class, ErrorClass::Timeout, "{error}");
+    assert_eq!(error.class, ErrorClass::Unreachable, "{error}");
     assert_eq!(error.operation, "DescribeRegions");
-    assert!(
-        error.to_string().contains("timed out or could not connect"),
-        "{error}"
+    assert_eq!(
+        error.to_string(),
+        "DescribeRegions could not connect (connection refused)"
     );
 }
 

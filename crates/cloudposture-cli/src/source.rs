@@ -6,7 +6,8 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
 use cloudposture_aws::{
-    CollectFailure, CollectOptions, CollectProgress, Inventory, NoProgress, RegionScope, collect, snapshot,
+    CollectError, CollectFailure, CollectOptions, CollectProgress, ErrorClass, Inventory, NoProgress,
+    RegionScope, collect, snapshot,
 };
 
 use crate::cli::LiveArgs;
@@ -26,6 +27,71 @@ pub fn sdk_options(args: &LiveArgs) -> SdkOptions {
         max_attempts: args.max_attempts,
         ..SdkOptions::default()
     }
+}
+
+/// The one line for a caller identity that could not be read for want of credentials
+/// (bad input, exit 2) or of a reachable endpoint (nothing could be read, exit 3).
+fn identity_failure(args: &LiveArgs, e: &CollectError) -> CliError {
+    if e.class == ErrorClass::NoCredentials {
+        let selected = args.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok());
+        if let Some(name) = selected.as_deref().filter(|p| !profile_defined(p)) {
+            return CliError::from(anyhow!(
+                "the AWS profile `{name}` is not defined in the AWS config or credentials file \
+                 ({} or {})",
+                aws_file("AWS_CONFIG_FILE", "config"),
+                aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+            ));
+        }
+        let profile = match &selected {
+            Some(p) => format!(" (profile `{p}`)"),
+            None => String::new(),
+        };
+        return CliError::from(anyhow!(
+            "no usable AWS credentials{profile}: {}; set AWS_PROFILE or --profile, or the AWS_ACCESS_KEY_ID \
+             and AWS_SECRET_ACCESS_KEY variables",
+            e.message
+        ));
+    }
+    let endpoint = match &args.endpoint_url {
+        Some(url) => url.clone(),
+        None => "the AWS STS endpoint".to_string(),
+    };
+    CliError::incomplete(anyhow!(
+        "cannot reach AWS: {} could not connect to {endpoint} ({}); nothing was scanned",
+        e.operation,
+        e.message
+    ))
+}
+
+/// The path of an AWS shared file: the variable's value, else `~/.aws/NAME`.
+fn aws_file(variable: &str, name: &str) -> String {
+    std::env::var(variable).unwrap_or_else(|_| format!("~/.aws/{name}"))
+}
+
+/// Whether profile `name` has a section in the AWS config file (`[profile NAME]`, or
+/// `[default]`) or the credentials file (`[NAME]`).
+fn profile_defined(name: &str) -> bool {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let read = |variable: &str, file: &str| {
+        let path = aws_file(variable, file).replacen('~', &home, 1);
+        std::fs::read_to_string(path).unwrap_or_default()
+    };
+    let sections = |text: String| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix('[')?
+                    .strip_suffix(']')
+                    .map(|s| s.trim().to_string())
+            })
+            .collect()
+    };
+    let config = sections(read("AWS_CONFIG_FILE", "config"));
+    let credentials = sections(read("AWS_SHARED_CREDENTIALS_FILE", "credentials"));
+    config
+        .iter()
+        .any(|s| s.strip_prefix("profile").map(str::trim) == Some(name) || (s == name && name == "default"))
+        || credentials.iter().any(|s| s == name)
 }
 
 /// Collects `kinds` from the live account described by `args`.
@@ -71,6 +137,7 @@ pub fn collect_live(
                 };
                 CliError::incomplete(anyhow!("cannot list the account's regions: {e}{hint}"))
             }
+            CollectFailure::Identity(e) => identity_failure(args, &e),
         })
     })
 }

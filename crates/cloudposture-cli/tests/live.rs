@@ -239,55 +239,80 @@ fn live_scan_of_every_enabled_region_lists_regions_once() {
     );
 }
 
+/// An endpoint that refuses connections: the caller identity, read first, says so in one
+/// line; no region is tried (whether the regions are named or listed) and nothing is
+/// reported, since nothing could be read.
 #[test]
-fn unreachable_endpoint_named_regions_are_errors_exit_3() {
-    let output = cloudposture()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--regions",
-            "us-east-1,eu-west-1",
-            "--max-attempts",
-            "1",
-            "--endpoint-url",
-            "http://127.0.0.1:1",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report = json_of(&output);
-    let regions = report["scan"]["regions"].as_array().unwrap();
-    assert!(regions.iter().all(|r| r["status"] == "error"), "{regions:?}");
-    assert_eq!(report["summary"]["pass"], 0, "unknown is never a pass");
+fn an_unreachable_endpoint_is_one_line_before_any_region_exit_3() {
+    for regions in [&["--regions", "us-east-1,eu-west-1"][..], &[]] {
+        let started = std::time::Instant::now();
+        let output = cloudposture()
+            .args(["scan", "--format", "json", "--endpoint-url", "http://127.0.0.1:1"])
+            .args(regions)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        eprintln!("{regions:?}: {:?}", started.elapsed());
+        assert_eq!(output.status.code(), Some(3), "{stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            "error: cannot reach AWS: GetCallerIdentity could not connect to http://127.0.0.1:1 \
+             (connection refused); nothing was scanned"
+        );
+        assert!(output.stdout.is_empty(), "no report of nothing");
+    }
 }
 
+/// No credentials at all, or a profile that does not exist: bad input, one line, exit 2,
+/// before any region.
 #[test]
-fn unreachable_endpoint_all_regions_fails_clearly_exit_3() {
-    let output = cloudposture()
+fn missing_credentials_and_unknown_profiles_are_one_line_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile audit]\nregion = eu-west-1\n").unwrap();
+    let none = cloudposture()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
         .args([
             "scan",
-            "--max-attempts",
-            "1",
+            "--regions",
+            "us-east-1",
             "--endpoint-url",
             "http://127.0.0.1:1",
         ])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let stderr = String::from_utf8_lossy(&none.stderr);
+    assert_eq!(none.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: cannot list the account's regions: DescribeRegions"),
+        stderr.starts_with("error: no usable AWS credentials: "),
         "{stderr}"
     );
-    assert!(stderr.contains("--regions"), "{stderr}");
-    assert!(!stderr.contains("panicked"));
-    assert!(output.stdout.is_empty());
+    assert!(stderr.contains("no credentials found"), "{stderr}");
+    assert!(
+        !stderr.contains("dispatch failure") && !stderr.contains("Attempted"),
+        "{stderr}"
+    );
+
+    let unknown = cloudposture()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["scan", "--profile", "nosuch", "--regions", "us-east-1"])
+        .args(["--endpoint-url", "http://127.0.0.1:1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: the AWS profile `nosuch` is not defined in the AWS config or credentials file ({} or \
+             /nonexistent/aws-credentials)",
+            config.display()
+        )
+    );
 }
 
 #[test]
@@ -336,6 +361,53 @@ fn progress_on_a_terminal_does_not_block_the_scan() {
 
 /// A region that cannot be read is recorded in the snapshot: `collect` exits 3, and so
 /// does every later scan of that snapshot.
+/// An endpoint that knows the caller (GetCallerIdentity answers) but answers every EC2
+/// call with an HTML error page, as a broken proxy does: HTTP 500, not an AWS answer.
+fn broken_ec2_endpoint() -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let (status, answer) = if String::from_utf8_lossy(&body).contains("Action=GetCallerIdentity") {
+                (
+                    "200 OK",
+                    "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                     <GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/audit</Arn>\
+                     <UserId>AIDA0</UserId><Account>123456789012</Account></GetCallerIdentityResult>\
+                     <ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>",
+                )
+            } else {
+                (
+                    "500 Internal Server Error",
+                    "<html><body><h1>502 Bad Gateway</h1>upstream gone</body></html>",
+                )
+            };
+            let mut stream = reader.into_inner();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    url
+}
+
 #[test]
 fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
     let dir = TempDir::new().unwrap();
@@ -350,17 +422,24 @@ fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
             "--max-attempts",
             "1",
         ])
-        .args(["--endpoint-url", "http://127.0.0.1:1", "--output"])
+        .args(["--endpoint-url", &broken_ec2_endpoint(), "--output"])
         .arg(&snapshot)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&collected.stderr);
     assert_eq!(collected.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("1 region (1 in error)"), "{stderr}");
-    // Both listings the rule needs failed, each said once on the region's line.
+    // Both listings the rule needs failed, each said once on the region's line, in words:
+    // no response headers, no HTML, no Rust `Debug` text.
     let line = stderr.lines().find(|l| l.starts_with("  eu-south-1: ")).unwrap();
-    for operation in ["DescribeVpcs timed out", "DescribeFlowLogs timed out"] {
+    for operation in [
+        "DescribeVpcs failed (HTTP 500 from the endpoint (not an AWS error answer))",
+        "DescribeFlowLogs failed",
+    ] {
         assert_eq!(line.matches(operation).count(), 1, "{operation} in {stderr}");
+    }
+    for noise in ["<html", "upstream", "Response {", "SdkError", "content-type"] {
+        assert!(!stderr.contains(noise), "{noise} in {stderr}");
     }
 
     let scanned = cloudposture()
@@ -370,7 +449,11 @@ fn collect_of_an_unreadable_region_writes_the_failure_and_exits_3() {
         .unwrap();
     assert_eq!(scanned.status.code(), Some(3));
     let report = json_of(&scanned);
-    assert_eq!(report["scan"]["regions"][1]["name"], "eu-south-1");
-    assert_eq!(report["scan"]["regions"][1]["status"], "error");
+    // The caller identity was read: the account is known, only the region is in error.
+    assert_eq!(report["scan"]["account"], "123456789012");
+    let regions = report["scan"]["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 1, "{regions:?}");
+    assert_eq!(regions[0]["name"], "eu-south-1");
+    assert_eq!(regions[0]["status"], "error");
     assert_eq!(report["summary"]["pass"], 0);
 }

@@ -16,8 +16,12 @@ pub enum ErrorClass {
     RegionNotEnabled,
     /// Throttled, still after the configured retries.
     Throttled,
-    /// Timed out or could not connect.
+    /// Timed out.
     Timeout,
+    /// Could not connect to the endpoint (refused, unreachable, no such host).
+    Unreachable,
+    /// No usable credentials: none found, an unknown profile, a provider that failed.
+    NoCredentials,
     /// Anything else.
     Other,
 }
@@ -29,7 +33,9 @@ impl ErrorClass {
             ErrorClass::AccessDenied => "access denied",
             ErrorClass::RegionNotEnabled => "authentication failed or region not enabled",
             ErrorClass::Throttled => "throttled after retries",
-            ErrorClass::Timeout => "timed out or could not connect",
+            ErrorClass::Timeout => "timed out",
+            ErrorClass::Unreachable => "could not connect",
+            ErrorClass::NoCredentials => "found no usable AWS credentials",
             ErrorClass::Other => "failed",
         }
     }

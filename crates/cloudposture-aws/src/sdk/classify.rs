@@ -3,7 +3,6 @@
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use cloudposture_core::{CollectError, ErrorClass};
 
@@ -47,25 +46,94 @@ pub(crate) fn class_of_code(code: Option<&str>, status: Option<u16>) -> ErrorCla
     }
 }
 
+/// The chain of `error` and its sources, each as its `Display` text, joined with `: `;
+/// a source whose text its parent already shows is left out. (The SDK's own
+/// `DisplayErrorContext` appends the `Debug` text of the whole error, which no user
+/// should read.)
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// Why a connection could not be made, in words: the innermost I/O error's kind
+/// (`connection refused`, `host unreachable`…), else the innermost error's text.
+fn connect_reason(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = error;
+    let mut io_kind = None;
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        innermost = e;
+        next = e.source();
+    }
+    use std::io::ErrorKind;
+    match io_kind {
+        Some(ErrorKind::ConnectionRefused) => "connection refused".into(),
+        Some(ErrorKind::ConnectionReset) => "connection reset".into(),
+        Some(ErrorKind::ConnectionAborted) => "connection aborted".into(),
+        Some(ErrorKind::HostUnreachable) => "host unreachable".into(),
+        Some(ErrorKind::NetworkUnreachable) => "network unreachable".into(),
+        Some(ErrorKind::TimedOut) => "connect timed out".into(),
+        _ => innermost.to_string(),
+    }
+}
+
+/// Whether a failure before the request was sent is about credentials (none found, an
+/// unknown profile, a provider that failed).
+fn is_credentials_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let text = chain(error).to_ascii_lowercase();
+    text.contains("credential") || text.contains("profile")
+}
+
+/// What the credential providers said, on one line, without the SDK's wrapping
+/// (`dispatch failure: other: …`) or the list of every provider tried.
+fn credentials_reason(error: &(dyn std::error::Error + 'static)) -> String {
+    let text = chain(error);
+    let text = text.strip_prefix("dispatch failure: ").unwrap_or(&text);
+    let text = text.strip_prefix("other: ").unwrap_or(text);
+    let first = text.lines().next().unwrap_or_default();
+    let first = first.split(". Attempted").next().unwrap_or_default();
+    first.trim_end_matches(['.', ':', ' ']).to_string()
+}
+
 /// Turns a failed SDK call of `operation` into a [`CollectError`].
 ///
 /// `api_calls` is the number of calls the operation made, the failed one included (a
 /// listing that failed on its third page made 3). Service errors keep the AWS code and
-/// message; transport failures keep the whole error chain as the message.
+/// message; transport failures say in words what happened (`connection refused`,
+/// `HTTP 500 from the endpoint (not an AWS error answer)`), never the `Debug` text of
+/// the SDK's error or the raw response.
 pub fn classify<E>(operation: &str, error: &SdkError<E, HttpResponse>, api_calls: u64) -> CollectError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let chain = || DisplayErrorContext(error).to_string();
     let (class, code, message) = match error {
-        SdkError::TimeoutError(_) => (ErrorClass::Timeout, None, chain()),
+        SdkError::TimeoutError(_) => (
+            ErrorClass::Timeout,
+            None,
+            "no answer within the operation timeout".into(),
+        ),
         SdkError::DispatchFailure(failure) => {
-            let class = if failure.is_timeout() || failure.is_io() {
-                ErrorClass::Timeout
+            let source: &(dyn std::error::Error + 'static) = error;
+            if failure.is_timeout() {
+                (ErrorClass::Timeout, None, "no answer within the timeout".into())
+            } else if failure.is_io() {
+                (ErrorClass::Unreachable, None, connect_reason(source))
+            } else if is_credentials_failure(source) {
+                (ErrorClass::NoCredentials, None, credentials_reason(source))
             } else {
-                ErrorClass::Other
-            };
-            (class, None, chain())
+                (ErrorClass::Other, None, chain(source))
+            }
         }
         SdkError::ServiceError(service) => {
             let code = error.code().map(str::to_string);
@@ -74,15 +142,28 @@ where
             let message = match error.message() {
                 Some(m) if !m.is_empty() => m.to_string(),
                 _ if code.is_some() => String::new(),
-                _ => format!("HTTP status {status}: {}", chain()),
+                _ => format!("HTTP {status} from the endpoint (not an AWS error answer)"),
             };
             (class, code, message)
         }
-        _ => (
-            class_of_code(error.code(), None),
-            error.code().map(str::to_string),
-            chain(),
-        ),
+        SdkError::ResponseError(response) => {
+            let status = response.raw().status().as_u16();
+            let class = class_of_code(None, Some(status));
+            (
+                class,
+                None,
+                format!("HTTP {status} from the endpoint, an answer that could not be read as AWS's"),
+            )
+        }
+        _ => {
+            let source: &(dyn std::error::Error + 'static) = error;
+            let class = if is_credentials_failure(source) {
+                ErrorClass::NoCredentials
+            } else {
+                class_of_code(error.code(), None)
+            };
+            (class, error.code().map(str::to_string), chain(source))
+        }
     };
     CollectError {
         operation: operation.to_string(),
