@@ -22,11 +22,17 @@ pub mod ec2;
 pub mod remediation;
 pub mod vpc;
 
+pub use ec2::ec2_003_default_security_group::{DefaultSecurityGroupRestrictsAll, EC2_003};
+pub use ec2::ec2_004_imdsv2::{EC2_004, InstancesRequireImdsV2};
 pub use vpc::vpc_001_flow_logs_enabled::{VPC_001, VpcFlowLogsEnabled};
 
 /// Every AWS rule of this crate, in id order.
 pub fn all_rules() -> Vec<Box<dyn AnyRule>> {
-    vec![erase(VpcFlowLogsEnabled)]
+    vec![
+        erase(DefaultSecurityGroupRestrictsAll),
+        erase(InstancesRequireImdsV2),
+        erase(VpcFlowLogsEnabled),
+    ]
 }
 
 /// Adds every rule of [`all_rules`] to `registry`.

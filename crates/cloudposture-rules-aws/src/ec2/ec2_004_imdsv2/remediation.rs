@@ -1,0 +1,117 @@
+//! The ready-to-run remediation a failing EC2-004 finding carries, built with the
+//! toolkit from the instance itself.
+
+use cloudposture_aws::Instance;
+use cloudposture_core::Remediation;
+use hcl::{Block, Expression};
+use serde_json::json;
+
+use crate::remediation::{CfnTemplate, CliCommand, TerraformConfig, cfn_logical_id, terraform_name};
+
+const WARNING: &str = "Software on the instance that still uses IMDSv1 (old AWS SDKs and CLIs, scripts that \
+    call 169.254.169.254 without a token) stops getting metadata and credentials.";
+
+/// The remediation for `instance`: the AWS CLI command that requires IMDSv2 on it, the
+/// `MetadataOptions` that its CloudFormation `AWS::EC2::Instance` or the
+/// `AWS::EC2::LaunchTemplate` it is launched from should declare, and Terraform's
+/// `metadata_options` block.
+///
+/// ```
+/// use cloudposture_aws::{Instance, MetadataOptions};
+/// use cloudposture_rules_aws::ec2::ec2_004_imdsv2::remediation_for;
+///
+/// let instance = Instance {
+///     id: "i-0abc".into(),
+///     region: "eu-west-1".into(),
+///     owner_id: "123456789012".into(),
+///     state: "running".into(),
+///     instance_type: None,
+///     vpc_id: None,
+///     subnet_id: None,
+///     image_id: None,
+///     metadata_options: None,
+///     tags: Default::default(),
+/// };
+/// let cli = &remediation_for(&instance).snippets[0].content;
+/// assert!(cli.contains("--instance-id i-0abc"));
+/// assert!(cli.contains("--http-tokens required"));
+/// ```
+pub fn remediation_for(instance: &Instance) -> Remediation {
+    let summary = format!(
+        "require IMDSv2 on {} in {}; IMDSv1 clients on the instance stop working",
+        instance.id, instance.region
+    );
+    let cli = CliCommand::aws("ec2", "modify-instance-metadata-options")
+        .arg("--region", &instance.region)
+        .arg("--instance-id", &instance.id)
+        .arg("--http-tokens", "required")
+        .arg("--http-endpoint", "enabled");
+    Remediation {
+        summary,
+        snippets: vec![
+            cli.snippet("AWS CLI"),
+            cloudformation_instance(instance)
+                .snippet("CloudFormation: the instance's MetadataOptions (YAML)"),
+            cloudformation_launch_template(instance).snippet("CloudFormation: a launch template (YAML)"),
+            terraform(instance).snippet("Terraform"),
+        ],
+    }
+}
+
+fn metadata_options() -> serde_json::Value {
+    json!({ "HttpTokens": "required", "HttpEndpoint": "enabled" })
+}
+
+fn cloudformation_instance(instance: &Instance) -> CfnTemplate {
+    CfnTemplate::new(format!(
+        "IMDSv2 required on {} (cloudposture EC2-004)",
+        instance.id
+    ))
+    .comment(format!(
+        "In the stack that declares {}, add these MetadataOptions to its AWS::EC2::Instance, keeping its \
+             other properties;\nthe change needs no interruption. {WARNING}",
+        instance.id
+    ))
+    .resource(
+        cfn_logical_id("Instance", &instance.id),
+        "AWS::EC2::Instance",
+        [("MetadataOptions", metadata_options())],
+    )
+}
+
+fn cloudformation_launch_template(instance: &Instance) -> CfnTemplate {
+    CfnTemplate::new("Launch template that requires IMDSv2 (cloudposture EC2-004)")
+        .comment(
+            "For instances launched from a launch template (e.g. by an Auto Scaling group), set \
+             MetadataOptions in its LaunchTemplateData:\ninstances launched from it afterwards require \
+             IMDSv2; those already running keep their options (use the AWS CLI command for them).",
+        )
+        .resource(
+            cfn_logical_id("LaunchTemplate", &instance.id),
+            "AWS::EC2::LaunchTemplate",
+            [(
+                "LaunchTemplateData",
+                json!({ "MetadataOptions": metadata_options() }),
+            )],
+        )
+}
+
+fn terraform(instance: &Instance) -> TerraformConfig {
+    let options = Block::builder("metadata_options")
+        .add_attribute(("http_tokens", Expression::from("required")))
+        .add_attribute(("http_endpoint", Expression::from("enabled")))
+        .build();
+    let resource = Block::builder("resource")
+        .add_label("aws_instance")
+        .add_label(terraform_name(&instance.id))
+        .add_block(options)
+        .build();
+    TerraformConfig::new()
+        .comment(format!(
+            "In the configuration that manages {} (region {}), add this metadata_options block to its\n\
+             aws_instance, keeping its other arguments; Terraform changes the instance in place.\nThe same \
+             block in an aws_launch_template applies to instances launched from it afterwards.\n{WARNING}",
+            instance.id, instance.region
+        ))
+        .block(resource)
+}
