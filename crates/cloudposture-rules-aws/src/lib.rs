@@ -22,16 +22,21 @@ pub mod ec2;
 pub mod remediation;
 pub mod vpc;
 
+pub use ec2::ec2_001_002_world_open_admin_ports::{EC2_001, EC2_002, SecurityGroupAdminPorts};
 pub use ec2::ec2_003_default_security_group::{DefaultSecurityGroupRestrictsAll, EC2_003};
 pub use ec2::ec2_004_imdsv2::{EC2_004, InstancesRequireImdsV2};
 pub use vpc::vpc_001_flow_logs_enabled::{VPC_001, VpcFlowLogsEnabled};
+pub use vpc::vpc_002_acl_admin_ports::{NetworkAclAdminPorts, VPC_002};
 
 /// Every AWS rule of this crate, in id order.
 pub fn all_rules() -> Vec<Box<dyn AnyRule>> {
     vec![
+        erase(SecurityGroupAdminPorts::IPV4),
+        erase(SecurityGroupAdminPorts::IPV6),
         erase(DefaultSecurityGroupRestrictsAll),
         erase(InstancesRequireImdsV2),
         erase(VpcFlowLogsEnabled),
+        erase(NetworkAclAdminPorts),
     ]
 }
 

@@ -122,6 +122,32 @@ fn vpc_001_audits_with_the_actions_of_the_kinds_it_reads() {
 }
 
 #[test]
+fn the_open_port_rules_audit_with_the_listing_of_their_kind_and_remediate_with_one_action() {
+    let registry = cloudposture_rules_aws::registry().unwrap();
+    for (id, listing, remediate) in [
+        (
+            "EC2-001",
+            "ec2:DescribeSecurityGroups",
+            "ec2:RevokeSecurityGroupIngress",
+        ),
+        (
+            "EC2-002",
+            "ec2:DescribeSecurityGroups",
+            "ec2:RevokeSecurityGroupIngress",
+        ),
+        ("VPC-002", "ec2:DescribeNetworkAcls", "ec2:CreateNetworkAclEntry"),
+    ] {
+        let rule = registry.get(id).unwrap();
+        assert_eq!(
+            rule.audit_actions(),
+            [listing, "ec2:DescribeRegions", "sts:GetCallerIdentity"],
+            "{id}"
+        );
+        assert_eq!(rule.metadata().iam_remediate, [remediate], "{id}");
+    }
+}
+
+#[test]
 fn settings_are_documented_and_their_defaults_valid() {
     let registry = cloudposture_rules_aws::registry().unwrap();
     for rule in registry.iter() {

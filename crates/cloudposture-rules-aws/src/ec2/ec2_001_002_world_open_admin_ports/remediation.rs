@@ -1,0 +1,209 @@
+//! The ready-to-run remediation a failing EC2-001 or EC2-002 finding carries: the
+//! revoke of exactly the world ranges that open administration ports, and the same
+//! rules restricted to the administrators' network, built with the toolkit.
+
+use cloudposture_aws::{Permission, SecurityGroup};
+use cloudposture_core::Remediation;
+use hcl::Expression;
+use serde::Serialize;
+
+use super::WorldFamily;
+use super::evidence::{OpenPermission, all_opened_ports};
+use crate::ec2::admin_ports::{IpProtocol, and_list, commented_cli, ports_phrase};
+use crate::remediation::{CfnTemplate, CliCommand, TerraformConfig, cfn_logical_id, terraform_name};
+
+const ADMIN_CIDR: &str = "<ADMIN_CIDR>";
+const ADMIN_IPV6_CIDR: &str = "<ADMIN_IPV6_CIDR>";
+
+/// A permission as `--ip-permissions` takes it (the EC2 API's `IpPermission`).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CliPermission<'a> {
+    ip_protocol: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_port: Option<i32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ip_ranges: Vec<CidrIp<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ipv6_ranges: Vec<CidrIpv6<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CidrIp<'a> {
+    cidr_ip: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CidrIpv6<'a> {
+    cidr_ipv6: &'a str,
+}
+
+impl<'a> CliPermission<'a> {
+    fn of(p: &'a Permission) -> Self {
+        CliPermission {
+            ip_protocol: &p.protocol,
+            from_port: p.from_port,
+            to_port: p.to_port,
+            ip_ranges: p
+                .ipv4_ranges
+                .iter()
+                .map(|r| CidrIp { cidr_ip: &r.cidr })
+                .collect(),
+            ipv6_ranges: p
+                .ipv6_ranges
+                .iter()
+                .map(|r| CidrIpv6 { cidr_ipv6: &r.cidr })
+                .collect(),
+        }
+    }
+}
+
+/// The ready-to-run remediation for `group`, whose inbound permissions `open` open
+/// administration ports to `family`'s world range: an AWS CLI command that revokes
+/// exactly those ranges (the permissions' other sources stay), and the same rules
+/// allowed only from `<ADMIN_CIDR>` (`<ADMIN_IPV6_CIDR>`) as CloudFormation
+/// `AWS::EC2::SecurityGroupIngress` and Terraform `aws_vpc_security_group_ingress_rule`
+/// resources. The group id and region are filled in.
+pub fn remediation_for(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]) -> Remediation {
+    let world = family.cidr();
+    let rules: Vec<String> = open.iter().map(OpenPermission::label).collect();
+    let ports = ports_phrase(&all_opened_ports(open));
+    let summary = format!(
+        "revoke inbound {} from {world} on {} ({}) and allow {ports} only from your administrators' network",
+        and_list(&rules),
+        group.id,
+        group.region
+    );
+    let revoke: Vec<Permission> = open
+        .iter()
+        .map(|o| o.to_revoke(family == WorldFamily::Ipv6))
+        .collect();
+    let comment = format!(
+        "Revokes the inbound rules of {} that open {ports} to {world}: only their {world} range, their \
+         other sources stay.\nWhoever reaches these ports from the internet through this group is cut \
+         off; give administrators another way in first (a known network, a VPN or Session Manager).",
+        group.id
+    );
+    Remediation {
+        summary,
+        snippets: vec![
+            commented_cli(
+                "AWS CLI",
+                &[(comment, revoke_command(&group.region, &group.id, &revoke))],
+            ),
+            cloudformation(group, family, open).snippet("CloudFormation (YAML)"),
+            terraform(group, family, open).snippet("Terraform"),
+        ],
+    }
+}
+
+/// `aws ec2 revoke-security-group-ingress` of exactly `permissions`.
+pub(super) fn revoke_command(region: &str, group_id: &str, permissions: &[Permission]) -> CliCommand {
+    let json: Vec<CliPermission<'_>> = permissions.iter().map(CliPermission::of).collect();
+    // Plain strings, numbers and lists always serialize.
+    let json = serde_json::to_string(&json).unwrap_or_default();
+    CliCommand::aws("ec2", "revoke-security-group-ingress")
+        .arg("--region", region)
+        .arg("--group-id", group_id)
+        .arg("--ip-permissions", json)
+}
+
+/// `-1`, `tcp` or `udp`, as CloudFormation and Terraform take it.
+fn protocol_name(raw: &str) -> &str {
+    match IpProtocol::parse(raw) {
+        IpProtocol::All => "-1",
+        IpProtocol::Transport(t) => t.name(),
+        IpProtocol::Other => raw,
+    }
+}
+
+/// The restricted rules' source, and the property or attribute that names it.
+fn source(family: WorldFamily) -> (&'static str, &'static str, &'static str) {
+    match family {
+        WorldFamily::Ipv4 => ("CidrIp", "cidr_ipv4", ADMIN_CIDR),
+        WorldFamily::Ipv6 => ("CidrIpv6", "cidr_ipv6", ADMIN_IPV6_CIDR),
+    }
+}
+
+/// The restricted rules' description. AWS allows letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`
+/// in it: no apostrophe.
+fn description(family: WorldFamily) -> String {
+    format!(
+        "Remote administration from the admin network instead of {} (cloudposture {})",
+        family.cidr(),
+        family.metadata().id
+    )
+}
+
+fn cloudformation(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]) -> CfnTemplate {
+    let (property, _, placeholder) = source(family);
+    let deploy = CliCommand::aws("cloudformation", "deploy")
+        .arg("--region", &group.region)
+        .arg("--stack-name", format!("{}-admin-ingress", group.id))
+        .arg("--template-file", "admin-ingress.yaml");
+    let mut template = CfnTemplate::new(format!(
+        "Remote administration to {} from the administrators' network only (cloudposture {})",
+        group.id,
+        family.metadata().id
+    ))
+    .comment(format!(
+        "Allows the same traffic only from your administrators' network once the {} rules are revoked: \
+         replace {placeholder} with that network's CIDR.\nIf CloudFormation manages {}, change the {} \
+         source of its rule in that stack instead.\nDeploy in {}, e.g.:\n  {}",
+        family.cidr(),
+        group.id,
+        family.cidr(),
+        group.region,
+        deploy.to_line()
+    ));
+    for (n, o) in open.iter().enumerate() {
+        let mut properties: Vec<(&str, serde_json::Value)> = vec![
+            ("GroupId", group.id.as_str().into()),
+            ("IpProtocol", protocol_name(&o.protocol).into()),
+        ];
+        properties.extend(o.from_port.map(|p| ("FromPort", p.into())));
+        properties.extend(o.to_port.map(|p| ("ToPort", p.into())));
+        properties.push((property, placeholder.into()));
+        properties.push(("Description", description(family).into()));
+        template = template.resource(
+            cfn_logical_id(&format!("AdminIngress{}", n + 1), &group.id),
+            "AWS::EC2::SecurityGroupIngress",
+            properties,
+        );
+    }
+    template
+}
+
+fn terraform(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]) -> TerraformConfig {
+    let (_, attribute, placeholder) = source(family);
+    let mut config = TerraformConfig::new().comment(format!(
+        "Allows the same traffic only from your administrators' network once the {} rules are revoked: \
+         replace {placeholder} with that network's CIDR.\nIf Terraform manages {}, change the {} source \
+         of its rule instead. Apply with the AWS provider configured for region {}.",
+        family.cidr(),
+        group.id,
+        family.cidr(),
+        group.region
+    ));
+    for (n, o) in open.iter().enumerate() {
+        let mut attributes: Vec<(&str, Expression)> = vec![
+            ("security_group_id", group.id.as_str().into()),
+            ("ip_protocol", protocol_name(&o.protocol).into()),
+        ];
+        // Terraform refuses ports on a rule of all protocols; AWS lists none for it.
+        attributes.extend(o.from_port.map(|p| ("from_port", p.into())));
+        attributes.extend(o.to_port.map(|p| ("to_port", p.into())));
+        attributes.push((attribute, placeholder.into()));
+        attributes.push(("description", description(family).into()));
+        config = config.resource(
+            "aws_vpc_security_group_ingress_rule",
+            &terraform_name(&format!("{}_admin_{}", group.id, n + 1)),
+            attributes,
+        );
+    }
+    config
+}
