@@ -81,14 +81,18 @@ pub enum Command {
     /// credentials needed there). Exits 3 when a region could not be read completely:
     /// the snapshot is written anyway and records what failed.
     Collect(CollectArgs),
-    /// Create what failing findings lack: for VPC-001, the flow logs of failing VPCs.
+    /// Fix failing findings: flow logs for VPC-001, revoked rules for security groups,
+    /// IMDSv2 for instances, for every selected rule that can fix its findings.
     ///
-    /// Scans the live account as `scan` does and plans one flow log per failing VPC
-    /// (passing, muted and skipped VPCs, and regions that could not be read, are never
-    /// touched). Without --apply nothing is created: the plan is printed and every
-    /// CreateFlowLogs call is sent with DryRun=true, so AWS says what it would refuse.
-    /// With --apply the flow logs are created (VPCs that already have the planned flow log
-    /// are left alone) and the regions are scanned again.
+    /// Scans the live account as `scan` does and plans one action per failing resource
+    /// (passing, muted and skipped findings, and regions that could not be read, are never
+    /// touched). Without --apply nothing changes: the plan is printed, with what each
+    /// action will break, and every call is sent with DryRun=true, so AWS says what it
+    /// would refuse. With --apply the actions are carried out (what is done already is
+    /// left alone and said so) and the affected regions are scanned again for the rules
+    /// that acted. --destination, --role-arn and --traffic-type are needed only to fix
+    /// VPC-001: without a destination, its VPCs are listed as not planned, unless
+    /// --rules names VPC-001, which then fails before any call.
     #[command(after_long_help = FIX_EXIT_CODES)]
     Fix(FixArgs),
     /// List the rules, or show one rule's knowledge-base page.
@@ -377,14 +381,15 @@ mod tests {
 
 /// What `fix --help` says about exit codes.
 pub const FIX_EXIT_CODES: &str = "Exit codes:\n  \
-    0  every planned flow log would be created (dry run), or was created or already existed\n     \
-       and its VPC now passes (--apply); also when there is nothing to fix\n  \
-    1  AWS would refuse (dry run) or refused at least one action, or a fixed VPC still fails\n  \
+    0  every planned action would succeed (dry run), or succeeded or was done already and\n     \
+       its resource now passes (--apply); also when there is nothing to fix\n  \
+    1  AWS would refuse (dry run) or refused at least one action, or a fixed resource still fails\n  \
     2  bad usage or input (flags, config, --snapshot): nothing was called\n  \
     3  the account could not be read, or some regions could not (nothing failed otherwise)\n\n\
     Examples:\n  \
     cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs\n  \
     cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs --apply\n  \
+    cloudposture fix --rules EC2-001,EC2-002 --regions eu-west-1\n  \
     cloudposture fix --regions eu-west-1 --destination cloud-watch-logs:/vpc/flow-logs \\\n    \
     --role-arn arn:aws:iam::123456789012:role/flow-logs --apply";
 
@@ -398,7 +403,7 @@ pub struct FixArgs {
     pub live: LiveArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Where the new flow logs publish: `s3:arn:aws:s3:::BUCKET[/PREFIX]`,
+    /// VPC-001: where the new flow logs publish: `s3:arn:aws:s3:::BUCKET[/PREFIX]`,
     /// `cloud-watch-logs:LOG_GROUP` (needs --role-arn) or `kinesis-data-firehose:STREAM_ARN`.
     /// Default: the rule's `remediation_destination` setting.
     #[arg(long, value_name = "DESTINATION")]
@@ -412,7 +417,7 @@ pub struct FixArgs {
     /// setting requires.
     #[arg(long, value_enum, ignore_case = true, value_name = "TYPE")]
     pub traffic_type: Option<FixTraffic>,
-    /// Create the flow logs. Without it nothing is created: the plan is printed and checked
+    /// Carry the actions out. Without it nothing changes: the plan is printed and checked
     /// with DryRun=true (AWS checks the permissions).
     #[arg(long)]
     pub apply: bool,
@@ -455,6 +460,6 @@ impl FixTraffic {
 pub enum FixFormat {
     /// For people.
     Text,
-    /// The plan, each outcome and the new status of each VPC, as JSON.
+    /// The plan, each outcome and the new status of each resource, as JSON.
     Json,
 }

@@ -1,7 +1,8 @@
 //! `cloudposture fix` against moto's EC2 emulator: the plan and its dry run change
 //! nothing, `--apply` creates flow logs (S3, CloudWatch Logs) that make the VPCs pass, a
-//! second run creates nothing, a missing bucket fails its VPCs, and bad flags stop the
-//! command before any API call.
+//! second run creates nothing, a missing bucket fails its VPCs, all rules without a
+//! destination leave the VPCs not planned (with why), EC2-003 and EC2-004 empty default
+//! groups and require IMDSv2, and bad flags stop the command before any API call.
 //!
 //! One moto server serves the whole binary; each test works in a region of its own.
 
@@ -157,7 +158,7 @@ fn plan_only_prints_the_plan_checks_it_and_changes_nothing() {
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
     assert!(
-        text.starts_with("cloudposture fix · account 123456789012 · dry run: nothing is created"),
+        text.starts_with("cloudposture fix · account 123456789012 · dry run: nothing is changed"),
         "{text}"
     );
     assert!(text.contains("Plan: 3 actions"), "{text}");
@@ -184,7 +185,7 @@ fn plan_only_prints_the_plan_checks_it_and_changes_nothing() {
     );
     assert!(
         text.contains(
-            "3 would succeed, 0 would be refused; nothing was created. Add --apply to create them."
+            "3 would succeed, 0 would be refused; nothing was changed. Add --apply to carry them out."
         ),
         "{text}"
     );
@@ -300,7 +301,7 @@ fn apply_to_cloud_watch_logs_with_a_role() {
     }
     assert_eq!(text.matches("· now pass").count(), 3, "{text}");
     assert!(
-        text.contains("3 created, 0 already existed, 0 failed; 3 of 3 now pass"),
+        text.contains("3 created, 0 already done, 0 failed; 3 of 3 now pass"),
         "{text}"
     );
     let logs = flow_logs(moto, region);
@@ -397,14 +398,159 @@ fn a_missing_bucket_fails_its_vpcs_and_the_others_stay_fixed() {
     ));
     assert!(
         text.contains(&format!(
-            "{muted}  {region}  failed: 400: LogDestination: cloudposture-no-such-bucket does not exist. · now \
+            "VPC-001  VPC {muted}  {region}  failed: 400: LogDestination: cloudposture-no-such-bucket does not exist. · now \
              fail: no flow log"
         )),
         "{text}"
     );
     assert!(
-        text.contains("0 created, 0 already existed, 1 failed; 0 of 1 now pass"),
+        text.contains("0 changed, 0 already done, 1 failed; 0 of 1 now pass"),
         "{text}"
+    );
+}
+
+#[test]
+fn all_rules_without_a_destination_plan_no_flow_log_and_say_why() {
+    let moto = MotoServer::shared();
+    let region = "ap-southeast-2";
+    let (unlogged, _) = seed(moto, region, "cloudposture-cli-fix-no-destination");
+    let before = flow_logs(moto, region);
+
+    // Every rule (no --rules): VPC-001 cannot plan without a destination, the others
+    // plan as usual; the command goes on.
+    let output = cloudposture(moto)
+        .args(["fix", "--regions", region, "--format", "json"])
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    let mut not_planned: Vec<(String, String)> = report["plan"]["not_planned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["rule_id"] == "VPC-001")
+        .map(|n| {
+            (
+                n["resource"]["id"].as_str().unwrap().to_string(),
+                n["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    not_planned.sort();
+    assert_eq!(
+        not_planned.iter().map(|n| n.0.clone()).collect::<Vec<_>>(),
+        unlogged
+    );
+    for (_, reason) in &not_planned {
+        assert!(
+            reason.starts_with("no destination: pass --destination s3:arn:aws:s3:::BUCKET[/prefix]"),
+            "{reason}"
+        );
+    }
+    assert!(
+        report["plan"]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["rule_id"] != "VPC-001")
+    );
+
+    let text = stdout(
+        &cloudposture(moto)
+            .args(["fix", "--regions", region])
+            .output()
+            .unwrap(),
+    );
+    for vpc in &unlogged {
+        assert!(
+            text.contains(&format!(
+                "  not planned: VPC-001 {vpc}: no destination: pass --destination"
+            )),
+            "{text}"
+        );
+    }
+    assert_eq!(flow_logs(moto, region), before, "nothing was created");
+}
+
+/// The default security groups and the IMDSv1 instance of a region are fixed by
+/// EC2-003 and EC2-004, without any VPC-001 flag.
+#[test]
+fn default_groups_are_emptied_and_imds_v2_required() {
+    let moto = MotoServer::shared();
+    let region = "us-west-1";
+    let instance = runtime().block_on(async {
+        moto.create_vpc(region, "10.5.0.0/16", &[]).await;
+        let ec2 = moto.ec2_client(region);
+        let image = ec2.describe_images().send().await.unwrap().images()[0]
+            .image_id()
+            .unwrap()
+            .to_string();
+        let run = ec2
+            .run_instances()
+            .image_id(image)
+            .min_count(1)
+            .max_count(1)
+            .metadata_options(
+                cloudposture_aws::sdk::aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
+                    .http_tokens(cloudposture_aws::sdk::aws_sdk_ec2::types::HttpTokensState::Optional)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        run.instances()[0].instance_id().unwrap().to_string()
+    });
+    let ec2 = |args: &[&str]| {
+        cloudposture(moto)
+            .args(["fix", "--regions", region])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    // A dry run of EC2-003 alone (moto ignores DryRun on ModifyInstanceMetadataOptions:
+    // EC2-004 is only applied here).
+    let dry = ec2(&["--rules", "EC2-003"]);
+    let text = stdout(&dry);
+    assert_eq!(dry.status.code(), Some(0), "{text}\n{}", stderr(&dry));
+    assert_eq!(
+        text.matches("; traffic between members of the group stops")
+            .count(),
+        2,
+        "the default groups of both VPCs, with the warning: {text}"
+    );
+    assert!(
+        text.contains("2 would succeed, 0 would be refused; nothing was changed."),
+        "{text}"
+    );
+
+    let applied = ec2(&["--rules", "EC2-003,EC2-004", "--apply", "--format", "json"]);
+    assert_eq!(applied.status.code(), Some(0), "{}", stderr(&applied));
+    let report = json(&applied);
+    let outcomes: Vec<(String, String, String)> = results(&report)
+        .into_iter()
+        .map(|(id, r)| {
+            let status = |v: &Value| v["status"].as_str().unwrap().to_string();
+            (id, status(&r["outcome"]), status(&r["after"]))
+        })
+        .collect();
+    assert_eq!(outcomes.len(), 3, "{outcomes:?}");
+    for (id, outcome, after) in &outcomes {
+        let expected = if id == &instance {
+            "imds_v2_required"
+        } else {
+            "revoked"
+        };
+        assert_eq!((outcome.as_str(), after.as_str()), (expected, "pass"), "{id}");
+    }
+
+    let again = ec2(&["--rules", "EC2-003,EC2-004", "--apply"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stdout(&again).contains("Nothing to fix: no failing finding."),
+        "{}",
+        stdout(&again)
     );
 }
 
@@ -428,7 +574,8 @@ fn bad_flags_exit_2_before_any_call() {
              a delivery role: pass --role-arn",
         ),
         (
-            &[],
+            // Named, VPC-001 must be fixable; among all rules it is only not planned.
+            &["--rules", "VPC-001"],
             "error: cannot plan a fix for rule `VPC-001`: no destination: pass --destination \
              s3:arn:aws:s3:::BUCKET[/prefix] or cloud-watch-logs:GROUP",
         ),
