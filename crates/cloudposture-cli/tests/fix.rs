@@ -1,8 +1,9 @@
 //! `cloudposture fix` against moto's EC2 emulator: the plan and its dry run change
 //! nothing, `--apply` creates flow logs (S3, CloudWatch Logs) that make the VPCs pass, a
 //! second run creates nothing, a missing bucket fails its VPCs, all rules without a
-//! destination leave the VPCs not planned (with why), EC2-003 and EC2-004 empty default
-//! groups and require IMDSv2, and bad flags stop the command before any API call.
+//! destination leave the VPCs not planned (with why), EC2-001/002 revoke world-open
+//! ranges only, EC2-003 and EC2-004 empty default groups and require IMDSv2, and bad
+//! flags stop the command before any API call.
 //!
 //! One moto server serves the whole binary; each test works in a region of its own.
 
@@ -471,6 +472,124 @@ fn all_rules_without_a_destination_plan_no_flow_log_and_say_why() {
         );
     }
     assert_eq!(flow_logs(moto, region), before, "nothing was created");
+}
+
+/// EC2-001 and EC2-002 revoke the world-open ranges of SSH and RDP and nothing else.
+#[test]
+fn world_open_admin_ports_are_revoked_and_private_ranges_stay() {
+    use cloudposture_aws::sdk::aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+    let moto = MotoServer::shared();
+    let region = "us-east-2";
+    let ec2 = moto.ec2_client(region);
+    let group = runtime().block_on(async {
+        let vpc = moto.create_vpc(region, "10.6.0.0/16", &[]).await;
+        let group = ec2
+            .create_security_group()
+            .group_name("admin")
+            .description("ssh and rdp")
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id
+            .unwrap();
+        let v4 = |cidr: &str| IpRange::builder().cidr_ip(cidr).build();
+        ec2.authorize_security_group_ingress()
+            .group_id(&group)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(v4("0.0.0.0/0"))
+                    .ip_ranges(v4("10.0.0.0/8"))
+                    .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                    .build(),
+            )
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(3389)
+                    .to_port(3389)
+                    .ip_ranges(v4("0.0.0.0/0"))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        group
+    });
+    // (port, CIDR) of each inbound rule of the group, sorted.
+    let rules = || {
+        runtime().block_on(async {
+            let out = ec2
+                .describe_security_groups()
+                .group_ids(&group)
+                .send()
+                .await
+                .unwrap();
+            let mut rules: Vec<(i32, String)> = Vec::new();
+            for p in out.security_groups()[0].ip_permissions() {
+                let port = p.from_port().unwrap_or(-1);
+                rules.extend(
+                    p.ip_ranges()
+                        .iter()
+                        .map(|r| (port, r.cidr_ip().unwrap().to_string())),
+                );
+                rules.extend(
+                    p.ipv6_ranges()
+                        .iter()
+                        .map(|r| (port, r.cidr_ipv6().unwrap().to_string())),
+                );
+            }
+            rules.sort();
+            rules
+        })
+    };
+    let before = rules();
+    let fix = |args: &[&str]| {
+        cloudposture(moto)
+            .args(["fix", "--rules", "EC2-001,EC2-002", "--regions", region])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let dry = fix(&[]);
+    let text = stdout(&dry);
+    assert_eq!(dry.status.code(), Some(0), "{text}\n{}", stderr(&dry));
+    for rule in ["EC2-001", "EC2-002"] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("  {rule}  revoke inbound")) && l.contains(&group))
+            .unwrap_or_else(|| panic!("{rule}: {text}"));
+        assert!(
+            line.contains("from the internet") && line.contains("cut off"),
+            "{line}"
+        );
+    }
+    assert_eq!(rules(), before, "a dry run revokes nothing");
+
+    let applied = fix(&["--apply"]);
+    let text = stdout(&applied);
+    assert_eq!(applied.status.code(), Some(0), "{text}\n{}", stderr(&applied));
+    assert!(
+        text.contains(&format!(
+            "EC2-001  security group {group}  {region}  revoked 2 rules · now pass"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "EC2-002  security group {group}  {region}  revoked 1 rule · now pass"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        rules(),
+        [(22, "10.0.0.0/8".to_string())],
+        "only the world ranges are gone"
+    );
 }
 
 /// The default security groups and the IMDSv1 instance of a region are fixed by
