@@ -894,8 +894,8 @@ fn unusable_exceptions() {
             "unknown field `rule`",
         ),
         (
-            "[[exceptions]]\nrules = [\"EC2\"]\nreason = \"x\"\n",
-            "exception 1: no rule matches `EC2`",
+            "[[exceptions]]\nrules = [\"S3\"]\nreason = \"x\"\n",
+            "exception 1: no rule matches `S3`",
         ),
     ] {
         let config = config_file(&dir, text);
@@ -926,10 +926,10 @@ fn missing_config_file() {
 fn unknown_rule_selector() {
     assert_fails(
         cloudposture()
-            .args(["scan", "--rules", "EC2", "--snapshot"])
+            .args(["scan", "--rules", "S3", "--snapshot"])
             .arg(demo()),
         2,
-        "error: no rule matches `EC2`; `cloudposture rules list` shows the rules",
+        "error: no rule matches `S3`; `cloudposture rules list` shows the rules",
     );
 }
 
@@ -1031,9 +1031,9 @@ fn rules_show_is_the_knowledge_base_page() {
     let rule: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rule["id"], "VPC-001");
     assert_fails(
-        cloudposture().args(["rules", "show", "EC2-001"]),
+        cloudposture().args(["rules", "show", "S3-001"]),
         2,
-        "error: no rule `EC2-001`",
+        "error: no rule `S3-001`",
     );
 }
 

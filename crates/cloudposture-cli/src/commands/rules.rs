@@ -308,6 +308,9 @@ mod tests {
         };
         let err = run(&cmd, &global(), &mut io.terminal()).unwrap_err();
         assert_eq!(err.exit, Exit::Usage);
-        assert_eq!(err.to_string(), "no rule `VPC`; did you mean `VPC-001`?");
+        assert_eq!(
+            err.to_string(),
+            "no rule `VPC`; did you mean `VPC-001`, `VPC-002`?"
+        );
     }
 }

@@ -187,9 +187,11 @@ mod tests {
         let mut io = Captured::default();
         let mut term = io.terminal();
         term.stdout_is_terminal = true;
-        run(&args(ScanFormat::Json), &global(), &mut term).unwrap();
+        let mut vpc_001 = args(ScanFormat::Json);
+        vpc_001.selection.rules = vec!["VPC-001".into()];
+        run(&vpc_001, &global(), &mut term).unwrap();
         assert!(!io.stdout().contains('\x1b'));
         let report: serde_json::Value = serde_json::from_slice(&io.out).unwrap();
-        assert_eq!(report["summary"]["total"], 14);
+        assert_eq!(report["summary"]["total"], 14, "the demo's 14 VPCs");
     }
 }
