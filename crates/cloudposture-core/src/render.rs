@@ -26,6 +26,7 @@ mod json;
 mod junit;
 mod ocsf;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -206,6 +207,34 @@ fn finding_uid(f: &crate::finding::Finding) -> String {
     }
 }
 
+/// The account whose credentials read the finding's resource: the scanned account of
+/// the report (every scope of a scan is read with the caller's credentials), which is
+/// not the resource's owner when the resource is shared (a VPC shared through AWS RAM).
+/// The owner stands in only when the scanned account is unknown (the caller identity
+/// could not be read).
+fn scanned_account<'r>(report: &'r Report, f: &'r Finding) -> Option<&'r str> {
+    report.scan.account.as_deref().or(f.resource.account.as_deref())
+}
+
+/// Whether the finding stands for every resource of its kind in its scope (the one
+/// `error` finding of a scope whose resources could not be listed).
+fn is_scope_wide(f: &Finding) -> bool {
+    f.resource.id == crate::rule::SCOPE_WIDE_ID
+}
+
+/// The resource as people name it: its `Name` tag or id, or for a scope-wide finding
+/// the resources it stands for (`all VPCs in eu-west-1`) rather than its id `*`.
+fn resource_name(f: &Finding) -> Cow<'_, str> {
+    let r = &f.resource;
+    if is_scope_wide(f) {
+        return Cow::Owned(match &r.region {
+            Some(region) => format!("all {} in {region}", f.kind.plural),
+            None => format!("all {}", f.kind.plural),
+        });
+    }
+    Cow::Borrowed(r.tags.get("Name").unwrap_or(r.id.as_str()))
+}
+
 /// The kind of a finding's resource as its provider declared it, when the finding is
 /// about a resource of its rule's kind (as every finding the engine writes is).
 fn kind_of(f: &Finding) -> Option<&'static crate::KindInfo> {
@@ -250,7 +279,12 @@ mod tests {
         for (i, f) in report.findings.iter().enumerate() {
             let id = f.rule.id;
             assert_eq!(asff[i]["GeneratorId"], format!("cloudposture/{id}"), "{i}");
-            assert_eq!(asff[i]["Title"], format!("{id} {}", f.rule.title), "{i}");
+            let title = format!("{id} {}", f.rule.title);
+            if is_scope_wide(f) {
+                assert_eq!(asff[i]["Title"], format!("{title}: all VPCs in sa-east-1"), "{i}");
+            } else {
+                assert_eq!(asff[i]["Title"], title, "{i}");
+            }
             assert_eq!(ocsf[i]["compliance"]["control"], id, "{i}");
             let requirements = ocsf[i]["compliance"]["requirements"].as_array().unwrap();
             assert_eq!(requirements.len(), f.rule.controls.len(), "{i}");
@@ -277,7 +311,7 @@ mod tests {
             suites,
             [
                 ("VPC-001 VPC Flow Logs Enabled", 3, 0),
-                ("VPC-009 Another rule", 2, 1)
+                ("VPC-009 Another rule", 3, 1)
             ]
         );
         let cases = |i: usize| -> Vec<&str> {
@@ -295,7 +329,10 @@ mod tests {
                 "eu-west-1/vpc-0muted"
             ]
         );
-        assert_eq!(cases(1), ["eu-west-1/vpc-0fail", "us-east-1/vpc-0shared"]);
+        assert_eq!(
+            cases(1),
+            ["eu-west-1/vpc-0fail", "us-east-1/vpc-0shared", "sa-east-1/*"]
+        );
     }
 
     /// The fixture report in every machine-readable format except JSON (whose fields

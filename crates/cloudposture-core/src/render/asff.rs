@@ -1,5 +1,6 @@
 //! `--format asff`: AWS Security Finding Format, for AWS Security Hub.
 
+use std::borrow::Cow;
 use std::io;
 
 use serde::Serialize;
@@ -48,12 +49,27 @@ pub fn asff_severity_label(status: Status, risk: RiskLevel) -> &'static str {
 /// Writes one ASFF finding per finding, as a pretty JSON array ready for
 /// `aws securityhub batch-import-findings --findings file://…` (in batches of 100).
 ///
-/// `ProductArn` is the account's default custom-integration product in the
+/// `AwsAccountId` is the scanned account (whose credentials read the resource), not the
+/// resource's owner: Security Hub refuses a finding whose account is not the
+/// importer's, and a VPC shared with the scanned account belongs to another.
+/// `ProductArn` is that account's default custom-integration product in the
 /// resource's region; `Id` is stable across scans (`cloudposture/RULE/ARN`) so that
 /// re-importing updates findings instead of duplicating them. Severity and status
-/// follow [`asff_severity_label`] and [`asff_status`]; `RelatedRequirements` are the
-/// rule's controls as Security Hub writes them (`PCI DSS v3.2.1/10.3.3`,
-/// `NIST.800-53.r5 AU-12`, `CIS AWS Foundations Benchmark v1.2.0/2.9`).
+/// follow [`asff_severity_label`] and [`asff_status`]; severity and types are also in
+/// `FindingProviderFields`, the fields a re-import of the same `Id` updates (Security
+/// Hub keeps the top-level ones as the customer's once set). A muted finding is
+/// imported with `Workflow.Status` `SUPPRESSED`; Security Hub applies the workflow of
+/// an import to a new finding only, so a finding imported before it was muted is
+/// suppressed with `aws securityhub batch-update-findings` (see the README).
+/// `RelatedRequirements` are the rule's controls as Security Hub writes them
+/// (`PCI DSS v3.2.1/10.3.3`, `NIST.800-53.r5 AU-12`,
+/// `CIS AWS Foundations Benchmark v1.2.0/2.9`).
+///
+/// The one `error` finding of a region whose resources could not be listed is about
+/// the scanned account in that region: its resource is `AwsAccount`
+/// `AWS::::Account:ACCOUNT` (as Security Hub writes account-level findings) and its
+/// title names the region (`VPC-001 VPC Flow Logs Enabled: all VPCs in eu-west-1`);
+/// its `Id` keeps the resource id `*` (`cloudposture/VPC-001/eu-west-1/*`).
 pub fn write_asff(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let time = report.scan.finished_at.to_string();
     let rules = super::PerRule::new(report, RuleParts::of);
@@ -108,7 +124,8 @@ struct AsffFinding<'a> {
     created_at: &'a str,
     updated_at: &'a str,
     severity: Severity,
-    title: &'a str,
+    finding_provider_fields: FindingProviderFields<'a>,
+    title: Cow<'a, str>,
     description: String,
     resources: [Resource<'a>; 1],
     compliance: Compliance<'a>,
@@ -119,7 +136,7 @@ struct AsffFinding<'a> {
     remediation: Option<AsffRemediation>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 #[serde(rename_all = "PascalCase")]
 struct Severity {
     label: &'static str,
@@ -128,10 +145,17 @@ struct Severity {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
+struct FindingProviderFields<'a> {
+    severity: Severity,
+    types: &'a [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct Resource<'a> {
     #[serde(rename = "Type")]
     kind: &'static str,
-    id: &'a str,
+    id: Cow<'a, str>,
     partition: &'static str,
     region: &'a str,
     #[serde(skip_serializing_if = "Tags::is_empty")]
@@ -194,16 +218,32 @@ fn requirement(c: &Control) -> String {
 
 fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Finding) -> AsffFinding<'a> {
     let r = &f.resource;
-    let account = r
-        .account
-        .as_deref()
-        .or(report.scan.account.as_deref())
-        .unwrap_or_default();
+    let account = super::scanned_account(report, f).unwrap_or_default();
     let region = r.region.as_deref().unwrap_or("us-east-1");
     let partition = super::partition_of(region);
     let description = match &f.muted_reason {
         Some(reason) => format!("{} (muted: {reason})", f.message),
         None => f.message.clone(),
+    };
+    let severity = Severity {
+        label: asff_severity_label(f.judged_status(), f.risk),
+        original: f.risk.as_str(),
+    };
+    let (title, resource_type, resource_id) = if super::is_scope_wide(f) {
+        (
+            Cow::Owned(super::truncate_chars(
+                &format!("{}: {}", rule.title, super::resource_name(f)),
+                256,
+            )),
+            "AwsAccount",
+            Cow::Owned(format!("AWS::::Account:{account}")),
+        )
+    } else {
+        (
+            Cow::Borrowed(rule.title.as_str()),
+            super::kind_of(f).and_then(|k| k.finding_type).unwrap_or("Other"),
+            Cow::Borrowed(r.arn().unwrap_or(r.id.as_str())),
+        )
     };
     AsffFinding {
         schema_version: "2018-10-08",
@@ -217,15 +257,16 @@ fn finding<'a>(report: &'a Report, time: &'a str, rule: &'a RuleParts, f: &'a Fi
         types: &rule.types,
         created_at: time,
         updated_at: time,
-        severity: Severity {
-            label: asff_severity_label(f.judged_status(), f.risk),
-            original: f.risk.as_str(),
+        severity,
+        finding_provider_fields: FindingProviderFields {
+            severity,
+            types: &rule.types,
         },
-        title: &rule.title,
+        title,
         description: super::truncate_chars(&description, 1024),
         resources: [Resource {
-            kind: super::kind_of(f).and_then(|k| k.finding_type).unwrap_or("Other"),
-            id: r.arn().unwrap_or(r.id.as_str()),
+            kind: resource_type,
+            id: resource_id,
             partition,
             region,
             tags: &r.tags,
@@ -270,14 +311,21 @@ mod tests {
     #[test]
     fn findings_carry_compliance_severity_and_resources() {
         let f = render();
-        assert_eq!(f.len(), 5);
+        assert_eq!(f.len(), 6);
         let status: Vec<&str> = f
             .iter()
             .filter_map(|x| x["Compliance"]["Status"].as_str())
             .collect();
         assert_eq!(
             status,
-            ["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE", "FAILED"],
+            [
+                "PASSED",
+                "FAILED",
+                "WARNING",
+                "NOT_AVAILABLE",
+                "FAILED",
+                "WARNING"
+            ],
             "a muted failure stays FAILED, suppressed"
         );
         let fail = &f[1];
@@ -309,6 +357,44 @@ mod tests {
         assert_eq!(f[0]["Severity"]["Label"], "INFORMATIONAL");
         assert_eq!(f[4]["Workflow"]["Status"], "SUPPRESSED");
         assert_eq!(f[4]["Severity"]["Label"], "LOW");
+    }
+
+    #[test]
+    fn a_shared_resources_finding_belongs_to_the_scanned_account() {
+        let shared = &render()[3];
+        assert_eq!(
+            shared["Resources"][0]["Id"],
+            "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-0shared"
+        );
+        assert_eq!(shared["AwsAccountId"], "123456789012");
+        assert_eq!(
+            shared["ProductArn"],
+            "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default"
+        );
+    }
+
+    #[test]
+    fn severity_and_types_are_also_the_providers_so_that_a_reimport_updates_them() {
+        for f in render() {
+            assert_eq!(f["FindingProviderFields"]["Severity"], f["Severity"]);
+            assert_eq!(f["FindingProviderFields"]["Types"], f["Types"]);
+        }
+    }
+
+    #[test]
+    fn a_region_wide_error_is_about_the_account_in_that_region() {
+        let wide = &render()[5];
+        assert_eq!(wide["Id"], "cloudposture/VPC-001/sa-east-1/*");
+        assert_eq!(
+            wide["Title"],
+            "VPC-001 VPC Flow Logs Enabled: all VPCs in sa-east-1"
+        );
+        assert_eq!(
+            wide["Resources"][0],
+            json!({"Type": "AwsAccount", "Id": "AWS::::Account:123456789012", "Partition": "aws", "Region": "sa-east-1"})
+        );
+        assert_eq!(wide["Compliance"]["Status"], "WARNING");
+        assert!(!wide.to_string().contains("\"*\""), "{wide}");
     }
 
     #[test]

@@ -31,8 +31,11 @@ pub const CSV_COLUMNS: [&str; 14] = [
 /// Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
 /// tab or carriage return) get a leading `'`: tag values come from whoever can tag a
 /// resource, and a security report must not become a way to run code on the reader's
-/// machine. Controls are `standard version id` joined by `; `; tags are `Key=Value`
-/// joined by `; `.
+/// machine. Controls are `standard version id` joined by `; `. Tags are a JSON object
+/// (`{"Name":"prod","Owner":"team-a"}`, `{}` for none), so that keys and values holding
+/// `;`, `=`, `,`, quotes or line breaks read back as they were. `resource_name` is the
+/// `Name` tag, or for the one `error` finding of a region whose resources could not be
+/// listed what it stands for (`all VPCs in eu-west-1`; its `resource_id` is `*`).
 pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut csv = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -55,7 +58,7 @@ pub fn write_csv(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             &r.kind,
             &r.id,
             r.arn().unwrap_or_default(),
-            r.tags.get("Name").unwrap_or_default(),
+            &name_cell(f),
             &f.message,
             f.muted_reason.as_deref().unwrap_or_default(),
             controls.get(f.rule).map_or("", String::as_str),
@@ -79,10 +82,19 @@ fn controls_cell(rule: &RuleMetadata) -> String {
     controls.join("; ")
 }
 
-/// The resource's tags, `Key=Value` joined by `; `.
+/// The resource's `Name` tag, or what a scope-wide finding stands for.
+fn name_cell(f: &Finding) -> Cow<'_, str> {
+    if super::is_scope_wide(f) {
+        super::resource_name(f)
+    } else {
+        Cow::Borrowed(f.resource.tags.get("Name").unwrap_or_default())
+    }
+}
+
+/// The resource's tags as a JSON object.
 fn tags_cell(f: &Finding) -> String {
-    let tags: Vec<String> = f.resource.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    tags.join("; ")
+    // Tags are string pairs: writing them cannot fail.
+    serde_json::to_string(&f.resource.tags).unwrap_or_default()
 }
 
 /// `cell`, after a `'` if a spreadsheet would run it as a formula.
@@ -115,12 +127,12 @@ mod tests {
                  resource_name,message,muted_reason,controls,tags"
             )
         );
-        // 5 findings; one message has an embedded newline inside quotes.
-        assert_eq!(text.matches("\r\n").count(), 6);
+        // 6 findings; one message has an embedded newline inside quotes.
+        assert_eq!(text.matches("\r\n").count(), 7);
         assert!(text.contains(
             "VPC-001,VPC Flow Logs Enabled,pass,low,123456789012,eu-west-1,aws.ec2.vpc,vpc-0pass,\
              arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0pass,,flow log fl-1 records ALL traffic,,\
-             cis v1.2.0 2.9; pci v3.2.1 10.3.3; nist Rev. 5 AU-12; gdpr 2016/679,\r\n"
+             cis v1.2.0 2.9; pci v3.2.1 10.3.3; nist Rev. 5 AU-12; gdpr 2016/679,{}\r\n"
         ));
     }
 
@@ -136,7 +148,7 @@ mod tests {
             .records()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(rows.len(), 5);
+        assert_eq!(rows.len(), 6);
         assert!(rows.iter().all(|row| row.len() == CSV_COLUMNS.len()));
         assert_eq!(&rows[1][9], "prod, \"core\" <edge> & co");
         assert_eq!(&rows[1][10], "no flow log\nat all");
@@ -154,7 +166,57 @@ mod tests {
         write_csv(&report, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains(",\"'=HYPERLINK(\"\"x\"\",1)\","), "{text}");
-        // A tag cell is only guarded as a whole: it starts with the key.
-        assert!(render().contains("Name=prod, \"\"core\"\" <edge> & co; Owner==cmd|' /C calc'!A0"));
+        // A tag cell is a JSON object: it starts with `{`, whatever the values.
+        assert!(
+            render().contains(
+                r#""{""Name"":""prod, \""core\"" <edge> & co"",""Owner"":""=cmd|' /C calc'!A0""}""#
+            )
+        );
+    }
+
+    #[test]
+    fn tags_read_back_as_they_were() {
+        let awkward = [
+            ("Name", "a; b=c, \"d\"\nnext line"),
+            ("team=platform; env", "prod,eu"),
+            ("Owner", "=cmd|' /C calc'!A0"),
+            ("empty", ""),
+        ];
+        let mut report = super::super::fixtures::report();
+        for (k, v) in awkward {
+            report.findings[0].resource.tags.insert(k, v);
+        }
+        let mut out = Vec::new();
+        write_csv(&report, &mut out).unwrap();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(&out[..])
+            .records()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let tags = CSV_COLUMNS.iter().position(|c| *c == "tags").unwrap();
+        let read = |row: usize| -> std::collections::BTreeMap<String, String> {
+            serde_json::from_str(&rows[row][tags]).unwrap()
+        };
+        let expected: std::collections::BTreeMap<String, String> = awkward
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(read(0), expected);
+        assert_eq!(
+            read(2),
+            std::collections::BTreeMap::new(),
+            "no tags read back as none"
+        );
+    }
+
+    #[test]
+    fn a_region_wide_error_is_named_for_its_region() {
+        let text = render();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let wide = &rows[5];
+        assert_eq!(&wide[7], "*", "resource_id");
+        assert_eq!(&wide[9], "all VPCs in sa-east-1", "resource_name");
     }
 }

@@ -1,4 +1,8 @@
 //! A small report with one finding of every status, shared by the renderer tests.
+//!
+//! The scanned account is `123456789012`; the skipped VPC is shared with it by
+//! `111122223333`, its owner; the last finding is the one `error` finding of a region
+//! (`sa-east-1`) whose VPCs could not be listed.
 
 use serde_json::json;
 
@@ -50,11 +54,21 @@ pub(crate) static RULE: RuleMetadata = RuleMetadata {
     iam_remediate: &[],
 };
 
+/// The account whose credentials read the fixtures' resources.
+pub(crate) const SCANNED: &str = "123456789012";
+
+/// The owner of the VPC shared with [`SCANNED`].
+pub(crate) const OWNER: &str = "111122223333";
+
 fn vpc(id: &str, region: &str) -> ResourceRef {
+    owned_vpc(id, region, SCANNED)
+}
+
+fn owned_vpc(id: &str, region: &str, owner: &str) -> ResourceRef {
     let r = ResourceRef::new("aws.ec2.vpc", id)
         .in_region(region)
-        .in_account(Some("123456789012"));
-    r.with_arn(format!("arn:aws:ec2:{region}:123456789012:vpc/{id}"))
+        .in_account(Some(owner));
+    r.with_arn(format!("arn:aws:ec2:{region}:{owner}:vpc/{id}"))
 }
 
 fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
@@ -72,7 +86,8 @@ fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
     }
 }
 
-/// Pass, fail (with remediation and awkward characters), error, skipped and muted.
+/// Pass, fail (with remediation and awkward characters), error, skipped (a shared VPC),
+/// muted, and a region-wide error.
 pub(crate) fn report() -> Report {
     let mut named = vpc("vpc-0fail", "eu-west-1");
     named.tags.insert("Name", "prod, \"core\" <edge> & co");
@@ -103,10 +118,17 @@ pub(crate) fn report() -> Report {
         ),
         finding(
             Status::Skipped,
-            vpc("vpc-0shared", "us-east-1"),
+            owned_vpc("vpc-0shared", "us-east-1", OWNER),
             "owned by account 111122223333",
         ),
         muted,
+        finding(
+            Status::Error,
+            ResourceRef::new("aws.ec2.vpc", crate::rule::SCOPE_WIDE_ID)
+                .in_region("sa-east-1")
+                .in_account(Some(SCANNED)),
+            "could not list VPCs in region sa-east-1 of account 123456789012: DescribeVpcs was throttled",
+        ),
     ];
     let started_at = "2026-01-02T03:04:05Z".parse().unwrap_or_default();
     Report {
@@ -121,7 +143,7 @@ pub(crate) fn report() -> Report {
             source: ScanSource::Snapshot,
             started_at,
             finished_at: started_at,
-            account: Some("123456789012".into()),
+            account: Some(SCANNED.into()),
             regions: vec![
                 RegionStatus {
                     name: "ap-southeast-2".into(),
@@ -135,12 +157,18 @@ pub(crate) fn report() -> Report {
                     error: None,
                     api_calls: 2,
                 },
+                RegionStatus {
+                    name: "sa-east-1".into(),
+                    status: RegionState::Error,
+                    error: Some("DescribeVpcs was throttled".into()),
+                    api_calls: 4,
+                },
             ],
             regions_not_scanned: vec![RegionNotScanned {
                 name: "me-central-1".into(),
                 reason: "opt-in region not enabled for the account".into(),
             }],
-            api_calls: 6,
+            api_calls: 10,
         },
         summary: Summary::of(&findings),
         findings,

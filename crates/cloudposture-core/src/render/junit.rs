@@ -17,7 +17,8 @@ type Time = chrono::DateTime<chrono::FixedOffset>;
 /// `fail` findings are `<failure>` (type = risk level), `error` findings `<error>`,
 /// `skipped` and `muted` findings `<skipped>` (with the exception's reason), `pass`
 /// findings plain test cases. Test case names are `region/resource-id`, class names
-/// the rule id, so CI systems group them by rule. Suites come in the order in which
+/// the rule id, so CI systems group them by rule; the one `error` finding of a region
+/// whose resources could not be listed is `region/* (all VPCs)`. Suites come in the order in which
 /// their rules first appear, each with the scanned account as a property. A failure's
 /// text holds the resource's ARN, the risk, the message and the remediation; XML
 /// parsers read line breaks in its `message` attribute as spaces, but not in its text.
@@ -79,7 +80,9 @@ fn test_case(f: &Finding) -> TestCase {
         Some(region) => format!("{region}/{}", r.id),
         None => r.id.to_string(),
     };
-    if let Some(tag) = r.tags.get("Name") {
+    if super::is_scope_wide(f) {
+        name = format!("{name} (all {})", f.kind.plural);
+    } else if let Some(tag) = r.tags.get("Name") {
         name = format!("{name} ({tag})");
     }
     let mut case = TestCase::new(name, status);
@@ -137,7 +140,7 @@ mod tests {
         assert_eq!(junit.name.as_deref(), Some("cloudposture"));
         assert_eq!(
             (junit.tests, junit.failures, junit.errors, junit.skipped),
-            (5, 1, 1, 2)
+            (6, 1, 2, 2)
         );
         let [suite] = &junit.test_suites[..] else {
             panic!("one suite expected: {:?}", junit.test_suites);
@@ -145,7 +148,7 @@ mod tests {
         assert_eq!(&*suite.name, "VPC-001 VPC Flow Logs Enabled");
         assert_eq!(
             (suite.tests, suite.failures, suite.errors, suite.skipped),
-            (5, 1, 1, 2)
+            (6, 1, 2, 2)
         );
         assert_eq!(&*suite.properties[0].name, "account");
         assert_eq!(&*suite.properties[0].value, "123456789012");
@@ -157,7 +160,8 @@ mod tests {
                 "eu-west-1/vpc-0fail (prod, \"core\" <edge> & co)",
                 "ap-southeast-2/vpc-0err",
                 "us-east-1/vpc-0shared",
-                "eu-west-1/vpc-0muted"
+                "eu-west-1/vpc-0muted",
+                "sa-east-1/* (all VPCs)"
             ]
         );
         assert!(

@@ -1,5 +1,6 @@
 //! `--format ocsf`: OCSF Compliance Finding events.
 
+use std::borrow::Cow;
 use std::io;
 
 use serde::{Serialize, Serializer};
@@ -20,14 +21,25 @@ const ACTIVITY_CREATE: u32 = 1;
 /// Writes one OCSF Compliance Finding event (`class_uid` 2003, activity Create) per
 /// finding, as a pretty JSON array.
 ///
-/// Mapping:
-/// - `compliance.status_id`: pass → 1 Pass, fail → 3 Fail, error → 0 Unknown (the
-///   resource could not be judged), skipped → 99 Other (`Not Applicable`); a muted
-///   finding keeps the status the rule gave it (99 Other `Muted` only if that is
-///   unknown); `compliance.requirements` lists the rule's controls,
-///   `compliance.standards` their standards, `compliance.control` the rule id.
-/// - `severity_id` from the risk level: low → 2 Low, medium → 3 Medium, high → 4 High,
+/// Every event is valid against the OCSF 1.3.0 schema with the `cloud` and `datetime`
+/// profiles, which it declares in `metadata.profiles` (it has `cloud`, `time_dt` and
+/// the resources' `region`).
+///
+/// Mapping (the same verdicts as [`super::write_asff`]):
+/// - `compliance.status_id`: pass → 1 Pass, fail → 3 Fail, error → 2 Warning (no
+///   result for want of information: the resource could not be judged; ASFF
+///   `WARNING`), skipped → 99 Other (`Not Applicable`); a muted finding keeps the
+///   status the rule gave it (99 Other `Muted` only if that is unknown);
+///   `compliance.requirements` lists the rule's controls, `compliance.standards` their
+///   standards, `compliance.control` the rule id.
+/// - `severity_id`: pass and skipped → 1 Informational (ASFF `INFORMATIONAL`);
+///   otherwise from the risk level: low → 2 Low, medium → 3 Medium, high → 4 High,
 ///   very-high → 5 Critical, extreme → 6 Fatal.
+/// - `cloud.account` is the scanned account (whose credentials read the resource);
+///   `resources[].owner` is the resource's owner, which differs for a shared resource.
+/// - The one `error` finding of a region whose resources could not be listed is named
+///   for what it stands for: `resources[].name` `all VPCs in eu-west-1`, and the title
+///   says so too; `resources[].uid` keeps its id `*`.
 /// - `status_id` (the finding's workflow): 1 New, or 3 Suppressed for muted findings,
 ///   with the exception's reason in `status_detail`.
 /// - `finding_info.uid` is stable across scans: `cloudposture/RULE/ARN` (or region and id).
@@ -107,9 +119,13 @@ struct Event<'a> {
     unmapped: Unmapped<'a>,
 }
 
+/// The OCSF profiles whose attributes the events use.
+const PROFILES: [&str; 2] = ["cloud", "datetime"];
+
 #[derive(Serialize)]
 struct Metadata<'a> {
     version: &'static str,
+    profiles: [&'static str; 2],
     event_code: &'static str,
     uid: &'a str,
     product: Product<'a>,
@@ -125,7 +141,7 @@ struct Product<'a> {
 #[derive(Serialize)]
 struct FindingInfo<'a> {
     uid: &'a str,
-    title: &'static str,
+    title: Cow<'a, str>,
     desc: &'a str,
     types: [&'static str; 1],
     created_time: i64,
@@ -172,7 +188,7 @@ impl<'a> Account<'a> {
 #[derive(Serialize)]
 struct Resource<'a> {
     uid: &'a str,
-    name: &'a str,
+    name: Cow<'a, str>,
     #[serde(rename = "type")]
     kind: &'a str,
     region: Option<&'a str>,
@@ -185,8 +201,11 @@ struct Resource<'a> {
     data: ResourceData<'a>,
 }
 
+/// The owner of a resource: its account, as an OCSF user (which needs a `uid` or a
+/// `name`).
 #[derive(Serialize)]
 struct Owner<'a> {
+    uid: &'a str,
     account: Account<'a>,
 }
 
@@ -209,13 +228,14 @@ struct Unmapped<'a> {
     remediation: Option<&'a Remediation>,
 }
 
-fn severity(risk: RiskLevel) -> (u8, &'static str) {
-    match risk {
-        RiskLevel::Low => (2, "Low"),
-        RiskLevel::Medium => (3, "Medium"),
-        RiskLevel::High => (4, "High"),
-        RiskLevel::VeryHigh => (5, "Critical"),
-        RiskLevel::Extreme => (6, "Fatal"),
+fn severity(status: Status, risk: RiskLevel) -> (u8, &'static str) {
+    match (status, risk) {
+        (Status::Pass | Status::Skipped, _) => (1, "Informational"),
+        (_, RiskLevel::Low) => (2, "Low"),
+        (_, RiskLevel::Medium) => (3, "Medium"),
+        (_, RiskLevel::High) => (4, "High"),
+        (_, RiskLevel::VeryHigh) => (5, "Critical"),
+        (_, RiskLevel::Extreme) => (6, "Fatal"),
     }
 }
 
@@ -223,7 +243,7 @@ fn compliance_status(status: Status) -> (u8, &'static str) {
     match status {
         Status::Pass => (1, "Pass"),
         Status::Fail => (3, "Fail"),
-        Status::Error => (0, "Unknown"),
+        Status::Error => (2, "Warning"),
         Status::Skipped => (99, "Not Applicable"),
         Status::Muted => (99, "Muted"),
     }
@@ -241,7 +261,7 @@ impl Serialize for EventOf<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (report, f) = (self.report, self.finding);
         let r = &f.resource;
-        let (severity_id, severity_name) = severity(f.risk);
+        let (severity_id, severity_name) = severity(f.judged_status(), f.risk);
         // A muted finding keeps the rule's verdict; its workflow status says it is suppressed.
         let (compliance_id, compliance_name) = compliance_status(f.judged_status());
         let (status_id, status_name) = if f.status == Status::Muted {
@@ -249,7 +269,8 @@ impl Serialize for EventOf<'_> {
         } else {
             (1, "New")
         };
-        let account = r.account.as_deref().or(report.scan.account.as_deref());
+        let account = super::scanned_account(report, f);
+        let owner = r.account.as_deref();
         let region = r.region.as_deref();
         let uid = super::finding_uid(f);
         // Built once: a deferred remediation is made on every read.
@@ -273,6 +294,7 @@ impl Serialize for EventOf<'_> {
             message: &f.message,
             metadata: Metadata {
                 version: OCSF_VERSION,
+                profiles: PROFILES,
                 event_code: f.rule.id,
                 uid: &uid,
                 product: Product {
@@ -283,7 +305,11 @@ impl Serialize for EventOf<'_> {
             },
             finding_info: FindingInfo {
                 uid: &uid,
-                title: f.rule.title,
+                title: if super::is_scope_wide(f) {
+                    Cow::Owned(format!("{}: {}", f.rule.title, super::resource_name(f)))
+                } else {
+                    Cow::Borrowed(f.rule.title)
+                },
                 desc: &f.message,
                 types: ["Software and Configuration Checks"],
                 created_time: self.times.time,
@@ -305,11 +331,12 @@ impl Serialize for EventOf<'_> {
             },
             resources: [Resource {
                 uid: r.arn().unwrap_or(r.id.as_str()),
-                name: r.tags.get("Name").unwrap_or(r.id.as_str()),
+                name: super::resource_name(f),
                 kind: super::kind_of(f).map_or(r.kind.as_str(), |k| k.resource_type),
                 region,
                 cloud_partition: region.map(super::partition_of),
-                owner: account.map(|a| Owner {
+                owner: owner.map(|a| Owner {
+                    uid: a,
                     account: Account::aws(a),
                 }),
                 labels: r.tags.iter().map(|(k, v)| format!("{k}:{v}")).collect(),
@@ -331,48 +358,4 @@ impl Serialize for EventOf<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    use serde_json::Value;
-
-    fn render() -> Vec<Value> {
-        let mut out = Vec::new();
-        write_ocsf(&super::super::fixtures::report(), &mut out).unwrap();
-        serde_json::from_slice(&out).unwrap()
-    }
-
-    #[test]
-    fn every_finding_is_a_compliance_finding_event() {
-        let events = render();
-        assert_eq!(events.len(), 5);
-        for e in &events {
-            assert_eq!(e["class_uid"], 2003);
-            assert_eq!(e["category_uid"], 2);
-            assert_eq!(e["type_uid"], 200301);
-            assert_eq!(e["metadata"]["version"], OCSF_VERSION);
-            assert_eq!(e["cloud"]["account"]["uid"], "123456789012");
-            assert!(e["time"].as_i64().is_some_and(|t| t > 0));
-        }
-        let status: Vec<&str> = events
-            .iter()
-            .filter_map(|e| e["compliance"]["status"].as_str())
-            .collect();
-        // A muted failure keeps its verdict; the workflow status says it is suppressed.
-        assert_eq!(status, ["Pass", "Fail", "Unknown", "Not Applicable", "Fail"]);
-        assert_eq!(events[1]["compliance"]["status_id"], 3);
-        assert_eq!(events[1]["severity_id"], 2);
-        assert_eq!(events[1]["resources"][0]["type"], "AWS::EC2::VPC");
-        assert_eq!(events[1]["remediation"]["desc"], "Create a VPC flow log");
-        assert_eq!(
-            events[1]["compliance"]["requirements"][0],
-            "CIS AWS Foundations Benchmark v1.2.0 2.9"
-        );
-        assert_eq!(events[4]["status_id"], 3);
-        assert_eq!(events[4]["status_detail"], "sandbox VPCs are rebuilt every night");
-        assert_eq!(
-            events[1]["finding_info"]["uid"],
-            "cloudposture/VPC-001/arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0fail"
-        );
-    }
-}
+mod tests;
