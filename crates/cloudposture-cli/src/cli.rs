@@ -27,6 +27,7 @@ use cloudposture_core::{RiskLevel, Selection, Standard, StandardSelector, Standa
         Examples:\n  \
         cloudposture scan --snapshot examples/demo-account.json\n  \
         cloudposture scan --profile prod --regions eu-west-1,us-east-1 --format json --output report.json\n  \
+        cloudposture scan --snapshot examples/demo-account.json --standard cis:v3.0.0\n  \
         cloudposture rules show VPC-001\n  \
         cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs [--apply]\n  \
         cloudposture iam-policy --rules VPC"
