@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
-use cloudposture_core::{RiskLevel, Selection, Standard};
+use cloudposture_core::{RiskLevel, Selection, Standard, StandardSelector, StandardVersion};
 
 /// Check an AWS account against security best-practice rules.
 ///
@@ -27,6 +27,7 @@ use cloudposture_core::{RiskLevel, Selection, Standard};
         Examples:\n  \
         cloudposture scan --snapshot examples/demo-account.json\n  \
         cloudposture scan --profile prod --regions eu-west-1,us-east-1 --format json --output report.json\n  \
+        cloudposture scan --snapshot examples/demo-account.json --standard cis:v3.0.0\n  \
         cloudposture rules show VPC-001\n  \
         cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs [--apply]\n  \
         cloudposture iam-policy --rules VPC"
@@ -134,26 +135,31 @@ pub struct SelectionArgs {
     /// Rule ids or id prefixes, comma separated (`VPC-001`, `VPC`).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub rules: Vec<String>,
-    /// Only rules mapped to these standards, comma separated.
-    #[arg(long, value_name = "STANDARD", value_delimiter = ',', value_parser = parse_standard)]
-    pub standard: Vec<Standard>,
+    /// Only rules mapped to these standards, comma separated: a standard (`cis`, `pci`,
+    /// `gdpr`, `apra`, `mas`, `nist`, `nist-800-171`) or one version of it (`cis:v3.0.0`,
+    /// `cis:3.0.0`, `pci:v3.2.1`). With a version, the table ends with that version's
+    /// controls: the rules that check each, their counts, and the controls not covered.
+    #[arg(long, value_name = "STANDARD[:VERSION]", value_delimiter = ',', value_parser = parse_standard)]
+    pub standard: Vec<StandardSelector>,
     /// Only rules of at least this risk (after config overrides).
     #[arg(long, value_name = "RISK", value_parser = parse_risk)]
     pub min_risk: Option<RiskLevel>,
 }
 
 impl SelectionArgs {
-    /// The core selection. `nist` selects both NIST publications.
+    /// The core selection. `nist` selects both NIST publications; `nist:VERSION` a
+    /// version of SP 800-53 (`nist-800-171:VERSION` one of SP 800-171).
     pub fn to_selection(&self) -> Selection {
         let mut standards = Vec::new();
-        for s in &self.standard {
+        for s in self.standard.iter().filter(|s| s.version.is_none()) {
             for st in Standard::ALL {
-                if (st == *s || st.matches_code(s.code())) && !standards.contains(&st) {
+                if (st == s.standard || st.matches_code(s.standard.code())) && !standards.contains(&st) {
                     standards.push(st);
                 }
             }
         }
         Selection {
+            versions: self.versions(),
             rules: self
                 .rules
                 .iter()
@@ -164,6 +170,23 @@ impl SelectionArgs {
             min_risk: self.min_risk,
             services: Vec::new(),
         }
+    }
+
+    /// The standard versions named (`cis:v3.0.0`), as written, each once.
+    pub fn versions(&self) -> Vec<StandardVersion> {
+        let mut versions: Vec<StandardVersion> = Vec::new();
+        for s in &self.standard {
+            if let Some(version) = &s.version {
+                let v = StandardVersion {
+                    standard: s.standard,
+                    version: version.clone(),
+                };
+                if !versions.contains(&v) {
+                    versions.push(v);
+                }
+            }
+        }
+        versions
     }
 }
 
@@ -233,8 +256,11 @@ pub struct CollectArgs {
 /// `rules …`.
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List every rule: id, risk, service, title and standards.
+    /// List the rules: id, risk, service, title and standards (with a standard version
+    /// selected, the ids of its controls that each rule checks).
     List {
+        #[command(flatten)]
+        selection: SelectionArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
@@ -309,8 +335,8 @@ fn parse_endpoint_url(value: &str) -> Result<String, String> {
     Ok(value.to_string())
 }
 
-fn parse_standard(value: &str) -> Result<Standard, String> {
-    value.parse::<Standard>().map_err(|e| e.to_string())
+fn parse_standard(value: &str) -> Result<StandardSelector, String> {
+    value.parse::<StandardSelector>().map_err(|e| e.to_string())
 }
 
 fn parse_risk(value: &str) -> Result<RiskLevel, String> {
@@ -359,15 +385,42 @@ mod tests {
         assert!(parse_fail_on("severe").is_err());
     }
 
+    fn selectors(values: &[&str]) -> SelectionArgs {
+        SelectionArgs {
+            standard: values.iter().map(|v| parse_standard(v).unwrap()).collect(),
+            ..SelectionArgs::default()
+        }
+    }
+
     #[test]
     fn nist_selects_both_publications() {
-        let args = SelectionArgs {
-            standard: vec![Standard::Nist, Standard::PciDss],
-            ..SelectionArgs::default()
-        };
         assert_eq!(
-            args.to_selection().standards,
+            selectors(&["nist", "pci"]).to_selection().standards,
             [Standard::Nist, Standard::Nist800171, Standard::PciDss]
+        );
+    }
+
+    #[test]
+    fn a_standard_with_a_version_selects_that_version_only() {
+        let selection = selectors(&["cis:v3.0.0", "CIS:3.0.0", "cis:3.0.0", "nist:rev. 5"]).to_selection();
+        assert!(selection.standards.is_empty());
+        let versions: Vec<(Standard, &str)> = selection
+            .versions
+            .iter()
+            .map(|v| (v.standard, v.version.as_str()))
+            .collect();
+        // As written, each spelling once; the registry resolves them (`3.0.0` is `v3.0.0`).
+        assert_eq!(
+            versions,
+            [
+                (Standard::CisAwsFoundations, "v3.0.0"),
+                (Standard::CisAwsFoundations, "3.0.0"),
+                (Standard::Nist, "rev. 5")
+            ]
+        );
+        assert_eq!(
+            parse_standard("cis:").unwrap_err(),
+            "no version after `cis:`; name one, e.g. `cis:v3.0.0`, or leave out the `:`"
         );
     }
 

@@ -1,8 +1,11 @@
-//! The terminal view of a report: what fails first, grouped by rule; counts for the rest.
+//! The terminal view of a report: what fails first, grouped by rule; counts for the rest;
+//! with `--standard STANDARD:VERSION`, the controls of that version at the end.
 
 use std::io::{self, Write};
 
-use cloudposture_core::{Finding, RegionState, Report, Status};
+use cloudposture_core::{Coverage, Finding, RegionState, Report, Status};
+
+mod compliance;
 
 use crate::style::{Painter, Style};
 
@@ -24,8 +27,15 @@ const MAX_NAME_WIDTH: usize = 20;
 const MIN_REASON_WIDTH: usize = 24;
 
 /// Writes the table view of `report`; `source` says where the data came from
-/// (e.g. `snapshot examples/demo-account.json`).
-pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut dyn Write) -> io::Result<()> {
+/// (e.g. `snapshot examples/demo-account.json`). It ends with the compliance summary of
+/// each standard version in `coverage` (those `--standard` named).
+pub fn write_table(
+    report: &Report,
+    source: &str,
+    opts: TableOptions,
+    coverage: &[Coverage],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let p = opts.painter;
     let scan = &report.scan;
     let account = scan.account.as_deref().unwrap_or("(unknown account)");
@@ -138,6 +148,10 @@ pub fn write_table(report: &Report, source: &str, opts: TableOptions, out: &mut 
             "Full report with evidence and remediation: {}",
             p.paint(Style::Cyan, "--format json --output report.json")
         )?;
+    }
+    for c in coverage {
+        writeln!(out)?;
+        compliance::write_coverage(c, opts, out)?;
     }
     Ok(())
 }

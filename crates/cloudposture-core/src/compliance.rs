@@ -145,6 +145,99 @@ impl fmt::Display for Control {
     }
 }
 
+/// What `--standard` names: a standard and, optionally, one of its versions
+/// (`cis`, `cis:v3.0.0`, `cis:3.0.0`, `pci:v3.2.1`, `nist:rev. 5`).
+///
+/// The version is kept as written; [`same_version`] compares it with the versions that
+/// rules and catalogs use, so that `cis:3.0.0` and `CIS:V3.0.0` both name `v3.0.0`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StandardSelector {
+    /// The standard.
+    pub standard: Standard,
+    /// The version as written, if one was given.
+    pub version: Option<String>,
+}
+
+/// A `--standard` value that is not `STANDARD` or `STANDARD:VERSION`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StandardSelectorError {
+    /// The part before `:` is not a standard.
+    #[error(transparent)]
+    Standard(#[from] ParseEnumError),
+    /// Nothing follows the `:`.
+    #[error("no version after `{standard}:`; name one, e.g. `cis:v3.0.0`, or leave out the `:`")]
+    EmptyVersion {
+        /// The standard as written.
+        standard: String,
+    },
+}
+
+impl FromStr for StandardSelector {
+    type Err = StandardSelectorError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (code, version) = match s.split_once(':') {
+            Some((code, version)) => (code, Some(version.trim())),
+            None => (s, None),
+        };
+        let standard: Standard = code.parse()?;
+        match version {
+            Some("") => Err(StandardSelectorError::EmptyVersion {
+                standard: code.trim().to_string(),
+            }),
+            version => Ok(StandardSelector {
+                standard,
+                version: version.map(str::to_string),
+            }),
+        }
+    }
+}
+
+/// One version of a standard, as a selection names it (the version as written).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StandardVersion {
+    /// The standard.
+    pub standard: Standard,
+    /// The version as written; compared with [`same_version`].
+    pub version: String,
+}
+
+impl StandardVersion {
+    /// Whether `control` is of this standard and version.
+    pub fn matches(&self, control: &Control) -> bool {
+        control.standard == self.standard && same_version(control.version, &self.version)
+    }
+}
+
+/// Whether two spellings name the same version: case, spaces and a leading `v`, `rev`
+/// or `rev.` do not count, so `v3.0.0` = `3.0.0` = `V3.0.0` and `Rev. 5` = `rev5` = `5`.
+///
+/// ```
+/// use cloudposture_core::same_version;
+/// assert!(same_version("v3.0.0", "3.0.0"));
+/// assert!(same_version("Rev. 5", "rev5"));
+/// assert!(!same_version("v3.0.0", "v3.0"));
+/// ```
+pub fn same_version(a: &str, b: &str) -> bool {
+    version_key(a) == version_key(b)
+}
+
+fn version_key(version: &str) -> String {
+    let key: String = version
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for prefix in ["rev.", "rev", "v"] {
+        if let Some(rest) = key.strip_prefix(prefix)
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return rest.to_string();
+        }
+    }
+    key
+}
+
 /// The six pillars of the AWS Well-Architected Framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -200,6 +293,45 @@ mod tests {
         assert!(Standard::Nist.matches_code("nist"));
         assert!(Standard::Nist800171.matches_code("NIST"));
         assert!(!Standard::PciDss.matches_code("nist"));
+    }
+
+    #[test]
+    fn a_selector_names_a_standard_and_maybe_a_version() {
+        let cis = |v: Option<&str>| StandardSelector {
+            standard: Standard::CisAwsFoundations,
+            version: v.map(str::to_string),
+        };
+        assert_eq!("cis".parse(), Ok(cis(None)));
+        assert_eq!("CIS:V3.0.0".parse(), Ok(cis(Some("V3.0.0"))));
+        assert_eq!(" cis : 3.0.0 ".parse(), Ok(cis(Some("3.0.0"))));
+        assert_eq!(
+            "cis:".parse::<StandardSelector>().unwrap_err().to_string(),
+            "no version after `cis:`; name one, e.g. `cis:v3.0.0`, or leave out the `:`"
+        );
+        assert!(
+            "iso:2013"
+                .parse::<StandardSelector>()
+                .unwrap_err()
+                .to_string()
+                .starts_with("unknown standard `iso`")
+        );
+    }
+
+    #[test]
+    fn versions_compare_without_case_spaces_or_a_leading_v() {
+        for (a, b) in [
+            ("v3.0.0", "3.0.0"),
+            ("v3.0.0", "V3.0.0"),
+            ("Rev. 5", "rev 5"),
+            ("Rev. 5", "5"),
+            ("CPS 234 (2019)", "cps 234 (2019)"),
+        ] {
+            assert!(same_version(a, b), "{a} = {b}");
+        }
+        assert!(!same_version("v3.0.0", "v3.0"));
+        assert!(!same_version("v1.4.0", "v1.4.0.1"));
+        // A `v` that does not lead a number is part of the version.
+        assert!(!same_version("vault", "ault"));
     }
 
     #[test]

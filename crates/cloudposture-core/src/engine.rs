@@ -80,13 +80,15 @@ impl<'r> Plan<'r> {
             let settings = rule.configure(&table).map_err(ConfigError::from)?;
             let risk = rule_config.and_then(|c| c.risk).unwrap_or(m.risk);
             let enabled = rule_config.and_then(|c| c.enabled).unwrap_or(true);
-            if enabled && selection.matches(m.id, m.service, risk, &m.standards()) {
+            if enabled && selection.matches(m.id, m.service, risk, m.controls) {
                 rules.push(PlannedRule { rule, settings, risk });
             }
         }
-        // Unknown selectors are an error even when config disabled the rule they name.
+        // Unknown selectors and versions are an error even when config disabled the rules
+        // they name.
         registry.select(&Selection {
             rules: selection.rules.clone(),
+            versions: selection.versions.clone(),
             ..Selection::default()
         })?;
         if rules.is_empty() {

@@ -7,14 +7,18 @@
 //! bookkeeping where something could not be read. A [`Registry`] holds rules; a
 //! [`Plan`] selects and configures them ([`Selection`], [`Config`]); [`Plan::evaluate`]
 //! turns an inventory into a [`Report`] with a [`Summary`] by status, risk and
-//! compliance control, and [`Report::from_json`] reads one back.
+//! compliance control, and [`Report::from_json`] reads one back. [`Coverage`] is the
+//! compliance view of a report for one version of a standard, against a [`Catalog`] of
+//! its controls.
 //!
 //! See the [`rule`] module for how a rule reads its kinds.
 
 pub mod any_rule;
+pub mod catalog;
 pub mod collect_error;
 pub mod compliance;
 pub mod config;
+pub mod coverage;
 pub mod engine;
 pub mod error;
 pub mod finding;
@@ -32,11 +36,15 @@ pub mod rule;
 pub mod settings;
 
 pub use any_rule::{AnyRule, ConfiguredSettings, erase};
+pub use catalog::{Catalog, CatalogControl, CatalogSection, natural_cmp};
 pub use collect_error::{CollectError, ErrorClass};
 /// Inline strings of [`ResourceRef`] (re-exported so that rule crates need no extra dependency).
 pub use compact_str::{self, CompactString};
-pub use compliance::{Control, Pillar, Standard};
+pub use compliance::{
+    Control, Pillar, Standard, StandardSelector, StandardSelectorError, StandardVersion, same_version,
+};
 pub use config::{Config, ConfigError, Exception, RuleConfig};
+pub use coverage::{ControlCoverage, Coverage, CoveringRule};
 pub use engine::{EngineError, Plan, PlannedRule};
 pub use error::ParseEnumError;
 pub use finding::{Evidence, Finding, Remediation, Snippet, SnippetKind, Status};

@@ -3,15 +3,17 @@
 use thiserror::Error;
 
 use crate::any_rule::AnyRule;
-use crate::compliance::Standard;
+use crate::catalog::{Catalog, natural_cmp};
+use crate::compliance::{Control, Standard, StandardVersion, same_version};
 use crate::kind::Listing;
 use crate::risk::RiskLevel;
 use crate::rule::Rule;
 
-/// The rules known to a scan, by unique id.
+/// The rules known to a scan, by unique id, and the catalogs of the standards' controls.
 #[derive(Default)]
 pub struct Registry {
     rules: Vec<Box<dyn AnyRule>>,
+    catalogs: Vec<&'static Catalog>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -86,11 +88,57 @@ impl Registry {
         self.rules.is_empty()
     }
 
+    /// Adds a catalog of a standard's sections and controls (the CIS benchmark's, say),
+    /// which compliance summaries and version selection read.
+    pub fn add_catalog(&mut self, catalog: &'static Catalog) -> &mut Self {
+        if !self.catalogs.iter().any(|c| std::ptr::eq(*c, catalog)) {
+            self.catalogs.push(catalog);
+        }
+        self
+    }
+
+    /// The catalogs, in the order they were added.
+    pub fn catalogs(&self) -> &[&'static Catalog] {
+        &self.catalogs
+    }
+
+    /// The versions of `standard` that the rules' controls or the catalogs name, each
+    /// once, oldest first.
+    pub fn known_versions(&self, standard: Standard) -> Vec<&'static str> {
+        let from_rules = self
+            .iter()
+            .flat_map(|r| r.metadata().controls.iter())
+            .filter(|c| c.standard == standard)
+            .map(|c| c.version);
+        let from_catalogs = self.catalogs.iter().flat_map(|c| c.versions(standard));
+        let mut versions: Vec<&'static str> = from_rules.chain(from_catalogs).collect();
+        versions.sort_by(|a, b| natural_cmp(a, b));
+        versions.dedup();
+        versions
+    }
+
+    /// The version of `standard` as rules write it (`v3.0.0`) for a version as a user
+    /// wrote it (`3.0.0`, `V3.0.0`; see [`same_version`]). An unknown version is an
+    /// error that lists the known ones.
+    pub fn resolve_version(&self, standard: Standard, version: &str) -> Result<&'static str, SelectionError> {
+        let known = self.known_versions(standard);
+        known
+            .iter()
+            .copied()
+            .find(|k| same_version(k, version))
+            .ok_or_else(|| SelectionError::UnknownVersion {
+                standard,
+                version: version.trim().to_string(),
+                known,
+            })
+    }
+
     /// The rules matching `selection`, in registration order.
     ///
-    /// A rule selector that matches no rule is an error (a typo must not silently
-    /// select nothing). `min_risk` compares with the rule's default risk; the engine
-    /// applies config overrides before it calls [`Selection::matches`].
+    /// A rule selector that matches no rule, or a standard version that no rule or
+    /// catalog knows, is an error (a typo must not silently select nothing). `min_risk`
+    /// compares with the rule's default risk; the engine applies config overrides
+    /// before it calls [`Selection::matches`].
     pub fn select(&self, selection: &Selection) -> Result<Vec<&dyn AnyRule>, SelectionError> {
         for selector in &selection.rules {
             if !self.iter().any(|r| selector_matches(selector, r.metadata().id)) {
@@ -99,11 +147,14 @@ impl Registry {
                 });
             }
         }
+        for v in &selection.versions {
+            self.resolve_version(v.standard, &v.version)?;
+        }
         Ok(self
             .iter()
             .filter(|r| {
                 let m = r.metadata();
-                selection.matches(m.id, m.service, m.risk, &m.standards())
+                selection.matches(m.id, m.service, m.risk, m.controls)
             })
             .collect())
     }
@@ -126,12 +177,18 @@ pub fn selector_matches(selector: &str, id: &str) -> bool {
 }
 
 /// Which rules to run. Every criterion given must match; empty lists match all.
+///
+/// `standards` and `versions` are one criterion: a rule matches it when it maps to
+/// any standard listed, or has a control of any version listed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     /// Rule ids or id prefixes (`VPC-001`, `VPC`).
     pub rules: Vec<String>,
-    /// Standards; a rule matches when it maps to any of them.
+    /// Standards, every version; a rule matches when it maps to any of them.
     pub standards: Vec<Standard>,
+    /// Versions of standards (`cis:v3.0.0`); a rule matches when it has a control of
+    /// any of them. [`Registry::select`] refuses versions that it does not know.
+    pub versions: Vec<StandardVersion>,
     /// Minimum risk level.
     pub min_risk: Option<RiskLevel>,
     /// Services (case-insensitive), e.g. `VPC`.
@@ -152,10 +209,14 @@ impl Selection {
         }
     }
 
-    /// Whether a rule with these properties is selected.
-    pub fn matches(&self, id: &str, service: &str, risk: RiskLevel, standards: &[Standard]) -> bool {
+    /// Whether a rule with these properties (its `controls`) is selected.
+    pub fn matches(&self, id: &str, service: &str, risk: RiskLevel, controls: &[Control]) -> bool {
+        let by_standard = (self.standards.is_empty() && self.versions.is_empty())
+            || controls
+                .iter()
+                .any(|c| self.standards.contains(&c.standard) || self.versions.iter().any(|v| v.matches(c)));
         (self.rules.is_empty() || self.rules.iter().any(|s| selector_matches(s, id)))
-            && (self.standards.is_empty() || self.standards.iter().any(|s| standards.contains(s)))
+            && by_standard
             && self.min_risk.is_none_or(|min| risk >= min)
             && (self.services.is_empty() || self.services.iter().any(|s| s.eq_ignore_ascii_case(service)))
     }
@@ -209,4 +270,29 @@ pub enum SelectionError {
         /// The selector given.
         selector: String,
     },
+    /// No rule or catalog knows this version of the standard.
+    #[error("{} has no version `{version}` known here; {}", standard.name(), known_list(*standard, known))]
+    UnknownVersion {
+        /// The standard.
+        standard: Standard,
+        /// The version as given.
+        version: String,
+        /// The versions that are known, oldest first.
+        known: Vec<&'static str>,
+    },
+}
+
+fn known_list(standard: Standard, known: &[&str]) -> String {
+    match known {
+        [] => format!(
+            "no rule maps a version of it (`--standard {}` selects by standard alone)",
+            standard.code()
+        ),
+        known => format!(
+            "known versions: {} (e.g. `--standard {}:{}`)",
+            known.join(", "),
+            standard.code(),
+            known[known.len() - 1]
+        ),
+    }
 }

@@ -176,7 +176,7 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    fn add(&mut self, status: Status) {
+    pub(crate) fn add(&mut self, status: Status) {
         match status {
             Status::Pass => self.pass += 1,
             Status::Fail => self.fail += 1,
@@ -186,7 +186,7 @@ impl StatusCounts {
         }
     }
 
-    fn merge(&mut self, other: &StatusCounts) {
+    pub(crate) fn merge(&mut self, other: &StatusCounts) {
         self.pass += other.pass;
         self.fail += other.fail;
         self.error += other.error;

@@ -18,6 +18,7 @@
 
 use cloudposture_core::{AnyRule, Registry, RegistryError, erase};
 
+pub mod cis;
 pub mod ec2;
 pub mod remediation;
 pub mod vpc;
@@ -40,13 +41,15 @@ pub fn all_rules() -> Vec<Box<dyn AnyRule>> {
     ]
 }
 
-/// Adds every rule of [`all_rules`] to `registry`.
+/// Adds every rule of [`all_rules`] to `registry`, and the catalog of the CIS AWS
+/// Foundations Benchmark ([`cis::CIS_AWS_FOUNDATIONS`]) that compliance summaries read.
 ///
 /// Fails when a rule's id is already registered (e.g. a custom rule reusing `VPC-001`).
 pub fn register_all(registry: &mut Registry) -> Result<(), RegistryError> {
     for rule in all_rules() {
         registry.register_boxed(rule)?;
     }
+    registry.add_catalog(&cis::CIS_AWS_FOUNDATIONS);
     Ok(())
 }
 

@@ -4,7 +4,9 @@
 use std::io::Write;
 
 use anyhow::{Context, anyhow};
-use cloudposture_core::{AnyRule, AuditStep, KindInfo, Need, RuleMetadata, SettingDoc, selector_matches};
+use cloudposture_core::{
+    AnyRule, AuditStep, KindInfo, Need, RuleMetadata, SettingDoc, StandardVersion, selector_matches,
+};
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, ListFormat, RulesCommand, ShowFormat};
@@ -18,10 +20,19 @@ pub fn run(cmd: &RulesCommand, _global: &GlobalArgs, term: &mut Terminal<'_>) ->
     let rules: Vec<&'static RuleMetadata> = docs.iter().map(|d| d.metadata).collect();
     let out = &mut *term.out;
     match cmd {
-        RulesCommand::List { format } => match format {
-            ListFormat::Table => write_list(&rules, out),
-            ListFormat::Json => write_json(&docs, out),
-        },
+        RulesCommand::List { selection, format } => {
+            let selected = registry
+                .select(&selection.to_selection())
+                .map_err(anyhow::Error::new)?;
+            let docs: Vec<RuleDoc> = selected.into_iter().map(RuleDoc::of).collect();
+            match format {
+                ListFormat::Table => {
+                    let rules: Vec<&'static RuleMetadata> = docs.iter().map(|d| d.metadata).collect();
+                    write_list(&rules, &selection.versions(), out)
+                }
+                ListFormat::Json => write_json(&docs, out),
+            }
+        }
         RulesCommand::Show { id, format } => {
             let Some(rule) = docs
                 .iter()
@@ -93,29 +104,61 @@ fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Re
     writeln!(out)
 }
 
-/// Aligned columns: id, risk, service, title, standards.
-fn write_list(rules: &[&'static RuleMetadata], out: &mut dyn Write) -> std::io::Result<()> {
+/// Aligned columns: id, risk, service, title, standards; with standard versions
+/// selected, the controls of those versions instead of the standards.
+fn write_list(
+    rules: &[&'static RuleMetadata],
+    versions: &[StandardVersion],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let id_w = rules.iter().map(|m| m.id.len()).max().unwrap_or(2).max(2);
     let svc_w = rules.iter().map(|m| m.service.len()).max().unwrap_or(7).max(7);
     let title_w = rules.iter().map(|m| m.title.len()).max().unwrap_or(5).max(5);
+    let last = if versions.is_empty() {
+        "STANDARDS"
+    } else {
+        "CONTROLS"
+    };
     writeln!(
         out,
-        "{:<id_w$}  {:<9}  {:<svc_w$}  {:<title_w$}  STANDARDS",
+        "{:<id_w$}  {:<9}  {:<svc_w$}  {:<title_w$}  {last}",
         "ID", "RISK", "SERVICE", "TITLE"
     )?;
     for m in rules {
-        let standards: Vec<&str> = m.standards().iter().map(|s| s.code()).collect();
+        let last = if versions.is_empty() {
+            let standards: Vec<&str> = m.standards().iter().map(|s| s.code()).collect();
+            standards.join(", ")
+        } else {
+            controls_of(m, versions)
+        };
         writeln!(
             out,
-            "{:<id_w$}  {:<9}  {:<svc_w$}  {:<title_w$}  {}",
+            "{:<id_w$}  {:<9}  {:<svc_w$}  {:<title_w$}  {last}",
             m.id,
             m.risk.as_str(),
             m.service,
             m.title,
-            standards.join(", ")
         )?;
     }
     Ok(())
+}
+
+/// The rule's controls of the selected versions: `3.7`, or `cis v3.0.0 3.7; cis v1.4.0
+/// 3.9` when several versions are selected.
+fn controls_of(m: &RuleMetadata, versions: &[StandardVersion]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for c in m
+        .controls
+        .iter()
+        .filter(|c| versions.iter().any(|v| v.matches(c)))
+    {
+        let id = c.id.unwrap_or("(all)");
+        out.push(match versions.len() {
+            1 => id.to_string(),
+            _ => format!("{} {} {id}", c.standard.code(), c.version),
+        });
+    }
+    out.join("; ")
 }
 
 /// The language tag of a fenced code block for a step done `via` something.

@@ -5,9 +5,9 @@
 
 use cloudposture_core::jiff::Timestamp;
 use cloudposture_core::render::Format;
-use cloudposture_core::{Report, ScanSource};
+use cloudposture_core::{Coverage, Registry, Report, ScanSource};
 
-use crate::cli::{FailOn, GlobalArgs, ScanArgs, ScanFormat};
+use crate::cli::{FailOn, GlobalArgs, ScanArgs, ScanFormat, SelectionArgs};
 use crate::config_file;
 use crate::exit::{CliError, Exit};
 use crate::output::Output;
@@ -57,6 +57,10 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         "evaluated"
     );
 
+    let coverage = match args.format {
+        ScanFormat::Table => coverage(&registry, &report, &args.selection)?,
+        _ => Vec::new(),
+    };
     let color = !output.is_file() && term.color(global);
     let writer = output.writer(term.out);
     let rendered = match args.format {
@@ -69,6 +73,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
                 show_passing: args.show_passing,
                 hints: !global.quiet,
             },
+            &coverage,
             writer,
         ),
         ScanFormat::Json => Format::Json.write(&report, writer),
@@ -101,6 +106,26 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         );
     }
     Ok(exit)
+}
+
+/// The compliance view of each standard version the selection names (`cis:v3.0.0`),
+/// each once however it was written.
+fn coverage(
+    registry: &Registry,
+    report: &Report,
+    selection: &SelectionArgs,
+) -> anyhow::Result<Vec<Coverage>> {
+    let mut versions = Vec::new();
+    for v in selection.versions() {
+        let version = (v.standard, registry.resolve_version(v.standard, &v.version)?);
+        if !versions.contains(&version) {
+            versions.push(version);
+        }
+    }
+    Ok(versions
+        .into_iter()
+        .map(|(standard, version)| registry.coverage(report, standard, version))
+        .collect())
 }
 
 /// 1 when something fails at or above the threshold; else 3 when something could not
