@@ -73,8 +73,10 @@ fn a_version_ends_the_table_with_its_controls_and_what_is_not_covered() {
     let (text, code) = table(&["--standard", "cis:v3.0.0", "--rules", "VPC-001"]);
     assert_eq!(code, 1, "{text}");
     let lines = summary(&text, "CIS AWS Foundations Benchmark v3.0.0");
-    assert!(
-        lines[1].starts_with("  CONTROL  TITLE") && lines[1].ends_with("RULES  PASS  FAIL  ERROR"),
+    let header: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["CONTROL", "TITLE", "RULES", "PASS", "FAIL", "ERROR"],
         "{text}"
     );
 
@@ -93,7 +95,8 @@ fn a_version_ends_the_table_with_its_controls_and_what_is_not_covered() {
     let s = &summary_of["summary"];
     let flow_logs = the_line(&lines, "3.7");
     assert!(
-        flow_logs.contains("Ensure VPC flow logging is enabled in all VPCs  VPC-001"),
+        flow_logs.contains("Ensure VPC flow logging is enabled in all VPCs")
+            && flow_logs.contains(" VPC-001 "),
         "{text}"
     );
     let counts: Vec<&str> = flow_logs.split_whitespace().rev().take(3).collect();
