@@ -3,12 +3,12 @@
 //! [`FixAction::operation`]:
 //!
 //! - [`CREATE_FLOW_LOGS`]: flow logs, one CreateFlowLogs call per destination and up to
-//!   300 VPCs, with idempotency tokens ([`flow_logs`]).
+//!   300 VPCs, with idempotency tokens (`flow_logs.rs`).
 //! - [`REVOKE_SECURITY_GROUP_RULES`]: RevokeSecurityGroupIngress and
 //!   RevokeSecurityGroupEgress of exactly the planned rules, per group
-//!   ([`security_groups`]).
+//!   (`security_groups.rs`).
 //! - [`MODIFY_INSTANCE_METADATA_OPTIONS`]: ModifyInstanceMetadataOptions with
-//!   `HttpTokens=required`, per instance ([`instances`]).
+//!   `HttpTokens=required`, per instance (`instances.rs`).
 //!
 //! Regions run at once, up to [`DEFAULT_CONCURRENCY`]; the actions of one region run one
 //! after the other. A dry run sends every call with `DryRun=true`: AWS answers
