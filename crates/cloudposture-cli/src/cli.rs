@@ -6,6 +6,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
 use cloudposture_core::{RiskLevel, Selection, Standard, StandardSelector, StandardVersion};
 
+mod fix;
+#[cfg(test)]
+mod tests;
+
+pub use fix::{FIX_EXIT_CODES, FixArgs, FixFormat};
+#[cfg(test)]
+pub use fix::FixTraffic;
+
 /// Check an AWS account against security best-practice rules.
 ///
 /// cloudposture lists what the selected rules need (only that, every page, all
@@ -351,168 +359,4 @@ fn parse_fail_on(value: &str) -> Result<FailOn, String> {
         .parse::<RiskLevel>()
         .map(FailOn::Risk)
         .map_err(|e| format!("{e}, or never"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_is_consistent() {
-        Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn regions_are_all_or_valid_names() {
-        assert_eq!(parse_regions("all"), Ok(RegionScope::AllEnabled));
-        assert_eq!(
-            parse_regions("eu-west-1, us-east-1"),
-            Ok(RegionScope::Only(vec!["eu-west-1".into(), "us-east-1".into()]))
-        );
-        assert!(
-            parse_regions("eu-west")
-                .unwrap_err()
-                .contains("`eu-west` is not a region name")
-        );
-        assert!(parse_regions(",").is_err());
-    }
-
-    #[test]
-    fn fail_on_takes_a_risk_or_never() {
-        assert_eq!(parse_fail_on("never"), Ok(FailOn::Never));
-        assert_eq!(parse_fail_on("very-high"), Ok(FailOn::Risk(RiskLevel::VeryHigh)));
-        assert!(parse_fail_on("severe").is_err());
-    }
-
-    fn selectors(values: &[&str]) -> SelectionArgs {
-        SelectionArgs {
-            standard: values.iter().map(|v| parse_standard(v).unwrap()).collect(),
-            ..SelectionArgs::default()
-        }
-    }
-
-    #[test]
-    fn nist_selects_both_publications() {
-        assert_eq!(
-            selectors(&["nist", "pci"]).to_selection().standards,
-            [Standard::Nist, Standard::Nist800171, Standard::PciDss]
-        );
-    }
-
-    #[test]
-    fn a_standard_with_a_version_selects_that_version_only() {
-        let selection = selectors(&["cis:v3.0.0", "CIS:3.0.0", "cis:3.0.0", "nist:rev. 5"]).to_selection();
-        assert!(selection.standards.is_empty());
-        let versions: Vec<(Standard, &str)> = selection
-            .versions
-            .iter()
-            .map(|v| (v.standard, v.version.as_str()))
-            .collect();
-        // As written, each spelling once; the registry resolves them (`3.0.0` is `v3.0.0`).
-        assert_eq!(
-            versions,
-            [
-                (Standard::CisAwsFoundations, "v3.0.0"),
-                (Standard::CisAwsFoundations, "3.0.0"),
-                (Standard::Nist, "rev. 5")
-            ]
-        );
-        assert_eq!(
-            parse_standard("cis:").unwrap_err(),
-            "no version after `cis:`; name one, e.g. `cis:v3.0.0`, or leave out the `:`"
-        );
-    }
-
-    #[test]
-    fn endpoint_urls_need_a_scheme_and_host() {
-        assert!(parse_endpoint_url("http://127.0.0.1:5000").is_ok());
-        assert!(parse_endpoint_url("127.0.0.1:5000").is_err());
-        assert!(parse_endpoint_url("http://").is_err());
-    }
-}
-
-/// What `fix --help` says about exit codes.
-pub const FIX_EXIT_CODES: &str = "Exit codes:\n  \
-    0  every planned action would succeed (dry run), or succeeded or was done already and\n     \
-       its resource now passes (--apply); also when there is nothing to fix\n  \
-    1  AWS would refuse (dry run) or refused at least one action, or a fixed resource still fails\n  \
-    2  bad usage or input (flags, config, --snapshot): nothing was called\n  \
-    3  the account could not be read, or some regions could not (nothing failed otherwise)\n\n\
-    Examples:\n  \
-    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs\n  \
-    cloudposture fix --destination s3:arn:aws:s3:::my-flow-logs --apply\n  \
-    cloudposture fix --rules EC2-001,EC2-002 --regions eu-west-1\n  \
-    cloudposture fix --regions eu-west-1 --destination cloud-watch-logs:/vpc/flow-logs \\\n    \
-    --role-arn arn:aws:iam::123456789012:role/flow-logs --apply";
-
-/// `fix`.
-#[derive(Debug, Args)]
-pub struct FixArgs {
-    /// Not allowed: a snapshot cannot be changed (kept to say so clearly).
-    #[arg(long, value_name = "FILE", hide = true)]
-    pub snapshot: Option<PathBuf>,
-    #[command(flatten)]
-    pub live: LiveArgs,
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// VPC-001: where the new flow logs publish: `s3:arn:aws:s3:::BUCKET[/PREFIX]`,
-    /// `cloud-watch-logs:LOG_GROUP` (needs --role-arn) or `kinesis-data-firehose:STREAM_ARN`.
-    /// Default: the rule's `remediation_destination` setting.
-    #[arg(long, value_name = "DESTINATION")]
-    pub destination: Option<String>,
-    /// IAM role that delivers the logs to CloudWatch Logs (assumable by
-    /// vpc-flow-logs.amazonaws.com). Default: the rule's `remediation_role_arn` setting,
-    /// unless --destination is given.
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
-    /// Traffic the new flow logs record. Default: ALL, or what the rule's `traffic_type`
-    /// setting requires.
-    #[arg(long, value_enum, ignore_case = true, value_name = "TYPE")]
-    pub traffic_type: Option<FixTraffic>,
-    /// Carry the actions out. Without it nothing changes: the plan is printed and checked
-    /// with DryRun=true (AWS checks the permissions).
-    #[arg(long)]
-    pub apply: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
-    pub format: FixFormat,
-}
-
-/// `--traffic-type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FixTraffic {
-    /// Accepted and rejected traffic.
-    #[value(name = "ALL")]
-    All,
-    /// Accepted traffic only.
-    #[value(name = "ACCEPT")]
-    Accept,
-    /// Rejected traffic only.
-    #[value(name = "REJECT")]
-    Reject,
-}
-
-impl FixTraffic {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FixTraffic::All => "ALL",
-            FixTraffic::Accept => "ACCEPT",
-            FixTraffic::Reject => "REJECT",
-        }
-    }
-
-    /// Whether a flow log of this traffic meets a rule requiring `required`.
-    pub fn covers(self, required: &str) -> bool {
-        self == FixTraffic::All || required == "any" || required == self.as_str()
-    }
-}
-
-/// `fix --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FixFormat {
-    /// For people.
-    Text,
-    /// The plan, each outcome and the new status of each resource, as JSON.
-    Json,
 }
