@@ -14,8 +14,13 @@ use crate::exit::{CliError, Exit};
 use crate::terminal::Terminal;
 
 /// Runs `rules …`.
-pub fn run(cmd: &RulesCommand, _global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
+///
+/// The configuration (`--config`) is read and checked as for a scan, so that a file with a
+/// misspelt setting fails here too, not only when a scan runs.
+pub fn run(cmd: &RulesCommand, global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
     let registry = super::registry()?;
+    let config = crate::config_file::load(global.config.as_deref())?;
+    config.plan(&registry, &cloudposture_core::Selection::all())?;
     let docs: Vec<RuleDoc> = registry.iter().map(RuleDoc::of).collect();
     let rules: Vec<&'static RuleMetadata> = docs.iter().map(|d| d.metadata).collect();
     let out = &mut *term.out;
