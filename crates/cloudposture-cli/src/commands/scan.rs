@@ -89,6 +89,10 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         Err(e) => return Err(anyhow::Error::new(e).context("cannot write the report").into()),
         Ok(()) => {}
     }
+    if exit == Exit::Incomplete {
+        // Whatever the format and `--quiet`: exit 3 says why, on stderr.
+        let _ = writeln!(term.err, "{}", incomplete_reason(&report));
+    }
     if let Some(path) = output.commit(term.out)? {
         let s = &report.summary;
         term.note(
@@ -106,6 +110,27 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         );
     }
     Ok(exit)
+}
+
+/// Why a scan is incomplete (exit 3), in one line: what could not be judged and the
+/// regions in error.
+fn incomplete_reason(report: &Report) -> String {
+    let errors = report.summary.error;
+    let mut line = format!(
+        "incomplete: {errors} {} could not be judged (see the findings with status `error`)",
+        if errors == 1 { "finding" } else { "findings" }
+    );
+    let regions: Vec<&str> = report
+        .scan
+        .regions
+        .iter()
+        .filter(|r| r.status != cloudposture_core::RegionState::Ok)
+        .map(|r| r.name.as_str())
+        .collect();
+    if !regions.is_empty() {
+        line.push_str(&format!("; regions in error: {}", regions.join(", ")));
+    }
+    line
 }
 
 /// The compliance view of each standard version the selection names (`cis:v3.0.0`),
