@@ -10,9 +10,9 @@ mod fix;
 #[cfg(test)]
 mod tests;
 
-pub use fix::{FIX_EXIT_CODES, FixArgs, FixFormat};
 #[cfg(test)]
 pub use fix::FixTraffic;
+pub use fix::{FIX_EXIT_CODES, FixArgs, FixFormat};
 
 /// Check an AWS account against security best-practice rules.
 ///
@@ -112,6 +112,16 @@ pub enum Command {
     /// One Allow statement with the sorted, unique actions of the rules' audit
     /// permissions (and remediation permissions with --remediation), on Resource "*".
     IamPolicy(IamPolicyArgs),
+    /// Print the shell completion script for SHELL.
+    ///
+    /// E.g. `cloudposture completions bash > ~/.local/share/bash-completion/completions/cloudposture`,
+    /// `cloudposture completions zsh > ~/.zfunc/_cloudposture`,
+    /// `cloudposture completions fish > ~/.config/fish/completions/cloudposture.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Where the data comes from.

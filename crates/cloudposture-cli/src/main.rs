@@ -70,5 +70,10 @@ fn run(cli: &Cli, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
         Command::Fix(args) => commands::fix::run(args, &cli.global, term),
         Command::Rules(cmd) => commands::rules::run(cmd, &cli.global, term),
         Command::IamPolicy(args) => commands::iam_policy::run(args, &cli.global, term),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "cloudposture", &mut *term.out);
+            Ok(Exit::Ok)
+        }
     }
 }
