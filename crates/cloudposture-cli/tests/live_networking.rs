@@ -388,7 +388,7 @@ fn each_case_gets_its_verdict_from_a_live_scan() {
     assert!(ssh.contains("22") && ssh.contains("0.0.0.0/0"), "{ssh}");
     let (_, acl) = verdict(&report, "VPC-002", seeded.id("default-acl")).unwrap();
     assert!(acl.contains("default"), "{acl}");
-    // One call per kind per region, each at the maximum page size, plus the account's two.
+    // One call per kind per region, each at the maximum page size.
     let calls = report["scan"]["regions"][0]["api_calls"].as_u64().unwrap();
     eprintln!("{REGION}: {calls} API calls for the five rules");
     assert_eq!(
@@ -396,4 +396,15 @@ fn each_case_gets_its_verdict_from_a_live_scan() {
         "security groups, network ACLs, instances: {}",
         report["scan"]
     );
+
+    // Every rule: VPCs and flow logs as well (no subnet or ENI flow log, so no lookup),
+    // plus GetCallerIdentity for the account (regions named: no DescribeRegions).
+    let all = scan(&moto, "EC2,VPC");
+    let calls = all["scan"]["regions"][0]["api_calls"].as_u64().unwrap();
+    eprintln!(
+        "{REGION}: {calls} API calls for all six rules, {} in all",
+        all["scan"]["api_calls"]
+    );
+    assert_eq!(calls, 5, "{}", all["scan"]);
+    assert_eq!(all["scan"]["api_calls"], 6);
 }
