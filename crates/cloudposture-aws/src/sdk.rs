@@ -5,8 +5,9 @@
 //! roles, IMDS, `AWS_ENDPOINT_URL`), creates one EC2 client per region on first use and
 //! caches it, and every client shares one HTTP client (one connection pool). Listings read
 //! every page at the maximum page size and count one API call per page; retries (standard
-//! mode with backoff) are not counted. Failures are classified into [`ErrorClass`] with
-//! the AWS error code and message kept.
+//! mode with backoff) are not counted. A 2xx answer whose XML document is cut short is an
+//! error, retried like a transport failure ([`IncompleteAnswer`]), never a shorter list.
+//! Failures are classified into [`ErrorClass`] with the AWS error code and message kept.
 //!
 //! ```no_run
 //! # async fn scan() -> Result<(), cloudposture_aws::CollectFailure> {
@@ -24,6 +25,7 @@
 //! [`ErrorClass`]: crate::ErrorClass
 
 mod classify;
+mod complete_body;
 pub mod fix;
 mod pages;
 
@@ -41,10 +43,12 @@ use cloudposture_core::{CollectError, Tags};
 use jiff::Timestamp;
 
 use crate::collector::{AccountApi, Listers, RegionList};
+use complete_body::CompleteAnswer;
 
 /// The EC2 SDK this adapter is built on, for listers of kinds outside this crate.
 pub use aws_sdk_ec2;
 pub use classify::classify;
+pub use complete_body::IncompleteAnswer;
 pub use pages::{MAX_PAGES, in_chunks, pages};
 
 /// Region used for account-level calls when neither the options nor the configuration name one.
@@ -254,7 +258,8 @@ impl SdkCollector {
                     Some(customize) => customize(builder),
                     None => builder,
                 };
-                aws_sdk_ec2::Client::from_conf(builder.build())
+                // After the customizer, so that no configuration goes without it.
+                aws_sdk_ec2::Client::from_conf(builder.interceptor(CompleteAnswer).build())
             })
             .clone()
     }
@@ -268,7 +273,7 @@ impl SdkCollector {
                 Some(customize) => customize(builder),
                 None => builder,
             };
-            aws_sdk_sts::Client::from_conf(builder.build())
+            aws_sdk_sts::Client::from_conf(builder.interceptor(CompleteAnswer).build())
         })
     }
 }

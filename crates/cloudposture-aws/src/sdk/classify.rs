@@ -6,6 +6,8 @@ use aws_smithy_runtime_api::client::result::SdkError;
 
 use cloudposture_core::{CollectError, ErrorClass};
 
+use super::IncompleteAnswer;
+
 /// Codes of a missing permission.
 const ACCESS_DENIED: &[&str] = &["UnauthorizedOperation", "UnauthorizedAccess", "AccessDenied"];
 
@@ -106,13 +108,25 @@ fn credentials_reason(error: &(dyn std::error::Error + 'static)) -> String {
     first.trim_end_matches(['.', ':', ' ']).to_string()
 }
 
+/// The [`IncompleteAnswer`] among the sources of `error`, if any.
+fn incomplete_answer<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e IncompleteAnswer> {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(problem) = e.downcast_ref::<IncompleteAnswer>() {
+            return Some(problem);
+        }
+        next = e.source();
+    }
+    None
+}
+
 /// Turns a failed SDK call of `operation` into a [`CollectError`].
 ///
 /// `api_calls` is the number of calls the operation made, the failed one included (a
 /// listing that failed on its third page made 3). Service errors keep the AWS code and
 /// message; transport failures say in words what happened (`connection refused`,
-/// `HTTP 500 from the endpoint (not an AWS error answer)`), never the `Debug` text of
-/// the SDK's error or the raw response.
+/// `HTTP 500 from the endpoint (not an AWS error answer)`, `the answer was cut short: …`),
+/// never the `Debug` text of the SDK's error or the raw response.
 pub fn classify<E>(operation: &str, error: &SdkError<E, HttpResponse>, api_calls: u64) -> CollectError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -149,11 +163,11 @@ where
         SdkError::ResponseError(response) => {
             let status = response.raw().status().as_u16();
             let class = class_of_code(None, Some(status));
-            (
-                class,
-                None,
-                format!("HTTP {status} from the endpoint, an answer that could not be read as AWS's"),
-            )
+            let message = match incomplete_answer(error) {
+                Some(problem) => problem.to_string(),
+                None => format!("HTTP {status} from the endpoint, an answer that could not be read as AWS's"),
+            };
+            (class, None, message)
         }
         _ => {
             let source: &(dyn std::error::Error + 'static) = error;
