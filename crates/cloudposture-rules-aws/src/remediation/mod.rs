@@ -40,11 +40,13 @@
 mod cli;
 mod cloudformation;
 mod iam;
+mod security_group;
 mod terraform;
 
 pub use cli::CliCommand;
 pub use cloudformation::{CfnTemplate, cfn_logical_id};
 pub use iam::{OneOrMany, PolicyDocument, Principal, Statement};
+pub use security_group::{Direction, revoke_command};
 pub use terraform::{TerraformConfig, terraform_name};
 
 /// Comment lines (`# …`) before a snippet: each line of `comments`, then `content`.

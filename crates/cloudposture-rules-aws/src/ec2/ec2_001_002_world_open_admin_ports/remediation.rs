@@ -5,62 +5,16 @@
 use cloudposture_aws::{Permission, SecurityGroup};
 use cloudposture_core::Remediation;
 use hcl::Expression;
-use serde::Serialize;
 
 use super::WorldFamily;
 use super::evidence::{OpenPermission, all_opened_ports};
 use crate::ec2::admin_ports::{IpProtocol, and_list, commented_cli, ports_phrase};
-use crate::remediation::{CfnTemplate, CliCommand, TerraformConfig, cfn_logical_id, terraform_name};
+use crate::remediation::{
+    CfnTemplate, CliCommand, Direction, TerraformConfig, cfn_logical_id, revoke_command, terraform_name,
+};
 
 const ADMIN_CIDR: &str = "<ADMIN_CIDR>";
 const ADMIN_IPV6_CIDR: &str = "<ADMIN_IPV6_CIDR>";
-
-/// A permission as `--ip-permissions` takes it (the EC2 API's `IpPermission`).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct CliPermission<'a> {
-    ip_protocol: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from_port: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to_port: Option<i32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    ip_ranges: Vec<CidrIp<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    ipv6_ranges: Vec<CidrIpv6<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct CidrIp<'a> {
-    cidr_ip: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct CidrIpv6<'a> {
-    cidr_ipv6: &'a str,
-}
-
-impl<'a> CliPermission<'a> {
-    fn of(p: &'a Permission) -> Self {
-        CliPermission {
-            ip_protocol: &p.protocol,
-            from_port: p.from_port,
-            to_port: p.to_port,
-            ip_ranges: p
-                .ipv4_ranges
-                .iter()
-                .map(|r| CidrIp { cidr_ip: &r.cidr })
-                .collect(),
-            ipv6_ranges: p
-                .ipv6_ranges
-                .iter()
-                .map(|r| CidrIpv6 { cidr_ipv6: &r.cidr })
-                .collect(),
-        }
-    }
-}
 
 /// The ready-to-run remediation for `group`, whose inbound permissions `open` open
 /// administration ports to `family`'s world range: an AWS CLI command that revokes
@@ -93,23 +47,15 @@ pub fn remediation_for(group: &SecurityGroup, family: WorldFamily, open: &[OpenP
         snippets: vec![
             commented_cli(
                 "AWS CLI",
-                &[(comment, revoke_command(&group.region, &group.id, &revoke))],
+                &[(
+                    comment,
+                    revoke_command(Direction::Ingress, &group.region, &group.id, &revoke),
+                )],
             ),
             cloudformation(group, family, open).snippet("CloudFormation (YAML)"),
             terraform(group, family, open).snippet("Terraform"),
         ],
     }
-}
-
-/// `aws ec2 revoke-security-group-ingress` of exactly `permissions`.
-pub(super) fn revoke_command(region: &str, group_id: &str, permissions: &[Permission]) -> CliCommand {
-    let json: Vec<CliPermission<'_>> = permissions.iter().map(CliPermission::of).collect();
-    // Plain strings, numbers and lists always serialize.
-    let json = serde_json::to_string(&json).unwrap_or_default();
-    CliCommand::aws("ec2", "revoke-security-group-ingress")
-        .arg("--region", region)
-        .arg("--group-id", group_id)
-        .arg("--ip-permissions", json)
 }
 
 /// `-1`, `tcp` or `udp`, as CloudFormation and Terraform take it.

@@ -1,12 +1,11 @@
 //! The ready-to-run remediation a failing EC2-003 finding carries: the revoke commands
 //! with every rule the group has, and the Terraform that adopts and empties it.
 
-use cloudposture_aws::{Permission, SecurityGroup};
+use cloudposture_aws::SecurityGroup;
 use cloudposture_core::{Remediation, Snippet, SnippetKind};
-use serde::Serialize;
 
 use super::evidence::{group_label, rule_count};
-use crate::remediation::{CliCommand, TerraformConfig, terraform_name};
+use crate::remediation::{Direction, TerraformConfig, revoke_command, terraform_name};
 
 /// Why no CloudFormation snippet is offered, as the finding says it.
 const NO_CLOUDFORMATION: &str = "\
@@ -60,12 +59,14 @@ pub fn remediation_for(group: &SecurityGroup) -> Remediation {
     let mut snippets = Vec::new();
     if !group.ingress.is_empty() {
         snippets.push(
-            revoke(group, "revoke-security-group-ingress", &group.ingress).snippet("AWS CLI (inbound rules)"),
+            revoke_command(Direction::Ingress, &group.region, &group.id, &group.ingress)
+                .snippet("AWS CLI (inbound rules)"),
         );
     }
     if !group.egress.is_empty() {
         snippets.push(
-            revoke(group, "revoke-security-group-egress", &group.egress).snippet("AWS CLI (outbound rules)"),
+            revoke_command(Direction::Egress, &group.region, &group.id, &group.egress)
+                .snippet("AWS CLI (outbound rules)"),
         );
     }
     snippets.push(terraform(group).snippet("Terraform"));
@@ -78,16 +79,6 @@ pub fn remediation_for(group: &SecurityGroup) -> Remediation {
             .collect(),
     });
     Remediation { summary, snippets }
-}
-
-fn revoke(group: &SecurityGroup, operation: &str, permissions: &[Permission]) -> CliCommand {
-    let wire: Vec<IpPermission<'_>> = permissions.iter().map(IpPermission::of).collect();
-    // Plain strings and numbers always serialize.
-    let json = serde_json::to_string(&wire).unwrap_or_default();
-    CliCommand::aws("ec2", operation)
-        .arg("--region", &group.region)
-        .arg("--group-id", &group.id)
-        .arg("--ip-permissions", json)
 }
 
 fn terraform(group: &SecurityGroup) -> TerraformConfig {
@@ -108,82 +99,4 @@ fn terraform(group: &SecurityGroup) -> TerraformConfig {
     TerraformConfig::new()
         .comment(comment)
         .resource("aws_default_security_group", &name, attributes)
-}
-
-/// A permission as the EC2 API (and so `--ip-permissions`) spells it.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct IpPermission<'a> {
-    ip_protocol: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from_port: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to_port: Option<i32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    ip_ranges: Vec<CidrIp<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    ipv6_ranges: Vec<CidrIpv6<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    prefix_list_ids: Vec<PrefixListId<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    user_id_group_pairs: Vec<UserIdGroupPair<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct CidrIp<'a> {
-    cidr_ip: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct CidrIpv6<'a> {
-    cidr_ipv6: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct PrefixListId<'a> {
-    prefix_list_id: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct UserIdGroupPair<'a> {
-    group_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_id: Option<&'a str>,
-}
-
-impl<'a> IpPermission<'a> {
-    fn of(p: &'a Permission) -> Self {
-        IpPermission {
-            ip_protocol: &p.protocol,
-            from_port: p.from_port,
-            to_port: p.to_port,
-            ip_ranges: p
-                .ipv4_ranges
-                .iter()
-                .map(|r| CidrIp { cidr_ip: &r.cidr })
-                .collect(),
-            ipv6_ranges: p
-                .ipv6_ranges
-                .iter()
-                .map(|r| CidrIpv6 { cidr_ipv6: &r.cidr })
-                .collect(),
-            prefix_list_ids: p
-                .prefix_list_ids
-                .iter()
-                .map(|id| PrefixListId { prefix_list_id: id })
-                .collect(),
-            user_id_group_pairs: p
-                .groups
-                .iter()
-                .map(|g| UserIdGroupPair {
-                    group_id: &g.group_id,
-                    user_id: g.user_id.as_deref(),
-                })
-                .collect(),
-        }
-    }
 }
