@@ -46,8 +46,8 @@ use serde_json::value::RawValue;
 use crate::collect_error::CollectError;
 use crate::finding::Finding;
 use crate::kind::{Items, Kind};
-use crate::resource::Location;
 use crate::report::{RegionNotScanned, RegionState, RegionStatus};
+use crate::resource::Location;
 
 /// Version of the inventory's (snapshot's) layout. 1 had fixed fields per kind; 2 has
 /// scopes × kinds by name.

@@ -276,7 +276,10 @@ mod tests {
             line: 12,
         });
         let json = serde_json::to_value(&declared).unwrap();
-        assert_eq!(json["location"], serde_json::json!({"file": "infra/main.tf", "line": 12}));
+        assert_eq!(
+            json["location"],
+            serde_json::json!({"file": "infra/main.tf", "line": 12})
+        );
         assert_eq!(serde_json::from_value::<ResourceRef>(json).unwrap(), declared);
         assert_eq!(declared.location.unwrap().to_string(), "infra/main.tf:12");
     }
