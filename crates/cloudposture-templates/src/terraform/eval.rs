@@ -164,9 +164,15 @@ impl Module {
                     "`each.{first}` in a resource without `for_each`"
                 ))),
             },
-            "data" => Err(unknown(format!(
-                "`data.{first}` is a data source, read only at plan time"
-            ))),
+            "data" => {
+                let name = match rest.first() {
+                    Some(TraversalOperator::GetAttr(name)) => format!("data.{first}.{name}"),
+                    _ => format!("data.{first}"),
+                };
+                Err(unknown(format!(
+                    "`{name}` is a data source, read only at plan time"
+                )))
+            }
             "module" => Err(unknown(format!("outputs of `module.{first}` are not examined"))),
             "path" | "terraform" | "self" => Err(unknown(format!("`{root}.{first}` is not evaluated"))),
             kind => {

@@ -267,7 +267,13 @@ fn declare_one(
                 id,
                 name,
                 a.str("description").ok().flatten().unwrap_or_default(),
-                a.str("vpc_id")?,
+                // Which VPC a group is in matters only for a default group: which
+                // VPC's default it takes over.
+                if default {
+                    a.str("vpc_id")?
+                } else {
+                    a.str("vpc_id").ok().flatten()
+                },
                 a.tags(),
             );
             for rule in a.blocks("ingress")? {
