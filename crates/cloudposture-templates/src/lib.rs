@@ -88,7 +88,8 @@ pub struct Loaded {
     /// What was found but not examined (modules, references outside the templates), for
     /// people: one line each.
     pub notes: Vec<String>,
-    /// Templates read: CloudFormation files and Terraform files.
+    /// Templates read and parsed: CloudFormation files and Terraform `.tf` files (0:
+    /// nothing could be read).
     pub files_read: usize,
 }
 
@@ -142,8 +143,13 @@ fn load_path(
         }
     }
     for module in &found.terraform {
+        let before = errors.len();
         let unit = terraform::read(module, &options.var_files, errors);
-        *files_read += module.files.len();
+        let unreadable = errors[before..]
+            .iter()
+            .filter(|e| module.files.iter().any(|f| f.display().to_string() == e.file))
+            .count();
+        *files_read += module.files.len() - unreadable;
         notes.extend(unit.notes.iter().cloned());
         builder.add(unit);
     }

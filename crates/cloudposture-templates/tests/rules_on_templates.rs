@@ -273,6 +273,10 @@ fn a_directory_of_templates_is_one_scope_and_bad_files_are_errors_with_their_pla
             .iter()
             .all(|e| e.line.is_some() && e.column.is_some())
     );
+    assert_eq!(
+        loaded.files_read, 3,
+        "the three CloudFormation files; neither broken file"
+    );
     // The three CloudFormation files of the directory are one scope: the flow log of
     // imported.yaml that cannot be resolved could be any VPC's, so none passes VPC-001.
     for id in ["JsonVpc", "LoggedVpc", "BareVpc"] {
