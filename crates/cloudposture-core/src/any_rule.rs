@@ -138,6 +138,7 @@ impl<R: Rule> AnyRule for Typed<R> {
         let metadata = self.metadata();
         let mut findings = Vec::new();
         for scope in &inventory.scopes {
+            let first = findings.len();
             let ctx = RuleContext::new(metadata, self.kind(), settings, risk, &scope.id);
             match scope.get::<R::Kind>() {
                 KindState::Failed(error) => findings.push(ctx.unreadable_scope(Some(error))),
@@ -151,6 +152,7 @@ impl<R: Rule> AnyRule for Typed<R> {
                     })),
                 },
             }
+            scope.point_at_sources(&mut findings[first..]);
         }
         findings
     }

@@ -139,7 +139,11 @@ impl<'r> Plan<'r> {
                 findings.append(&mut produced);
             }
         }
-        let regions = inventory.region_statuses();
+        // Templates are not regions: what could not be read in them is in their findings.
+        let regions = match source {
+            ScanSource::Template => Vec::new(),
+            ScanSource::Live | ScanSource::Snapshot => inventory.region_statuses(),
+        };
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: ToolInfo::default(),

@@ -60,7 +60,7 @@ pub use report::{
     ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
 };
 pub use report_read::ReportReadError;
-pub use resource::{Resource, ResourceRef, Tags};
+pub use resource::{Location, Resource, ResourceRef, Tags};
 pub use risk::RiskLevel;
 pub use rule::{Listed, Lookup, Need, Reads, Rule, RuleContext, SCOPE_WIDE_ID, Unread};
 pub use settings::{NoSettings, RuleSettings, SettingDoc, SettingError, SettingsError};

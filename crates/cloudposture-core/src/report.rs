@@ -86,12 +86,14 @@ pub enum ScanSource {
     Live,
     /// Loaded from a saved snapshot.
     Snapshot,
+    /// Read from infrastructure-as-code templates (CloudFormation, Terraform).
+    Template,
 }
 
 /// Scan metadata.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanMetadata {
-    /// Live or snapshot.
+    /// Live, snapshot or template.
     pub source: ScanSource,
     /// When collection (or loading) began.
     pub started_at: Timestamp,
@@ -99,7 +101,7 @@ pub struct ScanMetadata {
     pub finished_at: Timestamp,
     /// Account scanned.
     pub account: Option<String>,
-    /// Regions scanned, with state.
+    /// Regions scanned, with state (none for a template scan).
     pub regions: Vec<RegionStatus>,
     /// Regions not scanned on purpose, with why.
     pub regions_not_scanned: Vec<RegionNotScanned>,

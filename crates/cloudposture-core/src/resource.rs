@@ -33,7 +33,24 @@ pub trait Resource {
             region: self.region().map(CompactString::from),
             account: self.account().map(CompactString::from),
             tags: self.tags().clone(),
+            location: None,
         }
+    }
+}
+
+/// Where a resource is declared in a template: the file as reached from the path the
+/// scan was given, and the 1-based line of its declaration.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// The file, e.g. `infra/network/main.tf`.
+    pub file: String,
+    /// The line of the declaration (the logical id's key, the `resource` block), from 1.
+    pub line: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
     }
 }
 
@@ -58,6 +75,10 @@ pub struct ResourceRef {
     pub account: Option<CompactString>,
     /// Tags.
     pub tags: Tags,
+    /// Where the resource is declared, for resources read from templates (none for
+    /// live and snapshot scans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl ResourceRef {
@@ -71,6 +92,7 @@ impl ResourceRef {
             region: None,
             account: None,
             tags: Tags::default(),
+            location: None,
         }
     }
 
@@ -90,6 +112,11 @@ impl ResourceRef {
     pub fn with_arn(mut self, arn: impl Into<CompactString>) -> Self {
         self.arn = Some(arn.into());
         self
+    }
+
+    /// Forgets the ARN (a resource declared in a template has none yet).
+    pub(crate) fn forget_arn(&mut self) {
+        self.arn = None;
     }
 
     /// The ARN, if known.
@@ -237,6 +264,24 @@ mod tests {
             serde_json::to_value(&none).unwrap()["arn"],
             serde_json::Value::Null
         );
+    }
+
+    #[test]
+    fn a_location_is_written_only_when_known() {
+        let live = ResourceRef::new("aws.ec2.vpc", "vpc-1");
+        assert!(serde_json::to_value(&live).unwrap().get("location").is_none());
+        let mut declared = ResourceRef::new("aws.ec2.vpc", "aws_vpc.main");
+        declared.location = Some(Location {
+            file: "infra/main.tf".into(),
+            line: 12,
+        });
+        let json = serde_json::to_value(&declared).unwrap();
+        assert_eq!(
+            json["location"],
+            serde_json::json!({"file": "infra/main.tf", "line": 12})
+        );
+        assert_eq!(serde_json::from_value::<ResourceRef>(json).unwrap(), declared);
+        assert_eq!(declared.location.unwrap().to_string(), "infra/main.tf:12");
     }
 
     #[test]

@@ -67,6 +67,7 @@ impl Inventory {
                 id: scope.id,
                 kinds: kinds_of,
                 api_calls: scope.api_calls,
+                locations: BTreeMap::new(),
             });
         }
         Ok(Inventory {

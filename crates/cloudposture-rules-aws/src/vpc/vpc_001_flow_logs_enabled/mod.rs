@@ -181,7 +181,8 @@ impl<'a> RegionIndex<'a> {
                 region,
             ));
         }
-        if ctx.account().is_none() {
+        // Templates have no account: a VPC they declare is theirs, never a shared one.
+        if ctx.account().is_none() && ctx.scope().templates.is_none() {
             notes.push(
                 "the scanned account is unknown (the caller identity could not be read), so VPCs shared \
                  by another account could not be told apart and were evaluated; only a VPC's owner can \

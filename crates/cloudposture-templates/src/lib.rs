@@ -1,0 +1,157 @@
+//! Infrastructure-as-code templates read into the same [`Inventory`] that a live scan
+//! collects, so that the same rules judge what a template would deploy.
+//!
+//! [`load`] reads each path (a file, or a directory searched recursively, skipping
+//! `.terraform/` and hidden folders) into one scope ([`ScopeId::templates`]):
+//! CloudFormation templates (YAML with the short intrinsic tags, or JSON) and Terraform
+//! modules (each directory of `.tf` files, with `terraform.tfvars`, `*.auto.tfvars` and
+//! the [`LoadOptions::var_files`]). Resource ids are the CloudFormation logical ids and
+//! the Terraform addresses (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`),
+//! and the scope records where each is declared, so that every finding points at its
+//! `file:line`.
+//!
+//! What a template leaves unknown (a variable without a default, a data source, an
+//! import, a function this release does not evaluate) is never guessed: the kind whose
+//! resources depend on it is recorded as failed in the scope, with a message naming the
+//! resource, its place and the value, and the engine turns that into `error` findings.
+//!
+//! ```no_run
+//! use cloudposture_core::{Config, Plan, ScanSource, Selection, jiff::Timestamp};
+//! use cloudposture_templates::{LoadOptions, load};
+//!
+//! let started = Timestamp::now();
+//! let loaded = load(&["infra/".into()], &LoadOptions::default());
+//! for error in &loaded.errors {
+//!     eprintln!("{error}");
+//! }
+//! let registry = cloudposture_rules_aws::registry().unwrap();
+//! let plan = Plan::new(&registry, &Selection::default(), &Config::default()).unwrap();
+//! let report = plan.evaluate(&loaded.inventory, ScanSource::Template, started);
+//! # let _ = report;
+//! ```
+
+mod cloudformation;
+mod declared;
+mod defaults;
+mod discover;
+mod location;
+mod models;
+mod terraform;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use cloudposture_core::{Inventory, Scope, ScopeId};
+
+use declared::ScopeBuilder;
+
+/// How to read templates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Terraform variable files (`--var-file FILE`), read after `terraform.tfvars` and
+    /// `*.auto.tfvars` in this order, for every Terraform module found.
+    pub var_files: Vec<PathBuf>,
+}
+
+/// A file that could not be read or parsed: where, and why, on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    /// The file, as reached from the path given.
+    pub file: String,
+    /// The 1-based line of the problem, when known.
+    pub line: Option<usize>,
+    /// The 1-based column of the problem, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// What [`load`] read.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// One scope per path given, in order, with the resources declared there.
+    pub inventory: Inventory,
+    /// Files that could not be read or parsed (loading went on with the others).
+    pub errors: Vec<FileError>,
+    /// What was found but not examined (modules, references outside the templates), for
+    /// people: one line each.
+    pub notes: Vec<String>,
+    /// Templates read and parsed: CloudFormation files and Terraform `.tf` files (0:
+    /// nothing could be read).
+    pub files_read: usize,
+}
+
+/// Reads `paths` into an inventory of one scope per path.
+///
+/// A path that is a directory is searched recursively (`.terraform/` and hidden folders
+/// are skipped); a file is read alone (a `.tf` file as a module of its own, with the
+/// variable files of its directory). Files that are neither CloudFormation templates nor
+/// Terraform are ignored, and so are resource types that no rule judges.
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
+    let mut inventory = Inventory::new(None);
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let mut files_read = 0;
+    for path in paths {
+        let scope = load_path(path, options, &mut errors, &mut notes, &mut files_read);
+        inventory.scopes.push(scope);
+    }
+    Loaded {
+        inventory,
+        errors,
+        notes,
+        files_read,
+    }
+}
+
+fn load_path(
+    path: &Path,
+    options: &LoadOptions,
+    errors: &mut Vec<FileError>,
+    notes: &mut Vec<String>,
+    files_read: &mut usize,
+) -> Scope {
+    let mut builder = ScopeBuilder::default();
+    let found = match discover::discover(path) {
+        Ok(found) => found,
+        Err(error) => {
+            errors.push(error);
+            return builder.finish(ScopeId::templates(path.display().to_string()));
+        }
+    };
+    for file in &found.cloudformation {
+        match cloudformation::read(file) {
+            Ok(Some(unit)) => {
+                *files_read += 1;
+                notes.extend(unit.notes.iter().cloned());
+                builder.add(unit);
+            }
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    for module in &found.terraform {
+        let before = errors.len();
+        let unit = terraform::read(module, &options.var_files, errors);
+        let unreadable = errors[before..]
+            .iter()
+            .filter(|e| module.files.iter().any(|f| f.display().to_string() == e.file))
+            .count();
+        *files_read += module.files.len() - unreadable;
+        notes.extend(unit.notes.iter().cloned());
+        builder.add(unit);
+    }
+    builder.finish(ScopeId::templates(path.display().to_string()))
+}
