@@ -215,6 +215,17 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE",
           conflicts_with_all = ["profile", "regions", "endpoint_url", "concurrency", "max_attempts"])]
     pub snapshot: Option<PathBuf>,
+    /// Evaluate CloudFormation (YAML, JSON) and Terraform (`.tf`) templates instead of an
+    /// account: a file or a directory (searched recursively, skipping `.terraform/` and
+    /// hidden folders); repeatable. Findings name the template's logical id or Terraform
+    /// address and the file and line it is declared at. No AWS calls.
+    #[arg(long = "template", value_name = "PATH", conflicts_with_all = ["snapshot", "profile",
+          "regions", "endpoint_url", "concurrency", "max_attempts"])]
+    pub templates: Vec<PathBuf>,
+    /// Terraform variable values for --template (`NAME = value` lines, as terraform.tfvars;
+    /// later files win); repeatable.
+    #[arg(long = "var-file", value_name = "FILE", requires = "templates")]
+    pub var_files: Vec<PathBuf>,
     #[command(flatten)]
     pub live: LiveArgs,
     #[command(flatten)]

@@ -1,7 +1,7 @@
 //! Where the inventory comes from: a live account (the AWS SDK) or a snapshot file.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
@@ -13,10 +13,40 @@ use cloudposture_aws::{
 use crate::cli::LiveArgs;
 use crate::exit::CliError;
 use crate::progress::RegionBar;
+use crate::terminal::Terminal;
 
 /// Loads a snapshot. Any problem with the file is bad input (exit 2).
 pub fn load_snapshot(path: &Path) -> anyhow::Result<Inventory> {
     snapshot::load(path).map_err(anyhow::Error::new)
+}
+
+/// Reads the templates of `paths` (CloudFormation, Terraform) with the Terraform
+/// variable files `var_files`. Each file that does not parse is said on stderr, one line
+/// with its file, line and column, and the others are read; none readable at all is bad
+/// input (exit 2). Returns the inventory and how many files could not be read.
+pub fn load_templates(
+    paths: &[PathBuf],
+    var_files: &[PathBuf],
+    term: &mut Terminal<'_>,
+) -> Result<(Inventory, usize), CliError> {
+    let options = cloudposture_templates::LoadOptions {
+        var_files: var_files.to_vec(),
+    };
+    let loaded = cloudposture_templates::load(paths, &options);
+    for error in &loaded.errors {
+        let _ = writeln!(term.err, "error: {error}");
+    }
+    for note in &loaded.notes {
+        let _ = writeln!(term.err, "note: {note}");
+    }
+    if loaded.files_read == 0 {
+        let paths: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(CliError::from(anyhow!(
+            "no CloudFormation or Terraform template could be read in {}",
+            paths.join(", ")
+        )));
+    }
+    Ok((loaded.inventory, loaded.errors.len()))
 }
 
 /// The SDK options of the live flags (profile, endpoint, attempts).

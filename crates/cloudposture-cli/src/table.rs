@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use cloudposture_core::{Coverage, Finding, RegionState, Report, Status};
+use cloudposture_core::{Coverage, Finding, RegionState, Report, ScanSource, Status};
 
 mod compliance;
 
@@ -38,9 +38,12 @@ pub fn write_table(
 ) -> io::Result<()> {
     let p = opts.painter;
     let scan = &report.scan;
-    let account = scan.account.as_deref().unwrap_or("(unknown account)");
     let title = "cloudposture scan";
-    let rest = format!(" · account {account} · {source}");
+    let rest = match (&scan.source, scan.account.as_deref()) {
+        // Templates belong to no account yet.
+        (ScanSource::Template, _) => format!(" · {source}"),
+        (_, account) => format!(" · account {} · {source}", account.unwrap_or("(unknown account)")),
+    };
     let rest = truncate(&rest, opts.columns.saturating_sub(title.len()));
     writeln!(out, "{}{rest}", p.paint(Style::Bold, title))?;
     writeln!(out)?;
@@ -120,15 +123,24 @@ pub fn write_table(
         format!("{} skipped", s.skipped),
         format!("{} muted", s.muted),
     ];
-    writeln!(
-        out,
-        "{}: {} · {regions} {} ({} in error) · {} API calls",
-        p.paint(Style::Bold, format!("{} findings", s.total)),
-        counts.join(", "),
-        if regions == 1 { "region" } else { "regions" },
-        regions_in_error,
-        scan.api_calls
-    )?;
+    if scan.source == ScanSource::Template {
+        writeln!(
+            out,
+            "{}: {}",
+            p.paint(Style::Bold, format!("{} findings", s.total)),
+            counts.join(", ")
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{}: {} · {regions} {} ({} in error) · {} API calls",
+            p.paint(Style::Bold, format!("{} findings", s.total)),
+            counts.join(", "),
+            if regions == 1 { "region" } else { "regions" },
+            regions_in_error,
+            scan.api_calls
+        )?;
+    }
     if opts.hints {
         let mut rule_ids: Vec<&str> = Vec::new();
         for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
@@ -185,8 +197,11 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
             .filter(|f| f.rule.id == rule_id)
             .collect();
         group.sort_by(|a, b| {
-            (a.resource.region.as_deref(), a.resource.id.as_str())
-                .cmp(&(b.resource.region.as_deref(), b.resource.id.as_str()))
+            let key = |f: &Finding| {
+                let at = f.resource.location.as_ref().map(|l| (l.file.clone(), l.line));
+                (f.resource.region.clone(), at, f.resource.id.clone())
+            };
+            key(a).cmp(&key(b))
         });
         let Some(first) = group.first() else { continue };
         let status_word = status.as_str().to_ascii_uppercase();
@@ -200,11 +215,8 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
             section_label(status, group.len())
         )?;
         // Region as a sub-heading rather than a column: the reason gets the room.
-        let id_width = group
-            .iter()
-            .map(|f| f.resource.id.chars().count())
-            .max()
-            .unwrap_or(1);
+        let ids: Vec<String> = group.iter().map(|f| id_of(f)).collect();
+        let id_width = ids.iter().map(|i| i.chars().count()).max().unwrap_or(1);
         let names: Vec<String> = group.iter().map(|f| name_of(f)).collect();
         let name_width = names
             .iter()
@@ -215,8 +227,12 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
         let used = 2 * INDENT.len() + id_width + 2 + if name_width > 0 { name_width + 2 } else { 0 };
         let room = opts.columns.saturating_sub(used).max(MIN_REASON_WIDTH);
         let mut current_region: Option<&str> = None;
-        for (f, name) in group.iter().zip(&names) {
-            let region = f.resource.region.as_deref().unwrap_or("(global)");
+        for ((f, name), id) in group.iter().zip(&names).zip(&ids) {
+            let region = match (&f.resource.region, &f.resource.location) {
+                (Some(region), _) => region.as_str(),
+                (None, Some(_)) => "templates",
+                (None, None) => "(global)",
+            };
             if current_region != Some(region) {
                 writeln!(out, "{INDENT}{}", p.paint(Style::Bold, region))?;
                 current_region = Some(region);
@@ -225,7 +241,7 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
                 (Some(why), Status::Muted) => format!("muted: {why} ({})", f.message),
                 _ => f.message.clone(),
             };
-            let mut line = format!("{INDENT}{INDENT}{:<id_width$}  ", f.resource.id);
+            let mut line = format!("{INDENT}{INDENT}{id:<id_width$}  ");
             if name_width > 0 {
                 let name = truncate(name, name_width);
                 let pad = name_width - name.chars().count();
@@ -237,6 +253,15 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The resource as the table names it: its id, and for a template finding the file and
+/// line it is declared at (`main.tf:12 aws_vpc.main`).
+fn id_of(f: &Finding) -> String {
+    match &f.resource.location {
+        Some(at) => format!("{}:{} {}", at.file, at.line, f.resource.id),
+        None => f.resource.id.to_string(),
+    }
 }
 
 /// The `Name` tag on one line, or empty.

@@ -30,7 +30,18 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     );
 
     let started_at = Timestamp::now();
+    let mut unreadable_templates = 0;
     let (inventory, source, label) = match &args.snapshot {
+        None if !args.templates.is_empty() => {
+            let (inventory, unreadable) = source::load_templates(&args.templates, &args.var_files, term)?;
+            unreadable_templates = unreadable;
+            let paths: Vec<String> = args.templates.iter().map(|p| p.display().to_string()).collect();
+            (
+                inventory,
+                ScanSource::Template,
+                format!("templates {}", paths.join(", ")),
+            )
+        }
         Some(path) => {
             let inventory = source::load_snapshot(path)?;
             // The data is as old as the snapshot, not as the scan: say so.
@@ -82,7 +93,11 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         ScanFormat::Ocsf => Format::Ocsf.write(&report, writer),
         ScanFormat::Asff => Format::Asff.write(&report, writer),
     };
-    let exit = exit_code(&report, args.fail_on);
+    let mut exit = exit_code(&report, args.fail_on);
+    if exit == Exit::Ok && unreadable_templates > 0 {
+        // A template that could not be read counts like a region in error: never clean.
+        exit = Exit::Incomplete;
+    }
     match rendered {
         // The reader went away (`cloudposture scan | head`): the verdict still stands.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && !output.is_file() => return Ok(exit),
@@ -91,7 +106,13 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     }
     if exit == Exit::Incomplete {
         // Whatever the format and `--quiet`: exit 3 says why, on stderr.
-        let _ = writeln!(term.err, "{}", incomplete_reason(&report));
+        let mut reason = incomplete_reason(&report);
+        if unreadable_templates > 0 {
+            reason.push_str(&format!(
+                "; {unreadable_templates} template file(s) could not be read"
+            ));
+        }
+        let _ = writeln!(term.err, "{reason}");
     }
     if let Some(path) = output.commit(term.out)? {
         let s = &report.summary;

@@ -1,0 +1,111 @@
+//! `scan --template`: CloudFormation and Terraform judged by the same rules, findings at
+//! their file and line, unreadable files said and counted like a region in error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cloudposture-templates/tests/fixtures")
+}
+
+fn scan(args: &[&str]) -> (std::process::Output, String) {
+    let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .current_dir(fixtures())
+        .env_remove("CLOUDPOSTURE_CONFIG")
+        .arg("scan")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (output, stderr)
+}
+
+fn finding<'a>(report: &'a Value, rule: &str, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == rule && f["resource"]["id"] == id)
+        .unwrap_or_else(|| panic!("no {rule} finding for {id}"))
+}
+
+#[test]
+fn a_terraform_directory_is_judged_with_locations() {
+    let (output, stderr) = scan(&["--template", "terraform/main", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["scan"]["source"], "template");
+    assert_eq!(report["scan"]["regions"], Value::Array(vec![]));
+    let ssh = finding(&report, "EC2-001", "aws_security_group.ssh");
+    assert_eq!(ssh["status"], "fail");
+    assert_eq!(
+        ssh["resource"]["location"],
+        serde_json::json!({"file": "terraform/main/main.tf", "line": 54})
+    );
+    assert_eq!(finding(&report, "VPC-001", "aws_vpc.other")["status"], "fail");
+    assert_eq!(
+        finding(&report, "VPC-001", "aws_vpc.by_key[\"b\"]")["status"],
+        "fail"
+    );
+    // The module it cannot read yet is said, not passed over.
+    assert!(stderr.contains("is not examined"), "{stderr}");
+
+    let (table, _) = scan(&["--template", "terraform/main", "--color", "never"]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.starts_with("cloudposture scan · templates terraform/main\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("terraform/main/main.tf:54 aws_security_group.ssh"),
+        "{table}"
+    );
+}
+
+#[test]
+fn unreadable_templates_are_said_and_never_clean() {
+    // Nothing fails at `never`: the unreadable files decide, as a region in error would.
+    let (output, stderr) = scan(&[
+        "--template",
+        "cloudformation",
+        "--template",
+        "broken",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("error: broken/bad.yaml:6:1: not a valid CloudFormation template"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: broken/bad.tf:3:3: not valid HCL"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 template file(s) could not be read"),
+        "{stderr}"
+    );
+
+    let (nothing, stderr) = scan(&["--template", "broken/bad.tf"]);
+    assert_eq!(nothing.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.ends_with("error: no CloudFormation or Terraform template could be read in `broken/bad.tf`\n"),
+        "{stderr}"
+    );
+    assert!(nothing.stdout.is_empty());
+}
+
+#[test]
+fn template_flags_go_with_templates_only() {
+    let (both, stderr) = scan(&["--template", "terraform/main", "--snapshot", "x.json"]);
+    assert_eq!(both.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let (alone, stderr) = scan(&["--var-file", "terraform/override/prod.tfvars"]);
+    assert_eq!(alone.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--template"), "{stderr}");
+}
