@@ -203,6 +203,8 @@ mod tests {
             snapshot: Some(
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json"),
             ),
+            templates: Vec::new(),
+            var_files: Vec::new(),
             live: LiveArgs {
                 profile: None,
                 regions: cloudposture_aws::RegionScope::AllEnabled,
