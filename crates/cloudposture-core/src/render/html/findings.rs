@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::chart::{in_words, proportion_bar};
-use super::escape::{Html, fragment};
+use super::escape::{Html, Text, fragment};
 use super::snippets::{Piece, Placeholder, RuleSnippets, Template};
 use crate::finding::{Finding, SnippetKind, Status};
 use crate::metadata::RuleMetadata;
@@ -134,7 +134,8 @@ fn rule_section(page: &mut String, group: &RuleGroup, out: &mut dyn io::Write) -
     let id = Html(rule.id);
     let _ = write!(
         page,
-        r#"<section class="rule" id="{anchor}" data-rule="{id} {title}"><h3><span class="rule-id">{id}</span> {title}</h3><p class="rule-counts">{words} {bar}</p>"#,
+        r#"<section class="rule" id="{anchor}" data-rule="{id} {title}"><h3><span class="rule-id">{id}</span> {title}</h3><p class="rule-counts">{kinds}: {words} {bar}</p>"#,
+        kinds = Html(group.findings.first().map_or("resources", |f| f.kind.plural)),
         anchor = rule_anchor(rule.id),
         title = Html(rule.title),
         words = in_words(&group.counts),
@@ -246,7 +247,7 @@ fn about(page: &mut String, rule: &RuleMetadata) {
         for step in rule.remediation {
             let _ = write!(page, "<li><em>{}</em>: {}", Html(step.via), Html(step.text));
             if let Some(code) = step.code {
-                let _ = write!(page, "<pre><code>{}</code></pre>", Html(code));
+                let _ = write!(page, "<pre><code>{}</code></pre>", Text(code));
             }
             page.push_str("</li>");
         }
@@ -287,7 +288,7 @@ fn write_templates(page: &mut String, rule: &str, templates: &[Template]) {
         return;
     }
     page.push_str(
-        r#"<div class="snippets"><h4>Remediation snippets</h4><p class="note">Each is written once; <var>{id}</var>, <var>{region}</var> and <var>{account}</var> stand for the values of the finding it fixes, which a finding's Copy button fills in.</p>"#,
+        r#"<div class="snippets"><h4>Remediation snippets</h4><p class="note">Each is written once; placeholders such as <var>{id}</var> or <var>{region}</var> stand for the values of the finding it fixes, shown filled in under the finding's remediation.</p>"#,
     );
     for (i, t) in templates.iter().enumerate() {
         let uses = match t.uses {
@@ -296,7 +297,7 @@ fn write_templates(page: &mut String, rule: &str, templates: &[Template]) {
         };
         let _ = write!(
             page,
-            r#"<details class="snippet" id="{anchor}"><summary>{n}. {title} <span class="kind">{kind}</span> · used by {uses}</summary><button type="button" class="copy">Copy</button><pre><code class="template">"#,
+            r#"<details class="snippet" id="{anchor}"><summary>{n}. {title} <span class="kind">{kind}</span> · used by {uses}</summary><pre><code class="template">"#,
             anchor = snippet_anchor(rule, i),
             n = i + 1,
             title = Html(&t.title),
@@ -305,7 +306,7 @@ fn write_templates(page: &mut String, rule: &str, templates: &[Template]) {
         for piece in &t.pieces {
             match piece {
                 Piece::Text(text) => {
-                    let _ = write!(page, "{}", Html(text));
+                    let _ = write!(page, "{}", Text(text));
                 }
                 Piece::Value(p) => {
                     let _ = write!(page, r#"<var data-p="{0}">{{{0}}}</var>"#, p.name());
@@ -325,6 +326,7 @@ fn finding(page: &mut String, f: &Finding, rule: &str, used: &[usize], templates
         r#"<article class="finding {status}" data-status="{status}" data-risk="{risk}""#,
         risk = f.risk
     );
+    // The script fills placeholders from these (the id's suffix it cuts from the id).
     for p in [Placeholder::Id, Placeholder::Region, Placeholder::Account] {
         if let Some(v) = p.value(f) {
             let _ = write!(page, r#" data-{}="{}""#, p.name(), Html(v));
@@ -353,7 +355,10 @@ fn finding(page: &mut String, f: &Finding, rule: &str, used: &[usize], templates
         );
     }
     page.push_str(r#"<dl class="resource">"#);
-    let _ = write!(page, "<dt>Kind</dt><dd>{}</dd>", Html(&r.kind));
+    // The kind is the rule's (its section says it) but for findings about another kind.
+    if r.kind != f.kind.name {
+        let _ = write!(page, "<dt>Kind</dt><dd>{}</dd>", Html(&r.kind));
+    }
     if let Some(arn) = r.arn() {
         let _ = write!(page, "<dt>ARN</dt><dd><code>{}</code></dd>", Html(arn));
     }
@@ -377,7 +382,7 @@ fn finding(page: &mut String, f: &Finding, rule: &str, used: &[usize], templates
         let _ = write!(
             page,
             r#"<details class="evidence"><summary>Evidence</summary><pre><code>{}</code></pre></details>"#,
-            Html(&pretty)
+            Text(&pretty)
         );
     }
     if let Some(remediation) = f.remediation() {
@@ -393,10 +398,9 @@ fn finding(page: &mut String, f: &Finding, rule: &str, used: &[usize], templates
             let anchor = snippet_anchor(rule, t);
             let _ = write!(
                 page,
-                r##"<li data-snippet="{anchor}"><a href="#{anchor}">{title}</a> (snippet {n} of {rule}, with this finding's values) <button type="button" class="copy">Copy</button></li>"##,
+                r##"<li><a href="#{anchor}">{title}</a> (snippet {n})</li>"##,
                 title = Html(&template.title),
                 n = t + 1,
-                rule = Html(rule),
             );
         }
         page.push_str("</ul></details>");

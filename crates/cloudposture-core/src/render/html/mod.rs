@@ -49,7 +49,7 @@ pub fn write_html(report: &Report, coverage: &[Coverage], out: &mut dyn io::Writ
     summary(&mut page, report);
     compliance::write(&mut page, coverage);
     findings::write(&mut page, report, out)?;
-    let _ = write!(page, "</main><script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(page, "</main><script>{SCRIPT}</script></body></html>");
     out.write_all(page.as_bytes())?;
     out.flush()
 }
@@ -107,9 +107,11 @@ fn header(page: &mut String, report: &Report) {
     };
     let _ = write!(
         page,
-        r#"<dt>Source</dt><dd id="source">{source}</dd><dt>Time</dt><dd><time>{}</time> to <time>{}</time></dd><dt>Tool</dt><dd>{} {}</dd>"#,
+        r#"<dt>Source</dt><dd id="source">{source}</dd><dt>Time</dt><dd><time datetime="{}">{}</time> to <time datetime="{}">{}</time></dd><dt>Tool</dt><dd>{} {}</dd>"#,
         scan.started_at,
+        scan.started_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         scan.finished_at,
+        scan.finished_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         Html(&report.tool.name),
         Html(&report.tool.version),
     );

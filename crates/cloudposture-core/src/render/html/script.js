@@ -48,27 +48,50 @@
     form.addEventListener('submit', function (e) { e.preventDefault(); });
   }
 
+  function valueOf(finding, name) {
+    if (name === 'id-suffix') {
+      var id = finding.getAttribute('data-id') || '';
+      return id.slice(id.indexOf('-') + 1);
+    }
+    return finding.getAttribute('data-' + name);
+  }
+
   // The text of a template, its placeholders filled with `finding`'s values (or left
   // as written without a finding).
   function fill(template, finding) {
     var text = '';
     template.childNodes.forEach(function (node) {
       var name = node.nodeType === 1 ? node.getAttribute('data-p') : null;
-      var value = name && finding ? finding.getAttribute('data-' + name) : null;
+      var value = name && finding ? valueOf(finding, name) : null;
       text += value !== null ? value : node.textContent;
     });
     return text;
   }
 
+  // The template a finding's snippet item links to.
   function snippetOf(item) {
-    var anchor = document.getElementById(item.getAttribute('data-snippet'));
+    var link = item.querySelector('a[href^="#snippet-"]');
+    var anchor = link && document.getElementById(link.getAttribute('href').slice(1));
     return anchor && anchor.querySelector('code.template');
   }
 
-  // A finding's own snippets appear under their links when its remediation opens.
+  function copyButton() {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'copy';
+    button.textContent = 'Copy';
+    return button;
+  }
+  // Buttons only where a script can make them work: none in the page as written.
+  document.querySelectorAll('details.snippet > pre').forEach(function (pre) {
+    pre.parentNode.insertBefore(copyButton(), pre);
+  });
+
+  // A finding's own snippets appear under their links when its remediation opens,
+  // each with a Copy button.
   function showFilled(details) {
     var finding = details.closest('article.finding');
-    details.querySelectorAll('li[data-snippet]').forEach(function (item) {
+    details.querySelectorAll('ul.uses > li').forEach(function (item) {
       var template = snippetOf(item);
       if (!template || item.querySelector('pre')) { return; }
       var pre = document.createElement('pre');
@@ -76,6 +99,7 @@
       code.className = 'filled';
       code.textContent = fill(template, finding);
       pre.appendChild(code);
+      item.appendChild(copyButton());
       item.appendChild(pre);
     });
   }
@@ -94,7 +118,7 @@
   document.addEventListener('click', function (e) {
     var button = e.target.closest && e.target.closest('button.copy');
     if (!button) { return; }
-    var item = button.closest('li[data-snippet]');
+    var item = button.closest('ul.uses > li');
     if (item) {
       var template = snippetOf(item);
       if (template) { copy(fill(template, button.closest('article.finding')), button); }

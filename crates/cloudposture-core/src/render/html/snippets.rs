@@ -1,7 +1,9 @@
 //! Remediation snippets written once per rule.
 //!
 //! A rule's snippets differ between its findings by the resource's id, region and
-//! account and little else (`aws ec2 create-flow-logs --resource-ids vpc-… --region …`).
+//! account and little else (`aws ec2 create-flow-logs --resource-ids vpc-… --region …`),
+//! the id also in the forms that names in templates take (`sg_0d9…`, `Acl0c1a…`: the
+//! part after the kind's prefix).
 //! Each snippet is cut into text and those values; the snippets that are the same but
 //! for them are one template, written once in the rule's section with the values as
 //! placeholders. A finding names the templates it uses and carries its values, which
@@ -15,6 +17,9 @@ use crate::finding::{Finding, SnippetKind};
 pub(super) enum Placeholder {
     /// The resource id (`vpc-0abc`).
     Id,
+    /// The resource id after its kind's prefix (`0abc` of `vpc-0abc`), as resource
+    /// names in CloudFormation and Terraform spell it (`Acl0abc`, `vpc_0abc`).
+    IdSuffix,
     /// The resource's region.
     Region,
     /// The resource's account.
@@ -26,16 +31,31 @@ impl Placeholder {
     pub(super) fn name(self) -> &'static str {
         match self {
             Placeholder::Id => "id",
+            Placeholder::IdSuffix => "id-suffix",
             Placeholder::Region => "region",
             Placeholder::Account => "account",
         }
     }
+
+    /// Every placeholder.
+    pub(super) const ALL: [Placeholder; 4] = [
+        Placeholder::Id,
+        Placeholder::IdSuffix,
+        Placeholder::Region,
+        Placeholder::Account,
+    ];
 
     /// The value for `f`, if it has one.
     pub(super) fn value(self, f: &Finding) -> Option<&str> {
         let r = &f.resource;
         let value = match self {
             Placeholder::Id => Some(r.id.as_str()),
+            // Short suffixes (`a` of `x-a`) would cut ordinary words.
+            Placeholder::IdSuffix => {
+                r.id.split_once('-')
+                    .map(|(_, rest)| rest)
+                    .filter(|rest| rest.len() >= 8)
+            }
             Placeholder::Region => r.region.as_deref(),
             Placeholder::Account => r.account.as_deref(),
         };
@@ -125,7 +145,7 @@ impl RuleSnippets {
 /// `content` cut at each occurrence of `f`'s values; the longest value wins where two
 /// start at the same place. Joining the pieces with the values gives `content` back.
 fn cut(content: &str, f: &Finding) -> Vec<Piece> {
-    let mut values: Vec<(Placeholder, &str)> = [Placeholder::Id, Placeholder::Region, Placeholder::Account]
+    let mut values: Vec<(Placeholder, &str)> = Placeholder::ALL
         .into_iter()
         .filter_map(|p| p.value(f).map(|v| (p, v)))
         .collect();
@@ -203,6 +223,35 @@ mod tests {
             let original = &f.remediation().unwrap().snippets[0].content;
             let filled = snippets.templates[0].fill(|p| p.value(f).unwrap());
             assert_eq!(&filled, original);
+        }
+    }
+
+    #[test]
+    fn names_made_of_the_ids_suffix_are_placeholders_too() {
+        let report = fixtures::report();
+        let snippet = |f: &Finding| {
+            let suffix = f.resource.id.split_once('-').unwrap().1.to_string();
+            let terraform = format!(
+                "resource \"aws_flow_log\" \"vpc_{suffix}\" {{\n  vpc_id = \"{}\"\n}}\n# Flow{suffix}",
+                f.resource.id
+            );
+            with_snippets(f.clone(), &[("Terraform", terraform)])
+        };
+        let mut a = report.findings[0].clone();
+        a.resource.id = "vpc-0a9000000000000a1".into();
+        let mut b = report.findings[1].clone();
+        b.resource.id = "vpc-0e1a00000000000b2".into();
+        let (a, b) = (snippet(&a), snippet(&b));
+        let snippets = RuleSnippets::of(&[&a, &b]);
+        assert_eq!(snippets.templates.len(), 1, "{:#?}", snippets.templates);
+        assert!(
+            snippets.templates[0]
+                .pieces
+                .contains(&Piece::Value(Placeholder::IdSuffix))
+        );
+        for f in [&a, &b] {
+            let filled = snippets.templates[0].fill(|p| p.value(f).unwrap());
+            assert_eq!(filled, f.remediation().unwrap().snippets[0].content);
         }
     }
 

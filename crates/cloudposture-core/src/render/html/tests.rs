@@ -104,7 +104,11 @@ fn attacker_text_never_appears_unescaped() {
         html.matches(escaped_script).count() >= 3 * 6,
         "names, tags and messages of 6 findings"
     );
-    assert!(html.contains(&format!("Value={escaped_img}&#39;")), "the snippet");
+    assert!(html.contains(&format!("Value={escaped_img}'")), "the snippet");
+    assert!(
+        html.contains(r#""name": "\"&gt;&lt;script&gt;alert(1)&lt;/script&gt;""#),
+        "the evidence"
+    );
     assert!(html.contains(&format!("Muted (was fail): {escaped_img}")));
     assert!(html.contains(r#"data-id="vpc-0fail""#));
 }
@@ -227,7 +231,7 @@ fn findings_are_grouped_by_scope_failing_first_with_resource_evidence_and_remedi
     );
     assert!(html.contains("<li><code>Owner</code> = <code>=cmd|&#39; /C calc&#39;!A0</code></li>"));
     assert!(
-        html.contains("<pre><code>{\n  &quot;flow_logs&quot;: []\n}</code></pre>"),
+        html.contains("<pre><code>{\n  \"flow_logs\": []\n}</code></pre>"),
         "pretty evidence"
     );
     assert!(html.contains("<span class=\"name\">all VPCs in sa-east-1</span></h5>"));
