@@ -11,6 +11,7 @@
 //! | [`write_junit`] | JUnit XML: one test suite per rule, one test case per finding |
 //! | [`write_ocsf`] | OCSF 1.3 Compliance Finding events (`class_uid` 2003), a JSON array |
 //! | [`write_asff`] | AWS Security Hub findings (ASFF), a JSON array |
+//! | [`write_html`] | one self-contained HTML page for people, with compliance tables ([`crate::Coverage`]) |
 //!
 //! ```
 //! # use cloudposture_core::*;
@@ -22,6 +23,7 @@
 
 mod asff;
 mod csv;
+mod html;
 mod json;
 mod junit;
 mod ocsf;
@@ -32,6 +34,7 @@ use std::str::FromStr;
 
 pub use asff::{asff_severity_label, asff_status, write_asff};
 pub use csv::{CSV_COLUMNS, write_csv};
+pub use html::write_html;
 pub use json::write_json;
 pub use junit::write_junit;
 pub use ocsf::{OCSF_VERSION, write_ocsf};
@@ -54,16 +57,20 @@ pub enum Format {
     Ocsf,
     /// [`write_asff`].
     Asff,
+    /// [`write_html`]. [`Format::write`] writes it without compliance tables: call
+    /// [`write_html`] with the [`crate::Coverage`] of the standard versions to show.
+    Html,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Json,
         Format::Csv,
         Format::Junit,
         Format::Ocsf,
         Format::Asff,
+        Format::Html,
     ];
 
     /// The name used by `--format`.
@@ -74,6 +81,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Ocsf => "ocsf",
             Format::Asff => "asff",
+            Format::Html => "html",
         }
     }
 
@@ -85,6 +93,7 @@ impl Format {
             Format::Junit => write_junit(report, out),
             Format::Ocsf => write_ocsf(report, out),
             Format::Asff => write_asff(report, out),
+            Format::Html => write_html(report, &[], out),
         }
     }
 }
