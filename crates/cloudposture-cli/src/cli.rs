@@ -259,6 +259,9 @@ pub enum ScanFormat {
     Ocsf,
     /// AWS Security Hub findings (ASFF).
     Asff,
+    /// One self-contained HTML page (no external scripts, fonts or styles), with the
+    /// compliance tables of each --standard version.
+    Html,
 }
 
 /// The `--fail-on` threshold.

@@ -69,7 +69,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     );
 
     let coverage = match args.format {
-        ScanFormat::Table => coverage(&registry, &report, &args.selection)?,
+        ScanFormat::Table | ScanFormat::Html => coverage(&registry, &report, &args.selection)?,
         _ => Vec::new(),
     };
     let color = !output.is_file() && term.color(global);
@@ -92,6 +92,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         ScanFormat::Junit => Format::Junit.write(&report, writer),
         ScanFormat::Ocsf => Format::Ocsf.write(&report, writer),
         ScanFormat::Asff => Format::Asff.write(&report, writer),
+        ScanFormat::Html => cloudposture_core::render::write_html(&report, &coverage, writer),
     };
     let mut exit = exit_code(&report, args.fail_on);
     if exit == Exit::Ok && unreadable_templates > 0 {

@@ -104,6 +104,7 @@ fn header(page: &mut String, report: &Report) {
     let source = match scan.source {
         ScanSource::Live => "live scan",
         ScanSource::Snapshot => "saved snapshot",
+        ScanSource::Template => "templates (before deploy)",
     };
     let _ = write!(
         page,
