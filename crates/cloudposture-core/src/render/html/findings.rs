@@ -362,6 +362,14 @@ fn finding(page: &mut String, f: &Finding, rule: &str, used: &[usize], templates
     if let Some(arn) = r.arn() {
         let _ = write!(page, "<dt>ARN</dt><dd><code>{}</code></dd>", Html(arn));
     }
+    if let Some(at) = &r.location {
+        let _ = write!(
+            page,
+            r#"<dt>Declared at</dt><dd><code class="location">{}:{}</code></dd>"#,
+            Html(&at.file),
+            at.line
+        );
+    }
     if !r.tags.is_empty() {
         page.push_str(r#"<dt>Tags</dt><dd><ul class="tags">"#);
         for (k, v) in r.tags.iter() {

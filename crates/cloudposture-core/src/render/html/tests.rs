@@ -288,3 +288,21 @@ fn html_is_a_format_by_name() {
     Format::Html.write(&fixtures::report(), &mut out).unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), page(&fixtures::report(), &[]));
 }
+
+#[test]
+fn template_findings_say_where_they_are_declared_and_escape_it() {
+    let mut report = fixtures::report();
+    report.findings[0].resource.location = Some(crate::resource::Location {
+        file: format!("infra/{SCRIPT_SEED}.tf"),
+        line: 12,
+    });
+    let html = page(&report, &[]);
+    assert!(
+        html.contains(r#"<dt>Declared at</dt><dd><code class="location">infra/"#),
+        "{html}"
+    );
+    assert!(html.contains(".tf:12</code>"));
+    assert!(!html.contains(SCRIPT_SEED), "the file name is text, not markup");
+    // Live and snapshot findings have no location.
+    assert_eq!(page(&fixtures::report(), &[]).matches("Declared at").count(), 0);
+}
