@@ -158,7 +158,8 @@ fn demo_times(copies: usize) -> cloudposture_core::Inventory {
 }
 
 /// Prints the sizes of the HTML and JSON reports of 10,000 findings or more by the
-/// rules of this crate: `cargo test -p cloudposture-rules-aws --test html_report -- --ignored --nocapture`.
+/// rules of this crate: `cargo test -p cloudposture-rules-aws --test html_report -- --ignored --nocapture`
+/// (with `CLOUDPOSTURE_HTML_OUT=FILE`, the HTML is written there too).
 #[test]
 #[ignore = "prints sizes; run by hand"]
 fn sizes_of_ten_thousand_findings_in_html_and_json() {
@@ -176,6 +177,10 @@ fn sizes_of_ten_thousand_findings_in_html_and_json() {
     let (mut html, mut json) = (Vec::new(), Vec::new());
     write_html(&report, &coverage, &mut html).unwrap();
     write_json(&report, &mut json).unwrap();
+    if let Some(path) = std::env::var_os("CLOUDPOSTURE_HTML_OUT") {
+        // For timing the page in a browser by hand.
+        std::fs::write(path, &html).unwrap();
+    }
     let with_remediation = report.findings.iter().filter(|f| f.remediation.is_some()).count();
     println!(
         "{} findings ({with_remediation} with remediation): HTML {} bytes, JSON {} bytes (HTML/JSON {:.2})",
