@@ -243,6 +243,11 @@ impl<'a, S> RuleContext<'a, S> {
     pub fn unreadable(&self, resource: &impl Resource, unread: &Unread<'_>) -> Finding {
         let scope = self.scope.label();
         let message = match unread.error {
+            // Templates are read, not listed: the error says what could not be resolved.
+            Some(error) if self.scope.templates.is_some() => format!(
+                "{} in {scope} could not be read from the templates: {}; the {} cannot be judged",
+                unread.kind.plural, error.message, self.kind.singular
+            ),
             Some(error) => format!(
                 "could not list {} in {scope}: {error}; the {} cannot be judged",
                 unread.kind.plural, self.kind.singular
@@ -263,6 +268,10 @@ impl<'a, S> RuleContext<'a, S> {
     pub fn unreadable_scope(&self, error: Option<&CollectError>) -> Finding {
         let scope = self.scope.label();
         let message = match error {
+            Some(error) if self.scope.templates.is_some() => format!(
+                "{} in {scope} could not be read from the templates: {}",
+                self.kind.plural, error.message
+            ),
             Some(error) => format!("could not list {} in {scope}: {error}", self.kind.plural),
             None => format!(
                 "{} were not collected in {scope} (the inventory was made without `{}`), so none could be judged",

@@ -23,6 +23,12 @@ struct Attrs<'a> {
     path: String,
 }
 
+/// An expression as written, on one line (HCL's formatter breaks lists over lines).
+fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    joined.replace("[ ", "[").replace(" ]", "]")
+}
+
 impl<'a> Attrs<'a> {
     fn expr(&self, key: &str) -> Option<&'a Expression> {
         self.body
@@ -42,7 +48,7 @@ impl<'a> Attrs<'a> {
                 "{}: {}{key} = {} cannot be resolved ({})",
                 self.place,
                 self.path,
-                hcl::format::to_string(expr).unwrap_or_default(),
+                one_line(&hcl::format::to_string(expr).unwrap_or_default()),
                 e.reason()
             )),
         }
