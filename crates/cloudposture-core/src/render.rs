@@ -12,6 +12,7 @@
 //! | [`write_ocsf`] | OCSF 1.3 Compliance Finding events (`class_uid` 2003), a JSON array |
 //! | [`write_asff`] | AWS Security Hub findings (ASFF), a JSON array |
 //! | [`write_html`] | one self-contained HTML page for people, with compliance tables ([`crate::Coverage`]) |
+//! | [`write_sarif`] | SARIF 2.1.0 for GitHub code scanning, template scans only ([`sarif_applies`]) |
 //!
 //! ```
 //! # use cloudposture_core::*;
@@ -27,6 +28,7 @@ mod html;
 mod json;
 mod junit;
 mod ocsf;
+mod sarif;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -38,6 +40,10 @@ pub use html::write_html;
 pub use json::write_json;
 pub use junit::write_junit;
 pub use ocsf::{OCSF_VERSION, write_ocsf};
+pub use sarif::{
+    FINGERPRINT_KEY, SARIF_VERSION, SRCROOT, file_uri, fingerprint, sarif_applies, sarif_level,
+    security_severity, write_sarif,
+};
 
 use crate::error::ParseEnumError;
 use crate::finding::Finding;
@@ -60,17 +66,21 @@ pub enum Format {
     /// [`write_html`]. [`Format::write`] writes it without compliance tables: call
     /// [`write_html`] with the [`crate::Coverage`] of the standard versions to show.
     Html,
+    /// [`write_sarif`]: template scans only; other reports are refused
+    /// ([`sarif_applies`]).
+    Sarif,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Json,
         Format::Csv,
         Format::Junit,
         Format::Ocsf,
         Format::Asff,
         Format::Html,
+        Format::Sarif,
     ];
 
     /// The name used by `--format`.
@@ -82,6 +92,7 @@ impl Format {
             Format::Ocsf => "ocsf",
             Format::Asff => "asff",
             Format::Html => "html",
+            Format::Sarif => "sarif",
         }
     }
 
@@ -94,6 +105,7 @@ impl Format {
             Format::Ocsf => write_ocsf(report, out),
             Format::Asff => write_asff(report, out),
             Format::Html => write_html(report, &[], out),
+            Format::Sarif => write_sarif(report, out),
         }
     }
 }
