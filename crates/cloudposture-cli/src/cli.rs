@@ -262,6 +262,9 @@ pub enum ScanFormat {
     /// One self-contained HTML page (no external scripts, fonts or styles), with the
     /// compliance tables of each --standard version.
     Html,
+    /// SARIF 2.1.0 for GitHub code scanning: template scans (--template) only, since a
+    /// result needs a file and line.
+    Sarif,
 }
 
 /// The `--fail-on` threshold.

@@ -109,3 +109,34 @@ fn template_flags_go_with_templates_only() {
     assert_eq!(alone.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--template"), "{stderr}");
 }
+
+#[test]
+fn sarif_is_for_template_scans() {
+    let (output, stderr) = scan(&["--template", "terraform/main", "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let ssh = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "EC2-001"
+                && r["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("aws_security_group.ssh")
+        })
+        .unwrap();
+    let at = &ssh["locations"][0]["physicalLocation"];
+    assert_eq!(at["artifactLocation"]["uri"], "terraform/main/main.tf");
+    assert_eq!(at["region"]["startLine"], 54);
+
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/demo-account.json");
+    let (snapshot, stderr) = scan(&["--snapshot", demo, "--format", "sarif"]);
+    assert_eq!(snapshot.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: --format sarif needs a template scan (--template PATH)"),
+        "{stderr}"
+    );
+    assert!(snapshot.stdout.is_empty());
+}

@@ -29,6 +29,15 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         "planned"
     );
 
+    if args.format == ScanFormat::Sarif {
+        // Before anything is read: GitHub takes no result without a file location.
+        let source = match (&args.snapshot, args.templates.is_empty()) {
+            (_, false) => ScanSource::Template,
+            (Some(_), true) => ScanSource::Snapshot,
+            (None, true) => ScanSource::Live,
+        };
+        cloudposture_core::render::sarif_applies(source).map_err(anyhow::Error::msg)?;
+    }
     let started_at = Timestamp::now();
     let mut unreadable_templates = 0;
     let (inventory, source, label) = match &args.snapshot {
@@ -93,6 +102,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         ScanFormat::Ocsf => Format::Ocsf.write(&report, writer),
         ScanFormat::Asff => Format::Asff.write(&report, writer),
         ScanFormat::Html => cloudposture_core::render::write_html(&report, &coverage, writer),
+        ScanFormat::Sarif => Format::Sarif.write(&report, writer),
     };
     let mut exit = exit_code(&report, args.fail_on);
     if exit == Exit::Ok && unreadable_templates > 0 {
