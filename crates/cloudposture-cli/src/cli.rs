@@ -151,16 +151,16 @@ pub struct LiveArgs {
 
 /// Which accounts to scan besides (or instead of) the caller's.
 #[derive(Debug, Args, Clone, Default)]
-#[group(id = "accounts_source", multiple = false, args = ["accounts", "accounts_file"])]
+#[group(skip)]
 pub struct AccountArgs {
     /// Scan several accounts in one run: `org` for every account of the caller's
     /// organization (organizations:ListAccounts; accounts not ACTIVE are listed as not
     /// scanned), or account ids, comma separated. Each account other than the caller's is
     /// read through --role-name assumed in it; --regions `all` is listed per account.
-    #[arg(long, value_name = "org|IDS", value_parser = parse_accounts)]
+    #[arg(long, value_name = "org|IDS", value_parser = parse_accounts, group = "accounts_source")]
     pub accounts: Option<AccountList>,
     /// Scan the accounts listed in FILE: one 12-digit id per line, `#` starts a comment.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "accounts_source")]
     pub accounts_file: Option<PathBuf>,
     /// Account ids to leave out, comma separated (with --accounts or --accounts-file).
     #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = parse_account_id,

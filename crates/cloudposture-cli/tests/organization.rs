@@ -114,14 +114,14 @@ fn accounts_of(report: &Value) -> Vec<(String, String)> {
 fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_same_verdicts() {
     let org = organization();
     let endpoint = org.moto.endpoint_url();
-    let scan = |extra: &[&str]| {
+    let scan = |format: &str, extra: &[&str]| {
         cloudposture(&org.moto)
             .args([
                 "scan",
                 "--rules",
                 "VPC-001",
                 "--format",
-                "json",
+                format,
                 "--regions",
                 REGION,
             ])
@@ -130,7 +130,7 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
             .output()
             .unwrap()
     };
-    let live = scan(&[]);
+    let live = scan("json", &[]);
     assert_eq!(
         live.status.code(),
         Some(1),
@@ -189,7 +189,7 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     assert!(report["summary"]["by_account"].get(&org.closed).is_none());
 
     // Security Hub findings name the account whose credentials read each resource.
-    let asff = json_of(&scan(&["--format", "asff"]));
+    let asff = json_of(&scan("asff", &[]));
     let mut asff_accounts: Vec<&str> = asff
         .as_array()
         .unwrap()
@@ -203,7 +203,7 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     assert_eq!(asff_accounts, want);
 
     // The table groups each rule's findings by account, then region.
-    let table = scan(&["--format", "table"]);
+    let table = scan("table", &[]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("4 accounts (caller 123456789012)"), "{text}");
     assert!(text.contains(&format!("account {}", org.dev)), "{text}");
@@ -236,7 +236,7 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     assert_eq!(offline["summary"]["by_account"], report["summary"]["by_account"]);
 
     // --exclude-accounts leaves an account out altogether.
-    let excluded = json_of(&scan(&["--exclude-accounts", &org.dev]));
+    let excluded = json_of(&scan("json", &["--exclude-accounts", &org.dev]));
     let ids: Vec<String> = accounts_of(&excluded).into_iter().map(|(id, _)| id).collect();
     assert!(!ids.contains(&org.dev), "{ids:?}");
     assert_eq!(ids.len(), 3);
@@ -316,6 +316,9 @@ fn bad_account_flags_are_refused_before_any_call() {
     let (code, stderr) = run(&["scan", "--accounts", "org", "--role-session-name", "x"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("not a role session name"), "{stderr}");
+    let (code, stderr) = run(&["scan", "--accounts", "org", "--accounts-file", "a.txt"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
     let (code, _) = run(&["scan", "--exclude-accounts", "111122223333"]);
     assert_eq!(code, Some(2), "--exclude-accounts needs --accounts");
     let (code, stderr) = run(&["fix", "--accounts", "org", "--rules", "EC2-004"]);

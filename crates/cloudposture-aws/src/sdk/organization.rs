@@ -15,7 +15,7 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_sdk_sts::config::SharedCredentialsProvider;
 use cloudposture_core::{CollectError, ErrorClass};
 
-use super::{SdkCollector, complete_body::CompleteAnswer, pages};
+use super::{SdkCollector, pages};
 use crate::accounts::{Accounts, Opened, OrgAccount};
 use crate::collector::{AccountApi, Fetched, RegionList};
 
@@ -73,7 +73,9 @@ impl SdkAccounts {
         let config = self.base.sdk_config();
         let builder = aws_sdk_organizations::config::Builder::from(config)
             .region(Region::new(self.base.home_region().to_string()));
-        aws_sdk_organizations::Client::from_conf(builder.interceptor(CompleteAnswer).build())
+        // No `CompleteAnswer`: it checks XML answers; Organizations answers JSON, which
+        // does not parse when cut short.
+        aws_sdk_organizations::Client::from_conf(builder.build())
     }
 }
 
