@@ -325,3 +325,132 @@ fn bad_account_flags_are_refused_before_any_call() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("fix changes one account at a time"), "{stderr}");
 }
+
+/// A proxy in front of moto that refuses `sts:AssumeRole` of any role in `refused`
+/// (403 AccessDenied, as STS answers) and passes every other request through.
+fn refusing_proxy(moto: &MotoServer, refused: &str) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = format!("127.0.0.1:{}", moto.port());
+    let refused_arn = format!("RoleArn=arn%3Aaws%3Aiam%3A%3A{refused}%3Arole");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let (upstream, refused_arn) = (upstream.clone(), refused_arn.clone());
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    head.push_str(&line);
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let mut client = reader.into_inner();
+                let form = String::from_utf8_lossy(&body);
+                if form.contains("Action=AssumeRole") && form.contains(&refused_arn) {
+                    let xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+                        <Type>Sender</Type><Code>AccessDenied</Code><Message>User: \
+                        arn:aws:iam::123456789012:user/auditor is not authorized to perform: \
+                        sts:AssumeRole</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
+                    let _ = write!(
+                        client,
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
+                         Connection: close\r\n\r\n{xml}",
+                        xml.len()
+                    );
+                    return;
+                }
+                let Ok(mut server) = std::net::TcpStream::connect(&upstream) else {
+                    return;
+                };
+                let _ = server.write_all(head.as_bytes());
+                let _ = server.write_all(&body);
+                // moto answers `Connection: close`: its answer ends when it closes.
+                let mut answer = Vec::new();
+                let _ = server.read_to_end(&mut answer);
+                let _ = client.write_all(&answer);
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn an_account_whose_role_cannot_be_assumed_is_in_error_and_the_others_are_scanned() {
+    let org = organization();
+    let proxy = refusing_proxy(&org.moto, &org.prod);
+    let out = cloudposture(&org.moto)
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--regions",
+            REGION,
+        ])
+        .args([
+            "--fail-on",
+            "never",
+            "--endpoint-url",
+            &proxy,
+            "--accounts",
+            "org",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "incomplete, never clean: {stderr}");
+    assert!(
+        stderr.contains(&format!("accounts in error: {}", org.prod)),
+        "{stderr}"
+    );
+    let report = json_of(&out);
+    let mut expected = vec![
+        (ACCOUNT_ID.to_string(), "ok".to_string()),
+        (org.dev.clone(), "ok".to_string()),
+        (org.prod.clone(), "error".to_string()),
+        (org.closed.clone(), "not_scanned".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(accounts_of(&report), expected);
+    let prod = report["scan"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == org.prod.as_str())
+        .unwrap();
+    let error = prod["error"].as_str().unwrap();
+    assert!(
+        error.starts_with(&format!(
+            "AssumeRole of arn:aws:iam::{}:role/OrganizationAccountAccessRole access denied (AccessDenied: \
+             User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole)",
+            org.prod
+        )),
+        "{error}"
+    );
+    assert!(
+        !error.contains('\n') && !error.contains("Error {"),
+        "one line, no Debug text: {error}"
+    );
+    // The others are judged as without the refusal.
+    let verdicts = verdicts(&report);
+    assert_eq!(verdicts.len(), 4, "{verdicts:?}");
+    assert!(verdicts.keys().all(|(account, _)| *account != org.prod));
+    assert_eq!(verdicts[&(org.dev.clone(), org.vpcs[&org.dev].clone())], "fail");
+}

@@ -166,8 +166,15 @@ impl AccountApi for Member {
     async fn caller_account(&self) -> Result<String, CollectError> {
         self.collector.caller_account().await.map_err(|mut e| {
             if e.class == ErrorClass::NoCredentials {
-                e.operation = "AssumeRole".into();
-                e.message = format!("cannot assume {}: {}", self.role_arn, e.message);
+                // `AssumeRole of arn:aws:iam::…:role/… access denied (AccessDenied: …)`.
+                e.operation = format!("AssumeRole of {}", self.role_arn);
+                e.class = super::classify::class_of_code(e.code.as_deref(), None);
+                if e.class == ErrorClass::Other && e.code.is_none() {
+                    e.class = ErrorClass::NoCredentials;
+                }
+                if let Some(rest) = e.message.strip_prefix("sts:AssumeRole was refused: ") {
+                    e.message = rest.to_string();
+                }
             }
             e
         })
