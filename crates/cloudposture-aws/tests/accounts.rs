@@ -297,7 +297,7 @@ async fn one_bound_holds_for_the_whole_scan_and_each_account_gets_a_few_regions(
     .await
     .unwrap();
     let max = org.flight.max.load(Ordering::SeqCst);
-    assert!(max <= 6 && max >= 4, "{max} regions at once");
+    assert!((4..=6).contains(&max), "{max} regions at once");
     let per = org.flight.per_account.lock().unwrap();
     assert_eq!(per.len(), 3, "{per:?}");
     for (account, (_, most)) in per.iter() {

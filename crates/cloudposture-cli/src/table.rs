@@ -294,7 +294,15 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
             let account = f.scanned_account.as_deref();
             let region = f.resource.region.as_deref().unwrap_or("(global)");
             if by_account && current.map(|(a, _)| a) != Some(account) {
-                let label = format!("account {}", account.unwrap_or("(unknown)"));
+                let name = report
+                    .scan
+                    .accounts
+                    .iter()
+                    .find(|a| a.id.as_deref() == account)
+                    .and_then(|a| a.name.as_deref())
+                    .map(|n| format!(" ({})", one_line(n)))
+                    .unwrap_or_default();
+                let label = format!("account {}{name}", account.unwrap_or("(unknown)"));
                 writeln!(out, "{INDENT}{}", p.paint(Style::Bold, label))?;
                 current = None;
             }
