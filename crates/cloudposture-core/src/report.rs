@@ -354,3 +354,41 @@ impl Summary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_are_counted_per_scanned_account() {
+        let mut findings = crate::render::fixtures::report().findings;
+        let n = findings.len();
+        for (i, f) in findings.iter_mut().enumerate() {
+            f.scanned_account = match i % 3 {
+                0 => Some("111111111111".into()),
+                1 => Some("222222222222".into()),
+                _ => None,
+            };
+        }
+        let summary = Summary::of(&findings);
+        let total: u64 = summary
+            .by_account
+            .values()
+            .map(|c| c.pass + c.fail + c.error + c.skipped + c.muted)
+            .sum();
+        assert_eq!(total, n as u64);
+        let expected = |account: Option<&str>| {
+            let mut counts = StatusCounts::default();
+            for f in findings
+                .iter()
+                .filter(|f| f.scanned_account.as_deref() == account)
+            {
+                counts.add(f.status);
+            }
+            counts
+        };
+        assert_eq!(summary.by_account["111111111111"], expected(Some("111111111111")));
+        assert_eq!(summary.by_account["222222222222"], expected(Some("222222222222")));
+        assert_eq!(summary.by_account["unknown"], expected(None));
+    }
+}
