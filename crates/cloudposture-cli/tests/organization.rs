@@ -398,3 +398,45 @@ fn an_account_whose_role_cannot_be_assumed_is_in_error_and_the_others_are_scanne
     assert!(verdicts.keys().all(|(account, _)| *account != org.prod));
     assert_eq!(verdicts[&(org.dev.clone(), org.vpcs[&org.dev].clone())], "fail");
 }
+
+#[test]
+fn collect_of_an_organization_with_an_account_in_error_writes_the_snapshot_and_exits_3() {
+    let org = organization();
+    let proxy = refusing_proxy(&org.moto, &org.dev);
+    let dir = TempDir::new().unwrap();
+    let snapshot = dir.path().join("org.json");
+    let out = cloudposture(&org.moto)
+        .args(["collect", "--rules", "VPC-001", "--regions", REGION])
+        .args(["--endpoint-url", &proxy, "--accounts", "org", "--output"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "account {}: AssumeRole of arn:aws:iam::{}:role/",
+            org.dev, org.dev
+        )),
+        "{stderr}"
+    );
+    // Scanning the snapshot says the same: the account in error, exit 3 when nothing fails.
+    let offline = cloudposture(&org.moto)
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--snapshot",
+        ])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(3));
+    let statuses: BTreeMap<String, String> = accounts_of(&json_of(&offline)).into_iter().collect();
+    assert_eq!(statuses[&org.dev], "error");
+    assert_eq!(statuses[&org.prod], "ok");
+}
