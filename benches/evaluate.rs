@@ -204,7 +204,8 @@ fn sizes(test_mode: bool) -> Vec<usize> {
     }
 }
 
-/// `EVALUATE_FORMATS=json,asff` picks the formats; all by default.
+/// `EVALUATE_FORMATS=json,asff` picks the formats; by default every format that writes a
+/// snapshot's report (SARIF is for template scans only).
 fn formats() -> Vec<Format> {
     match std::env::var("EVALUATE_FORMATS") {
         Ok(list) => list
@@ -215,7 +216,7 @@ fn formats() -> Vec<Format> {
                     .unwrap_or_else(|e| panic!("EVALUATE_FORMATS: {e}"))
             })
             .collect(),
-        Err(_) => Format::ALL.to_vec(),
+        Err(_) => Format::ALL.into_iter().filter(|f| *f != Format::Sarif).collect(),
     }
 }
 

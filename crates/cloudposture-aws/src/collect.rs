@@ -95,10 +95,14 @@ pub enum CollectFailure {
     /// ([`ErrorClass::Unreachable`]): nothing else was tried.
     #[error("{0}")]
     Identity(CollectError),
+    /// The organization's accounts could not be listed (organizations:ListAccounts), so
+    /// no account could be scanned.
+    #[error("{0}")]
+    Accounts(CollectError),
 }
 
 /// The listers to run for `kinds`, with the kinds they run after, in no particular order.
-fn planned<'l>(
+pub(crate) fn planned<'l>(
     listers: &'l Listers,
     kinds: &BTreeSet<String>,
 ) -> Result<Vec<&'l Registered>, CollectFailure> {
@@ -155,7 +159,73 @@ pub async fn collect(
         }
     };
 
-    let (regions, regions_not_scanned) = match &options.regions {
+    let regions = collect_regions(
+        account,
+        &planned,
+        options,
+        options.concurrency,
+        account_id.as_deref(),
+        progress,
+        &Ungated,
+    )
+    .await
+    .map_err(CollectFailure::Regions)?;
+    global_api_calls += regions.api_calls;
+
+    Ok(Inventory {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        account: account_id,
+        collected_at,
+        scopes: regions.scopes,
+        regions_not_scanned: regions.not_scanned,
+        global_api_calls,
+        global_errors,
+        accounts: Vec::new(),
+    })
+}
+
+/// Holds back a region (or an account's own calls) until the scan has room for it: one
+/// bound for a scan of many accounts.
+#[async_trait::async_trait]
+pub(crate) trait Gate: Send + Sync {
+    /// Waits for room; the room is given back when the returned value is dropped.
+    async fn enter(&self) -> Box<dyn Send>;
+}
+
+/// No bound besides each account's own.
+pub(crate) struct Ungated;
+
+#[async_trait::async_trait]
+impl Gate for Ungated {
+    async fn enter(&self) -> Box<dyn Send> {
+        Box::new(())
+    }
+}
+
+/// What one account's regions gave.
+pub(crate) struct AccountRegions {
+    /// The regions read, sorted.
+    pub(crate) scopes: Vec<Scope>,
+    /// Opt-in regions the account has not enabled.
+    pub(crate) not_scanned: Vec<SkippedRegion>,
+    /// Calls outside the regions (DescribeRegions).
+    pub(crate) api_calls: u64,
+}
+
+/// Lists the account's regions (unless `options` names them), then reads each, at most
+/// `concurrency` at once, each once `gate` lets it in. Fails only when the region list
+/// cannot be read.
+pub(crate) async fn collect_regions(
+    account: &dyn AccountApi,
+    planned: &[&Registered],
+    options: &CollectOptions,
+    concurrency: usize,
+    account_id: Option<&str>,
+    progress: &dyn CollectProgress,
+    gate: &dyn Gate,
+) -> Result<AccountRegions, CollectError> {
+    let mut api_calls = 0;
+    let (regions, not_scanned) = match &options.regions {
         RegionScope::Only(list) => {
             let mut list = list.clone();
             list.sort();
@@ -163,8 +233,11 @@ pub async fn collect(
             (list, Vec::new())
         }
         RegionScope::AllEnabled => {
-            let listed = account.regions().await?;
-            global_api_calls += 1;
+            let listed = {
+                let _room = gate.enter().await;
+                account.regions().await?
+            };
+            api_calls += 1;
             let mut enabled = listed.enabled;
             enabled.sort();
             let skipped = listed
@@ -180,28 +253,22 @@ pub async fn collect(
     };
 
     progress.regions_planned(&regions);
-    let account_ref = account_id.as_deref();
-    let planned = &planned;
     let mut scopes: Vec<Scope> = futures::stream::iter(regions.iter())
         .map(|name| async move {
+            let _room = gate.enter().await;
             progress.region_started(name);
-            let scope = collect_region(planned, account_ref, name).await;
+            let scope = collect_region(planned, account_id, name).await;
             progress.region_finished(&scope);
             scope
         })
-        .buffer_unordered(options.concurrency.max(1))
+        .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
     scopes.sort_by(|a, b| a.id.cmp(&b.id));
-
-    Ok(Inventory {
-        schema_version: SNAPSHOT_SCHEMA_VERSION,
-        account: account_id,
-        collected_at,
+    Ok(AccountRegions {
         scopes,
-        regions_not_scanned,
-        global_api_calls,
-        global_errors,
+        not_scanned,
+        api_calls,
     })
 }
 

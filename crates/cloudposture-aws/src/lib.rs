@@ -7,6 +7,8 @@
 //! - [`collect()`]: regions concurrently with a bound, the kinds the rules need, every
 //!   failure recorded per region and kind.
 //! - [`snapshot`]: the inventory saved and loaded, kinds by name.
+//! - `accounts` (feature `sdk`): many accounts in one scan (an organization, or a list),
+//!   roles assumed in each, one concurrency bound for all.
 //!
 //! Features: `sdk` (default) compiles the `aws-sdk-ec2` adapter; without it, rule
 //! crates get the kinds and inventory quickly. `mocks` exports mockall mocks of the
@@ -19,6 +21,8 @@
 #[macro_use]
 mod aws_enum;
 
+#[cfg(feature = "sdk")]
+pub mod accounts;
 pub mod arn;
 pub mod collect;
 pub mod collector;
@@ -28,6 +32,11 @@ pub mod kinds;
 pub mod sdk;
 pub mod snapshot;
 
+#[cfg(feature = "sdk")]
+pub use accounts::{
+    AccountSelection, Accounts, AccountsOptions, OrgAccount, REGIONS_PER_ACCOUNT, collect_accounts,
+    is_valid_account_id,
+};
 pub use arn::{ec2_arn, partition_of};
 /// The attribute that `Lister` implementations need (re-exported so that a crate adding a
 /// kind uses the same version).

@@ -27,6 +27,7 @@
 mod classify;
 mod complete_body;
 pub mod fix;
+pub mod organization;
 mod pages;
 
 use std::collections::HashMap;
@@ -49,6 +50,7 @@ use complete_body::CompleteAnswer;
 pub use aws_sdk_ec2;
 pub use classify::classify;
 pub use complete_body::IncompleteAnswer;
+pub use organization::{DEFAULT_ROLE_NAME, DEFAULT_SESSION_NAME, RoleOptions, SdkAccounts};
 pub use pages::{MAX_PAGES, in_chunks, pages};
 
 /// Region used for account-level calls when neither the options nor the configuration name one.
@@ -182,6 +184,19 @@ impl SdkCollector {
                 account: OnceLock::new(),
             }),
         }
+    }
+
+    /// A collector over `config` (another account's credentials) with this one's client
+    /// customizations; `config` keeps its HTTP client, which [`SdkCollector::sdk_config`]
+    /// gives, so that every account shares one connection pool.
+    pub fn with_config(&self, config: SdkConfig) -> SdkCollector {
+        let mut other = SdkCollector::from_sdk_config(&config);
+        if let Some(shared) = Arc::get_mut(&mut other.inner) {
+            shared.ec2_customizer = self.inner.ec2_customizer.clone();
+            shared.sts_customizer = self.inner.sts_customizer.clone();
+            shared.home_region = self.inner.home_region.clone();
+        }
+        other
     }
 
     /// The listers of every built-in kind, over this collector's clients.

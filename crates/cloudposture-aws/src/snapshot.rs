@@ -255,6 +255,7 @@ impl V1Inventory {
             regions_not_scanned: self.regions_not_scanned,
             global_api_calls: self.global_api_calls,
             global_errors: self.global_errors,
+            accounts: Vec::new(),
         }
     }
 }

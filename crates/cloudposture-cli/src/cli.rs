@@ -6,10 +6,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudposture_aws::{DEFAULT_CONCURRENCY, RegionScope, is_valid_region_name};
 use cloudposture_core::{RiskLevel, Selection, Standard, StandardSelector, StandardVersion};
 
+mod accounts;
 mod fix;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{AccountArgs, AccountList};
 #[cfg(test)]
 pub use fix::FixTraffic;
 pub use fix::{FIX_EXIT_CODES, FixArgs, FixFormat};
@@ -136,7 +138,7 @@ pub struct LiveArgs {
     /// Endpoint URL for every AWS call (e.g. an emulator such as moto or LocalStack).
     #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     pub endpoint_url: Option<String>,
-    /// Regions collected at once.
+    /// Regions collected at once (across all accounts with --accounts).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u16,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -145,6 +147,8 @@ pub struct LiveArgs {
     #[arg(long, value_name = "N", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
 }
 
 /// Which rules to run. Every criterion given must match.
@@ -213,7 +217,9 @@ impl SelectionArgs {
 pub struct ScanArgs {
     /// Evaluate a snapshot written by `cloudposture collect` instead of a live account (no AWS calls).
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["profile", "regions", "endpoint_url", "concurrency", "max_attempts"])]
+          conflicts_with_all = ["profile", "regions", "endpoint_url", "concurrency", "max_attempts",
+                                "accounts", "accounts_file", "exclude_accounts", "role_name", "external_id",
+                                "role_session_name"])]
     pub snapshot: Option<PathBuf>,
     /// Evaluate CloudFormation (YAML, JSON) and Terraform (`.tf`) templates instead of an
     /// account: a file or a directory (searched recursively, skipping `.terraform/` and

@@ -6,6 +6,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// A progress bar over the regions; regions in error are printed above it as they finish.
 pub struct RegionBar {
     bar: ProgressBar,
+    /// Regions planned so far (each account of a multi-account scan adds its own).
+    planned: std::sync::atomic::AtomicU64,
 }
 
 impl RegionBar {
@@ -17,7 +19,10 @@ impl RegionBar {
             bar.set_style(style);
         }
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        RegionBar { bar }
+        RegionBar {
+            bar,
+            planned: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     /// Removes the bar.
@@ -33,7 +38,9 @@ impl CollectProgress for RegionBar {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
         self.bar.set_style(style);
-        self.bar.set_length(regions.len() as u64);
+        let n = regions.len() as u64;
+        let total = self.planned.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        self.bar.set_length(total);
     }
 
     fn region_started(&self, region: &str) {

@@ -4,13 +4,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use cloudposture_aws::sdk::{SdkCollector, SdkOptions};
+use cloudposture_aws::sdk::{RoleOptions, SdkAccounts, SdkCollector, SdkOptions};
 use cloudposture_aws::{
-    CollectError, CollectFailure, CollectOptions, CollectProgress, ErrorClass, Inventory, NoProgress,
-    RegionScope, collect, snapshot,
+    AccountSelection, AccountsOptions, CollectError, CollectFailure, CollectOptions, CollectProgress,
+    ErrorClass, Inventory, NoProgress, RegionScope, collect, collect_accounts, is_valid_account_id, snapshot,
 };
 
-use crate::cli::LiveArgs;
+use crate::cli::{AccountArgs, AccountList, LiveArgs};
 use crate::exit::CliError;
 use crate::progress::RegionBar;
 use crate::terminal::Terminal;
@@ -124,6 +124,50 @@ fn profile_defined(name: &str) -> bool {
         || credentials.iter().any(|s| s == name)
 }
 
+/// The accounts `args` select, if more than the caller's: an accounts file that cannot
+/// be read or names a bad id is bad input (exit 2), naming the line.
+pub fn accounts_options(args: &AccountArgs) -> Result<Option<AccountsOptions>, CliError> {
+    let selection = match (&args.accounts, &args.accounts_file) {
+        (Some(AccountList::Organization), _) => AccountSelection::Organization,
+        (Some(AccountList::Ids(ids)), _) => AccountSelection::Listed(ids.clone()),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the accounts file {}", path.display()))?;
+            AccountSelection::Listed(
+                parse_accounts_file(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?,
+            )
+        }
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(AccountsOptions {
+        selection,
+        exclude: args.exclude_accounts.iter().cloned().collect(),
+    }))
+}
+
+/// The account ids of an accounts file: one per line, `#` to the end of a line is a
+/// comment, blank lines are skipped. A line that is not a 12-digit id is an error naming it.
+pub fn parse_accounts_file(text: &str) -> Result<Vec<String>, String> {
+    let mut ids = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let id = line.split('#').next().unwrap_or_default().trim();
+        if id.is_empty() {
+            continue;
+        }
+        if !is_valid_account_id(id) {
+            return Err(format!(
+                "line {}: `{id}` is not an AWS account id (12 digits)",
+                n + 1
+            ));
+        }
+        ids.push(id.to_string());
+    }
+    if ids.is_empty() {
+        return Err("no account id in the file".into());
+    }
+    Ok(ids)
+}
+
 /// Collects `kinds` from the live account described by `args`.
 ///
 /// Regions that fail are recorded in the inventory (the report says so and the exit
@@ -145,7 +189,8 @@ pub fn collect_live(
         concurrency: usize::from(args.concurrency),
     };
     let sdk_options = sdk_options(args);
-    tracing::info!(regions = ?options.regions, kinds = ?options.kinds, "collecting");
+    let accounts = accounts_options(&args.accounts)?;
+    tracing::info!(regions = ?options.regions, kinds = ?options.kinds, accounts = ?accounts, "collecting");
     runtime.block_on(async {
         let sdk = SdkCollector::new(sdk_options).await;
         let bar = show_progress.then(RegionBar::new);
@@ -153,7 +198,18 @@ pub fn collect_live(
             Some(bar) => bar,
             None => &NoProgress,
         };
-        let result = collect(&sdk, &sdk.listers(), &options, progress).await;
+        let result = match &accounts {
+            None => collect(&sdk, &sdk.listers(), &options, progress).await,
+            Some(accounts) => {
+                let role = RoleOptions {
+                    role_name: args.accounts.role_name.clone(),
+                    external_id: args.accounts.external_id.clone(),
+                    session_name: args.accounts.role_session_name.clone(),
+                };
+                let source = SdkAccounts::new(sdk.clone(), role);
+                collect_accounts(&source, &options, accounts, progress).await
+            }
+        };
         if let Some(bar) = &bar {
             bar.finish();
         }
@@ -168,6 +224,10 @@ pub fn collect_live(
                 CliError::incomplete(anyhow!("cannot list the account's regions: {e}{hint}"))
             }
             CollectFailure::Identity(e) => identity_failure(args, &e),
+            CollectFailure::Accounts(e) => CliError::incomplete(anyhow!(
+                "cannot list the organization's accounts: {e}; run from the management account or a \
+                 delegated administrator, or name the accounts with --accounts or --accounts-file"
+            )),
         })
     })
 }

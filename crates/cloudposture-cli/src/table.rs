@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use cloudposture_core::{Coverage, Finding, RegionState, Report, ScanSource, Status};
+use cloudposture_core::{AccountScanState, Coverage, Finding, RegionState, Report, ScanSource, Status};
 
 mod compliance;
 
@@ -39,10 +39,15 @@ pub fn write_table(
     let p = opts.painter;
     let scan = &report.scan;
     let title = "cloudposture scan";
-    let rest = match (&scan.source, scan.account.as_deref()) {
+    let account = scan.account.as_deref().unwrap_or("(unknown account)");
+    let rest = match scan.source {
         // Templates belong to no account yet.
-        (ScanSource::Template, _) => format!(" · {source}"),
-        (_, account) => format!(" · account {} · {source}", account.unwrap_or("(unknown account)")),
+        ScanSource::Template => format!(" · {source}"),
+        _ if scan.accounts.len() > 1 => format!(
+            " · {} accounts (caller {account}) · {source}",
+            scan.accounts.len()
+        ),
+        _ => format!(" · account {account} · {source}"),
     };
     let rest = truncate(&rest, opts.columns.saturating_sub(title.len()));
     writeln!(out, "{}{rest}", p.paint(Style::Bold, title))?;
@@ -73,6 +78,9 @@ pub fn write_table(
         writeln!(out)?;
     }
 
+    if scan.accounts.len() > 1 {
+        write_accounts(report, opts, out)?;
+    }
     let in_error: Vec<_> = scan
         .regions
         .iter()
@@ -90,14 +98,28 @@ pub fn write_table(
                 "Regions in error (their resources could not be judged):"
             )
         )?;
-        let width = in_error.iter().map(|r| r.name.len()).max().unwrap_or(0);
+        let width = in_error
+            .iter()
+            .map(|r| {
+                r.name.len()
+                    + r.account
+                        .as_ref()
+                        .filter(|_| scan.accounts.len() > 1)
+                        .map_or(0, |a| a.len() + 1)
+            })
+            .max()
+            .unwrap_or(0);
         for r in &in_error {
             let reason = one_line(r.error.as_deref().unwrap_or("could not be read"));
             let room = opts
                 .columns
                 .saturating_sub(INDENT.len() + width + 2)
                 .max(MIN_REASON_WIDTH);
-            writeln!(out, "{INDENT}{:<width$}  {}", r.name, truncate(&reason, room))?;
+            let name = match (&r.account, scan.accounts.len() > 1) {
+                (Some(account), true) => format!("{account} {}", r.name),
+                _ => r.name.clone(),
+            };
+            writeln!(out, "{INDENT}{name:<width$}  {}", truncate(&reason, room))?;
         }
         writeln!(out)?;
     }
@@ -168,6 +190,47 @@ pub fn write_table(
     Ok(())
 }
 
+/// The accounts that are not fine: in error (with why) or not scanned (with why).
+fn write_accounts(report: &Report, opts: TableOptions, out: &mut dyn Write) -> io::Result<()> {
+    let p = opts.painter;
+    for (state, heading) in [
+        (AccountScanState::Error, "Accounts in error:"),
+        (AccountScanState::NotScanned, "Accounts not scanned:"),
+    ] {
+        let listed: Vec<_> = report
+            .scan
+            .accounts
+            .iter()
+            .filter(|a| a.status == state)
+            .collect();
+        if listed.is_empty() {
+            continue;
+        }
+        let style = if state == AccountScanState::Error {
+            Style::Yellow
+        } else {
+            Style::Bold
+        };
+        writeln!(out, "{}", p.paint(style, heading))?;
+        for a in listed {
+            let id = a.id.as_deref().unwrap_or("(unknown)");
+            let name = a
+                .name
+                .as_deref()
+                .map(|n| format!(" ({})", one_line(n)))
+                .unwrap_or_default();
+            let reason = one_line(a.error.as_deref().unwrap_or("could not be read"));
+            let room = opts
+                .columns
+                .saturating_sub(INDENT.len() + id.len() + name.len() + 2)
+                .max(MIN_REASON_WIDTH);
+            writeln!(out, "{INDENT}{id}{name}  {}", truncate(&reason, room))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 fn section_label(status: Status, n: usize) -> String {
     match status {
         Status::Fail => format!("{n} failing"),
@@ -199,7 +262,12 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
         group.sort_by(|a, b| {
             let key = |f: &Finding| {
                 let at = f.resource.location.as_ref().map(|l| (l.file.clone(), l.line));
-                (f.resource.region.clone(), at, f.resource.id.clone())
+                (
+                    f.scanned_account.clone(),
+                    f.resource.region.clone(),
+                    at,
+                    f.resource.id.clone(),
+                )
             };
             key(a).cmp(&key(b))
         });
@@ -226,22 +294,40 @@ fn write_section(report: &Report, status: Status, opts: TableOptions, out: &mut 
             .min(MAX_NAME_WIDTH);
         let used = 2 * INDENT.len() + id_width + 2 + if name_width > 0 { name_width + 2 } else { 0 };
         let room = opts.columns.saturating_sub(used).max(MIN_REASON_WIDTH);
-        let mut current_region: Option<&str> = None;
+        // With several accounts, the account heads its regions: `account 111122223333`.
+        let by_account = report.scan.accounts.len() > 1;
+        let mut current: Option<(Option<&str>, &str)> = None;
         for ((f, name), id) in group.iter().zip(&names).zip(&ids) {
+            let account = f.scanned_account.as_deref();
             let region = match (&f.resource.region, &f.resource.location) {
                 (Some(region), _) => region.as_str(),
                 (None, Some(_)) => "templates",
                 (None, None) => "(global)",
             };
-            if current_region != Some(region) {
-                writeln!(out, "{INDENT}{}", p.paint(Style::Bold, region))?;
-                current_region = Some(region);
+            if by_account && current.map(|(a, _)| a) != Some(account) {
+                let name = report
+                    .scan
+                    .accounts
+                    .iter()
+                    .find(|a| a.id.as_deref() == account)
+                    .and_then(|a| a.name.as_deref())
+                    .map(|n| format!(" ({})", one_line(n)))
+                    .unwrap_or_default();
+                let label = format!("account {}{name}", account.unwrap_or("(unknown)"));
+                writeln!(out, "{INDENT}{}", p.paint(Style::Bold, label))?;
+                current = None;
+            }
+            if current != Some((account, region)) {
+                let indent = if by_account { "    " } else { INDENT };
+                writeln!(out, "{indent}{}", p.paint(Style::Bold, region))?;
+                current = Some((account, region));
             }
             let reason = match (&f.muted_reason, status) {
                 (Some(why), Status::Muted) => format!("muted: {why} ({})", f.message),
                 _ => f.message.clone(),
             };
-            let mut line = format!("{INDENT}{INDENT}{id:<id_width$}  ");
+            let deeper = if by_account { INDENT } else { "" };
+            let mut line = format!("{deeper}{INDENT}{INDENT}{id:<id_width$}  ");
             if name_width > 0 {
                 let name = truncate(name, name_width);
                 let pad = name_width - name.chars().count();

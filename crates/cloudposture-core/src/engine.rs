@@ -166,6 +166,7 @@ impl<'r> Plan<'r> {
                 started_at,
                 finished_at: Timestamp::now(),
                 account: inventory.account.clone(),
+                accounts: inventory.account_statuses(),
                 regions,
                 regions_not_scanned: inventory.not_scanned(),
                 api_calls: inventory.api_calls(),

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -97,6 +98,11 @@ pub struct Finding {
     /// For a muted finding, the status the rule gave (`fail`, `pass`…) before the
     /// exception muted it.
     pub original_status: Option<Status>,
+    /// The account whose credentials read the resource: the account of the scope the
+    /// rule judged (set by [`crate::RuleContext::finding`]). It is not the resource's
+    /// owner when the resource is shared with that account (`resource.account`).
+    /// `None` when the scope's account is unknown.
+    pub scanned_account: Option<CompactString>,
 }
 
 impl Finding {
@@ -155,7 +161,7 @@ impl Finding {
     ) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
 
-        let mut st = serializer.serialize_struct("Finding", 11)?;
+        let mut st = serializer.serialize_struct("Finding", 12)?;
         st.serialize_field("rule_id", self.rule.id)?;
         st.serialize_field("title", self.rule.title)?;
         st.serialize_field("status", &self.status)?;
@@ -167,6 +173,7 @@ impl Finding {
         st.serialize_field("remediation", &self.remediation())?;
         st.serialize_field("muted_reason", &self.muted_reason.as_deref())?;
         st.serialize_field("original_status", &self.original_status)?;
+        st.serialize_field("scanned_account", &self.scanned_account)?;
         st.end()
     }
 }
@@ -333,6 +340,7 @@ mod tests {
             remediation: None,
             muted_reason: None,
             original_status: None,
+            scanned_account: None,
         };
         let rules = [
             &crate::render::fixtures::RULE,

@@ -152,6 +152,7 @@ mod tests {
             remediation: None,
             muted_reason: None,
             original_status: None,
+            scanned_account: None,
         }
     }
 

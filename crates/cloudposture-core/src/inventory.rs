@@ -293,6 +293,9 @@ pub struct Inventory {
     pub global_api_calls: u64,
     /// Failures outside any scope (e.g. the caller identity could not be read).
     pub global_errors: Vec<CollectError>,
+    /// The accounts of a multi-account scan, each with how it went (empty for a scan of
+    /// the caller's account alone). Their scopes are in [`Inventory::scopes`].
+    pub accounts: Vec<AccountRecord>,
 }
 
 impl Inventory {
@@ -306,6 +309,7 @@ impl Inventory {
             regions_not_scanned: Vec::new(),
             global_api_calls: 0,
             global_errors: Vec::new(),
+            accounts: Vec::new(),
         }
     }
 
@@ -319,9 +323,11 @@ impl Inventory {
         self.scopes.iter().map(|s| s.count(name)).sum()
     }
 
-    /// API calls made: every scope's plus the global ones.
+    /// API calls made: every scope's, every account's own and the global ones.
     pub fn api_calls(&self) -> u64 {
-        self.scopes.iter().map(|s| s.api_calls).sum::<u64>() + self.global_api_calls
+        self.scopes.iter().map(|s| s.api_calls).sum::<u64>()
+            + self.accounts.iter().map(|a| a.api_calls).sum::<u64>()
+            + self.global_api_calls
     }
 
     /// Each scope with its state and API calls, as the report lists them. Failures
@@ -329,6 +335,7 @@ impl Inventory {
     pub fn region_statuses(&self) -> Vec<RegionStatus> {
         let global = (!self.global_errors.is_empty()).then(|| RegionStatus {
             name: "global".to_string(),
+            account: None,
             status: RegionState::Error,
             error: Some(join(self.global_errors.iter())),
             api_calls: 0,
@@ -339,6 +346,7 @@ impl Inventory {
                 let errors: Vec<&CollectError> = s.errors().map(|(_, e)| e).collect();
                 RegionStatus {
                     name: s.id.label().to_string(),
+                    account: s.id.account.clone(),
                     status: if errors.is_empty() {
                         RegionState::Ok
                     } else {
@@ -411,8 +419,10 @@ fn join<'e>(errors: impl Iterator<Item = &'e CollectError>) -> String {
     errors.map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
+mod accounts;
 mod json;
 
+pub use accounts::{AccountRecord, AccountState};
 pub use json::InventoryJsonError;
 
 #[cfg(test)]

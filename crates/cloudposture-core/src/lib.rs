@@ -50,14 +50,15 @@ pub use error::ParseEnumError;
 pub use finding::{Evidence, Finding, Remediation, Snippet, SnippetKind, Status};
 pub use fix::{FixAction, FixError, FixParameters, FixPlan, NotPlanned};
 pub use inventory::{
-    Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
+    AccountRecord, AccountState, Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION,
+    Scope, ScopeId, SkippedRegion,
 };
 pub use kind::{Items, Kind, KindInfo, KindRegistry, Listing};
 pub use metadata::{AuditStep, Reference, RuleMetadata};
 pub use registry::{Registry, RegistryError, Selection, SelectionError, selector_matches};
 pub use report::{
-    ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState, RegionStatus, Report, RuleRun,
-    ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
+    AccountScanState, AccountStatus, ControlSummary, REPORT_SCHEMA_VERSION, RegionNotScanned, RegionState,
+    RegionStatus, Report, RuleRun, ScanMetadata, ScanSource, StatusCounts, Summary, ToolInfo,
 };
 pub use report_read::ReportReadError;
 pub use resource::{Location, Resource, ResourceRef, Tags};

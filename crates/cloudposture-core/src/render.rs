@@ -228,13 +228,17 @@ fn finding_uid(f: &crate::finding::Finding) -> String {
     }
 }
 
-/// The account whose credentials read the finding's resource: the scanned account of
-/// the report (every scope of a scan is read with the caller's credentials), which is
-/// not the resource's owner when the resource is shared (a VPC shared through AWS RAM).
-/// The owner stands in only when the scanned account is unknown (the caller identity
-/// could not be read).
+/// The account whose credentials read the finding's resource: the finding's
+/// `scanned_account` (its scope's account; in a multi-account scan each account is read
+/// with its own credentials), else the report's caller account, which is not the
+/// resource's owner when the resource is shared (a VPC shared through AWS RAM). The owner
+/// stands in only when the scanned account is unknown (the caller identity could not be
+/// read).
 fn scanned_account<'r>(report: &'r Report, f: &'r Finding) -> Option<&'r str> {
-    report.scan.account.as_deref().or(f.resource.account.as_deref())
+    f.scanned_account
+        .as_deref()
+        .or(report.scan.account.as_deref())
+        .or(f.resource.account.as_deref())
 }
 
 /// Whether the finding stands for every resource of its kind in its scope (the one

@@ -34,9 +34,16 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether every resource could be judged and every region read.
+    /// Whether every resource could be judged, every region read and every account
+    /// scanned (or left out on purpose).
     pub fn is_complete(&self) -> bool {
-        self.summary.error == 0 && self.scan.regions.iter().all(|r| r.status == RegionState::Ok)
+        self.summary.error == 0
+            && self.scan.regions.iter().all(|r| r.status == RegionState::Ok)
+            && self
+                .scan
+                .accounts
+                .iter()
+                .all(|a| a.status != AccountScanState::Error)
     }
 
     /// Failing findings (not muted) at or above `risk`.
@@ -99,9 +106,14 @@ pub struct ScanMetadata {
     pub started_at: Timestamp,
     /// When evaluation ended.
     pub finished_at: Timestamp,
-    /// Account scanned.
+    /// The caller's account (whose credentials started the scan).
     pub account: Option<String>,
-    /// Regions scanned, with state (none for a template scan).
+    /// Every account of the scan, with its regions: the caller's alone for a
+    /// single-account scan; with `--accounts`, each named or listed account.
+    #[serde(default)]
+    pub accounts: Vec<AccountStatus>,
+    /// Regions scanned, with state: every scope of every account (each says its account),
+    /// kept as in single-account reports; none for a template scan.
     pub regions: Vec<RegionStatus>,
     /// Regions not scanned on purpose, with why.
     pub regions_not_scanned: Vec<RegionNotScanned>,
@@ -109,11 +121,48 @@ pub struct ScanMetadata {
     pub api_calls: u64,
 }
 
+/// One account of a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountStatus {
+    /// The 12-digit account id (unknown when a single-account scan could not read the
+    /// caller identity).
+    pub id: Option<String>,
+    /// Its name in the organization, if known.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Whether it was read completely.
+    pub status: AccountScanState,
+    /// Why it could not be read, or was left out (`not_scanned`).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Its regions, with state.
+    #[serde(default)]
+    pub regions: Vec<RegionStatus>,
+    /// API calls made for it (its regions and its account-level calls).
+    #[serde(default)]
+    pub api_calls: u64,
+}
+
+/// State of an account's collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountScanState {
+    /// Every region was read.
+    Ok,
+    /// The account, or some of its regions, could not be read.
+    Error,
+    /// Left out on purpose (an account that is not ACTIVE).
+    NotScanned,
+}
+
 /// One scanned region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionStatus {
     /// Region name.
     pub name: String,
+    /// The account it belongs to, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// Whether everything needed could be read.
     pub status: RegionState,
     /// What could not be read, when `status` is `error`.
@@ -160,6 +209,9 @@ pub struct Summary {
     pub by_risk: BTreeMap<RiskLevel, StatusCounts>,
     /// Pass and fail counts per compliance control.
     pub by_control: Vec<ControlSummary>,
+    /// Status counts per scanned account (the account whose credentials read each
+    /// finding's resource; `unknown` when it could not be read).
+    pub by_account: BTreeMap<String, StatusCounts>,
 }
 
 /// Counts of findings by status.
@@ -233,8 +285,26 @@ impl Summary {
                 .1
                 .merge(&counts);
         };
+        let mut by_account: BTreeMap<String, StatusCounts> = BTreeMap::new();
+        // Findings come in runs of one scope, so of one account: count a run, then add it.
+        let mut account_run: Option<(Option<&str>, StatusCounts)> = None;
+        let mut add_account = |run: (Option<&str>, StatusCounts)| {
+            let key = run.0.unwrap_or("unknown").to_string();
+            by_account.entry(key).or_default().merge(&run.1);
+        };
         for f in findings {
             totals.add(f.status);
+            let account = f.scanned_account.as_deref();
+            match &mut account_run {
+                Some((current, counts)) if *current == account => counts.add(f.status),
+                _ => {
+                    let mut counts = StatusCounts::default();
+                    counts.add(f.status);
+                    if let Some(done) = account_run.replace((account, counts)) {
+                        add_account(done);
+                    }
+                }
+            }
             match &mut run {
                 Some((rule_id, _, risk, counts)) if std::ptr::eq(*rule_id, f.rule.id) && *risk == f.risk => {
                     counts.add(f.status)
@@ -250,6 +320,9 @@ impl Summary {
         }
         if let Some(done) = run {
             flush(done);
+        }
+        if let Some(done) = account_run {
+            add_account(done);
         }
         let mut by_control: BTreeMap<crate::Control, StatusCounts> = BTreeMap::new();
         for (controls, counts) in per_rule.values() {
@@ -279,6 +352,45 @@ impl Summary {
                     error: n.error,
                 })
                 .collect(),
+            by_account,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_are_counted_per_scanned_account() {
+        let mut findings = crate::render::fixtures::report().findings;
+        let n = findings.len();
+        for (i, f) in findings.iter_mut().enumerate() {
+            f.scanned_account = match i % 3 {
+                0 => Some("111111111111".into()),
+                1 => Some("222222222222".into()),
+                _ => None,
+            };
+        }
+        let summary = Summary::of(&findings);
+        let total: u64 = summary
+            .by_account
+            .values()
+            .map(|c| c.pass + c.fail + c.error + c.skipped + c.muted)
+            .sum();
+        assert_eq!(total, n as u64);
+        let expected = |account: Option<&str>| {
+            let mut counts = StatusCounts::default();
+            for f in findings
+                .iter()
+                .filter(|f| f.scanned_account.as_deref() == account)
+            {
+                counts.add(f.status);
+            }
+            counts
+        };
+        assert_eq!(summary.by_account["111111111111"], expected(Some("111111111111")));
+        assert_eq!(summary.by_account["222222222222"], expected(Some("222222222222")));
+        assert_eq!(summary.by_account["unknown"], expected(None));
     }
 }

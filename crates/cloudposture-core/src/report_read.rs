@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use thiserror::Error;
@@ -83,6 +84,8 @@ struct FindingIn<'a> {
     remediation: Option<Remediation>,
     muted_reason: Option<String>,
     original_status: Option<Status>,
+    #[serde(default)]
+    scanned_account: Option<CompactString>,
 }
 
 impl Report {
@@ -169,6 +172,7 @@ impl Report {
                     remediation: f.remediation.map(Box::new),
                     muted_reason,
                     original_status: f.original_status,
+                    scanned_account: f.scanned_account,
                 })
             })
             .collect::<Result<Vec<_>, ReportReadError>>()?;

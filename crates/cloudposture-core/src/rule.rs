@@ -58,6 +58,7 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::collect_error::CollectError;
@@ -216,6 +217,7 @@ impl<'a, S> RuleContext<'a, S> {
             remediation: None,
             muted_reason: None,
             original_status: None,
+            scanned_account: self.scope.account.as_deref().map(CompactString::from),
         }
     }
 

@@ -36,6 +36,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+mod organization;
 mod seed;
 
 /// Environment variable naming the `moto_server` binary to run.

@@ -205,7 +205,9 @@ fn what_cannot_be_resolved_is_an_error_naming_it_never_a_pass() {
     assert!(
         groups.message.starts_with("security groups in ")
             && groups.message.contains(" could not be read from the templates: ")
-            && groups.message.contains(r#"= [cidrsubnet("10.0.0.0/8", 8, 1)] cannot be resolved"#),
+            && groups
+                .message
+                .contains(r#"= [cidrsubnet("10.0.0.0/8", 8, 1)] cannot be resolved"#),
         "{}",
         groups.message
     );

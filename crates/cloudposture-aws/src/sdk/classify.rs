@@ -108,6 +108,24 @@ fn credentials_reason(error: &(dyn std::error::Error + 'static)) -> String {
     first.trim_end_matches(['.', ':', ' ']).to_string()
 }
 
+/// The AWS error code and message of an `sts:AssumeRole` that STS refused, when `error`
+/// is a credentials failure of an assumed role (`AssumeRoleProvider`, or a profile's
+/// `role_arn`): the SDK's own text of it ends in the `Debug` form of the error.
+pub(crate) fn assume_role_refusal(error: &(dyn std::error::Error + 'static)) -> Option<(String, String)> {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(refused) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>()
+            && let SdkError::ServiceError(_) = refused
+        {
+            let code = refused.code().unwrap_or("refused").to_string();
+            return Some((code, refused.message().unwrap_or_default().to_string()));
+        }
+        next = e.source();
+    }
+    None
+}
+
 /// The [`IncompleteAnswer`] among the sources of `error`, if any.
 fn incomplete_answer<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e IncompleteAnswer> {
     let mut next = Some(error);
@@ -143,6 +161,10 @@ where
                 (ErrorClass::Timeout, None, "no answer within the timeout".into())
             } else if failure.is_io() {
                 (ErrorClass::Unreachable, None, connect_reason(source))
+            } else if let Some((code, message)) = assume_role_refusal(source) {
+                // Credentials that cannot be had: no call of the account can be made.
+                let message = format!("sts:AssumeRole was refused: {message}");
+                (ErrorClass::NoCredentials, Some(code), message)
             } else if is_credentials_failure(source) {
                 (ErrorClass::NoCredentials, None, credentials_reason(source))
             } else {

@@ -56,6 +56,24 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
             in_error.iter().filter(|r| r.name != "global").count(),
         ),
     );
+    let accounts = inventory.account_statuses();
+    let accounts_in_error: Vec<_> = accounts
+        .iter()
+        .filter(|a| a.status == cloudposture_core::AccountScanState::Error && !inventory.accounts.is_empty())
+        .collect();
+    for a in accounts
+        .iter()
+        .filter(|a| a.error.is_some() && !inventory.accounts.is_empty())
+    {
+        term.note(
+            global,
+            format_args!(
+                "  account {}: {}",
+                a.id.as_deref().unwrap_or("(unknown)"),
+                a.error.as_deref().unwrap_or_default()
+            ),
+        );
+    }
     for r in &in_error {
         term.note(
             global,
@@ -66,7 +84,7 @@ pub fn run(args: &CollectArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> 
             ),
         );
     }
-    Ok(if in_error.is_empty() {
+    Ok(if in_error.is_empty() && accounts_in_error.is_empty() {
         Exit::Ok
     } else {
         Exit::Incomplete

@@ -162,6 +162,16 @@ fn incomplete_reason(report: &Report) -> String {
     if !regions.is_empty() {
         line.push_str(&format!("; regions in error: {}", regions.join(", ")));
     }
+    let accounts: Vec<&str> = report
+        .scan
+        .accounts
+        .iter()
+        .filter(|a| a.status == cloudposture_core::AccountScanState::Error)
+        .filter_map(|a| a.id.as_deref())
+        .collect();
+    if report.scan.accounts.len() > 1 && !accounts.is_empty() {
+        line.push_str(&format!("; accounts in error: {}", accounts.join(", ")));
+    }
     line
 }
 
@@ -222,6 +232,7 @@ mod tests {
                 endpoint_url: None,
                 concurrency: 8,
                 max_attempts: 5,
+                accounts: crate::cli::AccountArgs::default(),
             },
             selection: SelectionArgs::default(),
             format,

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::{Entry, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion};
+use super::{AccountRecord, Entry, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion};
 use crate::collect_error::CollectError;
 use crate::kind::{Items, KindRegistry};
 
@@ -78,6 +78,7 @@ impl Inventory {
             regions_not_scanned: file.regions_not_scanned,
             global_api_calls: file.global_api_calls,
             global_errors: file.global_errors,
+            accounts: file.accounts,
         })
     }
 }
@@ -116,6 +117,8 @@ struct InventoryFile<'a> {
     global_api_calls: u64,
     #[serde(default)]
     global_errors: Vec<CollectError>,
+    #[serde(default)]
+    accounts: Vec<AccountRecord>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +149,8 @@ struct InventoryOut<'a> {
     regions_not_scanned: &'a [SkippedRegion],
     global_api_calls: u64,
     global_errors: &'a [CollectError],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    accounts: &'a [AccountRecord],
 }
 
 #[derive(Serialize)]
@@ -202,6 +207,7 @@ impl<'a> InventoryOut<'a> {
             regions_not_scanned: &inventory.regions_not_scanned,
             global_api_calls: inventory.global_api_calls,
             global_errors: &inventory.global_errors,
+            accounts: &inventory.accounts,
         }
     }
 }

@@ -7,6 +7,7 @@ use super::*;
 use crate::collect_error::ErrorClass;
 use crate::kind::KindRegistry;
 use crate::kind::{KindInfo, Listing};
+use crate::report::AccountScanState;
 use crate::resource::{Resource, Tags};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -235,4 +236,125 @@ fn a_file_of_another_shape_is_reported_with_its_position() {
     let err = Inventory::from_json("{\n  \"schema_version\": 2,\n  \"scopes\": 3\n}", &kinds()).unwrap_err();
     assert_eq!(err.message, "invalid type: integer `3`, expected a sequence");
     assert_eq!((err.line, err.column), (3, 13));
+}
+
+/// Two accounts read, one whose role could not be assumed, one not active.
+fn organization() -> Inventory {
+    let mut inventory = Inventory::new(Some("111111111111".into()));
+    for account in ["111111111111", "222222222222"] {
+        let mut scope = Scope::new(ScopeId::region(Some(account), "eu-west-1"));
+        scope.insert::<Things>(vec![thing("t-1", 1)]);
+        scope.api_calls = 1;
+        inventory.scopes.push(scope);
+    }
+    inventory.scopes[1].fail(Parts::INFO.name, denied("GetPart"));
+    let record = |id: &str, state, reason: Option<&str>| AccountRecord {
+        id: id.into(),
+        name: Some(format!("name {id}")),
+        state,
+        reason: reason.map(str::to_string),
+        api_calls: 1,
+        regions_not_scanned: Vec::new(),
+    };
+    inventory.accounts = vec![
+        record("111111111111", AccountState::Scanned, None),
+        record("222222222222", AccountState::Scanned, None),
+        record(
+            "333333333333",
+            AccountState::Error,
+            Some("AssumeRole of … access denied"),
+        ),
+        record(
+            "444444444444",
+            AccountState::NotScanned,
+            Some("account state is SUSPENDED, not ACTIVE"),
+        ),
+    ];
+    inventory.accounts[0].regions_not_scanned.push(SkippedRegion {
+        name: "me-central-1".into(),
+        reason: "opt-in region not enabled for the account".into(),
+    });
+    inventory
+}
+
+#[test]
+fn every_account_is_listed_with_its_own_regions_and_state() {
+    let statuses = organization().account_statuses();
+    let view: Vec<(&str, AccountScanState, Option<&str>, usize, u64)> = statuses
+        .iter()
+        .map(|a| {
+            (
+                a.id.as_deref().unwrap(),
+                a.status,
+                a.error.as_deref(),
+                a.regions.len(),
+                a.api_calls,
+            )
+        })
+        .collect();
+    assert_eq!(
+        view,
+        [
+            ("111111111111", AccountScanState::Ok, None, 1, 2),
+            (
+                "222222222222",
+                AccountScanState::Error,
+                Some("regions in error: eu-west-1"),
+                1,
+                2
+            ),
+            (
+                "333333333333",
+                AccountScanState::Error,
+                Some("AssumeRole of … access denied"),
+                0,
+                1
+            ),
+            (
+                "444444444444",
+                AccountScanState::NotScanned,
+                Some("account state is SUSPENDED, not ACTIVE"),
+                0,
+                1
+            ),
+        ]
+    );
+    assert_eq!(statuses[1].regions[0].account.as_deref(), Some("222222222222"));
+    assert_eq!(
+        organization().api_calls(),
+        2 + 4,
+        "scopes' and accounts' own calls"
+    );
+}
+
+#[test]
+fn a_single_account_scan_lists_its_one_account_with_every_scope() {
+    let statuses = inventory().account_statuses();
+    assert_eq!(statuses.len(), 1);
+    let only = &statuses[0];
+    assert_eq!(only.id.as_deref(), Some("123456789012"));
+    assert_eq!(
+        only.status,
+        AccountScanState::Error,
+        "a region and the caller identity failed"
+    );
+    assert!(
+        only.error.as_deref().unwrap().contains("GetCallerIdentity"),
+        "{only:?}"
+    );
+    assert_eq!(
+        only.regions.len(),
+        4,
+        "the `global` pseudo-region and three scopes"
+    );
+    assert_eq!(only.api_calls, 6);
+}
+
+#[test]
+fn the_accounts_of_a_snapshot_read_back_equal_and_one_account_writes_none() {
+    let inventory = organization();
+    let text = written(&inventory, true);
+    assert!(text.contains("\"state\": \"not_scanned\""), "{text}");
+    assert_eq!(Inventory::from_json(&text, &kinds()).unwrap(), inventory);
+    assert!(!written(&self::inventory(), false).contains("\"accounts\""));
 }

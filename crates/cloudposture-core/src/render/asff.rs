@@ -49,7 +49,8 @@ pub fn asff_severity_label(status: Status, risk: RiskLevel) -> &'static str {
 /// Writes one ASFF finding per finding, as a pretty JSON array ready for
 /// `aws securityhub batch-import-findings --findings file://…` (in batches of 100).
 ///
-/// `AwsAccountId` is the scanned account (whose credentials read the resource), not the
+/// `AwsAccountId` is the scanned account (whose credentials read the resource: the
+/// finding's scope account, each account's own in a multi-account scan), not the
 /// resource's owner: Security Hub refuses a finding whose account is not the
 /// importer's, and a VPC shared with the scanned account belongs to another.
 /// `ProductArn` is that account's default custom-integration product in the

@@ -83,6 +83,7 @@ fn finding(status: Status, resource: ResourceRef, message: &str) -> Finding {
         remediation: None,
         muted_reason: None,
         original_status: None,
+        scanned_account: None,
     }
 }
 
@@ -144,20 +145,24 @@ pub(crate) fn report() -> Report {
             started_at,
             finished_at: started_at,
             account: Some(SCANNED.into()),
+            accounts: Vec::new(),
             regions: vec![
                 RegionStatus {
+                    account: None,
                     name: "ap-southeast-2".into(),
                     status: RegionState::Error,
                     error: Some("DescribeFlowLogs access denied".into()),
                     api_calls: 2,
                 },
                 RegionStatus {
+                    account: None,
                     name: "eu-west-1".into(),
                     status: RegionState::Ok,
                     error: None,
                     api_calls: 2,
                 },
                 RegionStatus {
+                    account: None,
                     name: "sa-east-1".into(),
                     status: RegionState::Error,
                     error: Some("DescribeVpcs was throttled".into()),

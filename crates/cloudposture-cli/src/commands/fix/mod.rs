@@ -53,6 +53,13 @@ pub fn run(args: &FixArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Resu
         )
         .into());
     }
+    if args.live.accounts.is_multi() {
+        return Err(anyhow!(
+            "fix changes one account at a time; --accounts and --accounts-file are for scan and collect: \
+             run fix with each account's credentials (--profile)"
+        )
+        .into());
+    }
     let config = config_file::load(global.config.as_deref())?;
     let registry = super::registry()?;
     let plan = config.plan(&registry, &args.selection.to_selection())?;

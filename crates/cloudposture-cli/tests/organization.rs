@@ -1,0 +1,442 @@
+//! Scans of several accounts in one run (`--accounts`), against moto's Organizations,
+//! STS and EC2: the management account (moto's own account, as GetCallerIdentity says)
+//! and member accounts read through an assumed role, each with its own VPCs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use cloudposture_moto::{ACCOUNT_ID, MotoServer};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const REGION: &str = "eu-west-1";
+
+/// The binary with dummy credentials and nothing of the developer's AWS set-up.
+fn cloudposture(moto: &MotoServer) -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("cloudposture");
+    for var in cloudposture_moto::AWS_ENV_TO_REMOVE {
+        cmd.env_remove(var);
+    }
+    cmd.env_remove("CLOUDPOSTURE_CONFIG").env_remove("RUST_LOG");
+    cmd.envs(moto.env());
+    cmd
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// An organization of the management account and three members (`dev`, `prod`, and
+/// `closed`, which is closed): a VPC without flow logs in the management account and in
+/// `dev` and `prod`.
+struct Org {
+    moto: MotoServer,
+    dev: String,
+    prod: String,
+    closed: String,
+    /// The VPC created in each account, by account.
+    vpcs: BTreeMap<String, String>,
+}
+
+fn organization() -> Org {
+    let moto = MotoServer::start();
+    let (members, vpcs) = runtime().block_on(async {
+        let members = moto.create_organization(&["dev", "prod", "closed"]).await;
+        moto.close_account(&members[2]).await;
+        let mut vpcs = BTreeMap::new();
+        let own = moto
+            .create_vpc(REGION, "10.0.0.0/16", &[("Name", "management")])
+            .await;
+        vpcs.insert(ACCOUNT_ID.to_string(), own);
+        for (account, cidr) in [(&members[0], "10.1.0.0/16"), (&members[1], "10.2.0.0/16")] {
+            let vpc = moto.create_member_vpc(account, REGION, cidr, "member").await;
+            vpcs.insert(account.clone(), vpc);
+        }
+        (members, vpcs)
+    });
+    Org {
+        moto,
+        dev: members[0].clone(),
+        prod: members[1].clone(),
+        closed: members[2].clone(),
+        vpcs,
+    }
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// `(scanned account, VPC id) → status` of every finding.
+fn verdicts(report: &Value) -> BTreeMap<(String, String), String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                (
+                    f["scanned_account"].as_str().unwrap().to_string(),
+                    f["resource"]["id"].as_str().unwrap().to_string(),
+                ),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn accounts_of(report: &Value) -> Vec<(String, String)> {
+    report["scan"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_same_verdicts() {
+    let org = organization();
+    let endpoint = org.moto.endpoint_url();
+    let scan = |format: &str, extra: &[&str]| {
+        cloudposture(&org.moto)
+            .args([
+                "scan",
+                "--rules",
+                "VPC-001",
+                "--format",
+                format,
+                "--regions",
+                REGION,
+            ])
+            .args(["--endpoint-url", &endpoint, "--accounts", "org"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let live = scan("json", &[]);
+    assert_eq!(
+        live.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+    let report = json_of(&live);
+    // moto's management account is the caller's own account (GetCallerIdentity says so).
+    assert_eq!(report["scan"]["account"], ACCOUNT_ID);
+
+    let mut expected = vec![
+        (ACCOUNT_ID.to_string(), "ok".to_string()),
+        (org.dev.clone(), "ok".to_string()),
+        (org.prod.clone(), "ok".to_string()),
+        (org.closed.clone(), "not_scanned".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(accounts_of(&report), expected);
+    let closed = report["scan"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == org.closed.as_str())
+        .unwrap();
+    assert_eq!(closed["name"], "closed");
+    assert_eq!(closed["error"], "account state is SUSPENDED, not ACTIVE");
+    assert_eq!(closed["regions"].as_array().unwrap().len(), 0);
+    let dev = report["scan"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == org.dev.as_str())
+        .unwrap();
+    assert_eq!(dev["name"], "dev");
+    assert_eq!(dev["regions"][0]["name"], REGION);
+    assert_eq!(dev["regions"][0]["status"], "ok");
+    // GetCallerIdentity in the account, DescribeVpcs, DescribeFlowLogs.
+    assert_eq!(dev["api_calls"], 3);
+
+    // Each account's VPCs are judged under that account: its own VPC and its default VPC.
+    let live_verdicts = verdicts(&report);
+    for (account, vpc) in &org.vpcs {
+        assert_eq!(
+            live_verdicts[&(account.clone(), vpc.clone())],
+            "fail",
+            "{account}"
+        );
+    }
+    assert_eq!(live_verdicts.len(), 6, "{live_verdicts:?}");
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["scanned_account"], f["resource"]["account"], "{f}");
+    }
+    for account in [ACCOUNT_ID, &org.dev, &org.prod] {
+        assert_eq!(report["summary"]["by_account"][account]["fail"], 2, "{account}");
+    }
+    assert!(report["summary"]["by_account"].get(&org.closed).is_none());
+
+    // Security Hub findings name the account whose credentials read each resource.
+    let asff = json_of(&scan("asff", &[]));
+    let mut asff_accounts: Vec<&str> = asff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["AwsAccountId"].as_str().unwrap())
+        .collect();
+    asff_accounts.sort();
+    asff_accounts.dedup();
+    let mut want = vec![ACCOUNT_ID, org.dev.as_str(), org.prod.as_str()];
+    want.sort();
+    assert_eq!(asff_accounts, want);
+
+    // The table groups each rule's findings by account, then region.
+    let table = scan("table", &[]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("4 accounts (caller 123456789012)"), "{text}");
+    assert!(text.contains(&format!("account {} (dev)", org.dev)), "{text}");
+    assert!(text.contains("Accounts not scanned:"), "{text}");
+
+    // A snapshot holds every account's inventory; scanning it gives the same verdicts.
+    let dir = TempDir::new().unwrap();
+    let snapshot = dir.path().join("org.json");
+    let collected = cloudposture(&org.moto)
+        .args(["collect", "--rules", "VPC-001", "--regions", REGION])
+        .args(["--endpoint-url", &endpoint, "--accounts", "org", "--output"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(
+        collected.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&collected.stderr)
+    );
+    let offline = cloudposture(&org.moto)
+        .args(["scan", "--rules", "VPC-001", "--format", "json", "--snapshot"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(1));
+    let offline = json_of(&offline);
+    assert_eq!(verdicts(&offline), live_verdicts);
+    assert_eq!(accounts_of(&offline), expected);
+    assert_eq!(offline["summary"]["by_account"], report["summary"]["by_account"]);
+
+    // --exclude-accounts leaves an account out altogether.
+    let excluded = json_of(&scan("json", &["--exclude-accounts", &org.dev]));
+    let ids: Vec<String> = accounts_of(&excluded).into_iter().map(|(id, _)| id).collect();
+    assert!(!ids.contains(&org.dev), "{ids:?}");
+    assert_eq!(ids.len(), 3);
+
+    // --accounts-file: the listed accounts only, comments and blank lines skipped.
+    let file = dir.path().join("accounts.txt");
+    std::fs::write(&file, format!("# the team's accounts\n{}  # prod\n\n", org.prod)).unwrap();
+    let listed = cloudposture(&org.moto)
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--regions",
+            REGION,
+        ])
+        .args(["--endpoint-url", &endpoint, "--accounts-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        listed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert_eq!(
+        accounts_of(&json_of(&listed)),
+        [(org.prod.clone(), "ok".to_string())]
+    );
+}
+
+/// A proxy in front of moto that refuses `sts:AssumeRole` of any role in `refused`
+/// (403 AccessDenied, as STS answers) and passes every other request through.
+fn refusing_proxy(moto: &MotoServer, refused: &str) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = format!("127.0.0.1:{}", moto.port());
+    let refused_arn = format!("RoleArn=arn%3Aaws%3Aiam%3A%3A{refused}%3Arole");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let (upstream, refused_arn) = (upstream.clone(), refused_arn.clone());
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    head.push_str(&line);
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let mut client = reader.into_inner();
+                let form = String::from_utf8_lossy(&body);
+                if form.contains("Action=AssumeRole") && form.contains(&refused_arn) {
+                    let xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+                        <Type>Sender</Type><Code>AccessDenied</Code><Message>User: \
+                        arn:aws:iam::123456789012:user/auditor is not authorized to perform: \
+                        sts:AssumeRole</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
+                    let _ = write!(
+                        client,
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
+                         Connection: close\r\n\r\n{xml}",
+                        xml.len()
+                    );
+                    return;
+                }
+                let Ok(mut server) = std::net::TcpStream::connect(&upstream) else {
+                    return;
+                };
+                let _ = server.write_all(head.as_bytes());
+                let _ = server.write_all(&body);
+                // moto answers `Connection: close`: its answer ends when it closes.
+                let mut answer = Vec::new();
+                let _ = server.read_to_end(&mut answer);
+                let _ = client.write_all(&answer);
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn an_account_whose_role_cannot_be_assumed_is_in_error_and_the_others_are_scanned() {
+    let org = organization();
+    let proxy = refusing_proxy(&org.moto, &org.prod);
+    let out = cloudposture(&org.moto)
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--regions",
+            REGION,
+        ])
+        .args([
+            "--fail-on",
+            "never",
+            "--endpoint-url",
+            &proxy,
+            "--accounts",
+            "org",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "incomplete, never clean: {stderr}");
+    assert!(
+        stderr.contains(&format!("accounts in error: {}", org.prod)),
+        "{stderr}"
+    );
+    let report = json_of(&out);
+    let mut expected = vec![
+        (ACCOUNT_ID.to_string(), "ok".to_string()),
+        (org.dev.clone(), "ok".to_string()),
+        (org.prod.clone(), "error".to_string()),
+        (org.closed.clone(), "not_scanned".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(accounts_of(&report), expected);
+    let prod = report["scan"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == org.prod.as_str())
+        .unwrap();
+    let error = prod["error"].as_str().unwrap();
+    assert!(
+        error.starts_with(&format!(
+            "AssumeRole of arn:aws:iam::{}:role/OrganizationAccountAccessRole access denied (AccessDenied: \
+             User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole)",
+            org.prod
+        )),
+        "{error}"
+    );
+    assert!(
+        !error.contains('\n') && !error.contains("Error {"),
+        "one line, no Debug text: {error}"
+    );
+    // The others are judged as without the refusal.
+    let verdicts = verdicts(&report);
+    assert_eq!(verdicts.len(), 4, "{verdicts:?}");
+    assert!(verdicts.keys().all(|(account, _)| *account != org.prod));
+    assert_eq!(verdicts[&(org.dev.clone(), org.vpcs[&org.dev].clone())], "fail");
+}
+
+#[test]
+fn collect_of_an_organization_with_an_account_in_error_writes_the_snapshot_and_exits_3() {
+    let org = organization();
+    let proxy = refusing_proxy(&org.moto, &org.dev);
+    let dir = TempDir::new().unwrap();
+    let snapshot = dir.path().join("org.json");
+    let out = cloudposture(&org.moto)
+        .args(["collect", "--rules", "VPC-001", "--regions", REGION])
+        .args(["--endpoint-url", &proxy, "--accounts", "org", "--output"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "account {}: AssumeRole of arn:aws:iam::{}:role/",
+            org.dev, org.dev
+        )),
+        "{stderr}"
+    );
+    // Scanning the snapshot says the same: the account in error, exit 3 when nothing fails.
+    let offline = cloudposture(&org.moto)
+        .args([
+            "scan",
+            "--rules",
+            "VPC-001",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--snapshot",
+        ])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(3));
+    let statuses: BTreeMap<String, String> = accounts_of(&json_of(&offline)).into_iter().collect();
+    assert_eq!(statuses[&org.dev], "error");
+    assert_eq!(statuses[&org.prod], "ok");
+}
