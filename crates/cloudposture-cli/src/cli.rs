@@ -266,7 +266,8 @@ pub enum ScanFormat {
     /// AWS Security Hub findings (ASFF).
     Asff,
     /// One self-contained HTML page (no external scripts, fonts or styles), with the
-    /// compliance tables of each --standard version.
+    /// compliance tables of each --standard version (the newest CIS version when none is
+    /// named).
     Html,
     /// SARIF 2.1.0 for GitHub code scanning: template scans (--template) only, since a
     /// result needs a file and line.

@@ -220,3 +220,28 @@ fn rules_list_selects_by_version_and_shows_its_control_ids() {
     let (text, _, _) = run(&["rules", "list", "--standard", "cis"]);
     assert!(text.lines().next().unwrap().ends_with("  STANDARDS"), "{text}");
 }
+
+/// The HTML report shows a benchmark even when no `--standard` names one: the newest CIS
+/// version; named versions replace it.
+#[test]
+fn the_html_report_shows_the_newest_cis_version_unless_told() {
+    let demo = demo();
+    let (html, _, code) = run(&["scan", "--snapshot", demo.to_str().unwrap(), "--format", "html"]);
+    assert_eq!(code, 1);
+    assert!(
+        html.contains("CIS AWS Foundations Benchmark v5.0.0"),
+        "newest by default"
+    );
+    assert!(!html.contains("CIS AWS Foundations Benchmark v3.0.0"));
+    let (named, _, _) = run(&[
+        "scan",
+        "--snapshot",
+        demo.to_str().unwrap(),
+        "--format",
+        "html",
+        "--standard",
+        "cis:v3.0.0",
+    ]);
+    assert!(named.contains("CIS AWS Foundations Benchmark v3.0.0"));
+    assert!(!named.contains("CIS AWS Foundations Benchmark v5.0.0"));
+}
