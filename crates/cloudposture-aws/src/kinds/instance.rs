@@ -1,10 +1,8 @@
 //! EC2 instances (DescribeInstances) that exist: pending, running, stopping or stopped.
 //! Terminated and shutting-down instances are not listed.
 
-use cloudposture_core::{Kind, KindInfo, Listing, Resource, Tags};
+use cloudposture_core::{Kind, KindInfo, Listing, Tags};
 use serde::{Deserialize, Serialize};
-
-use crate::arn::ec2_arn;
 
 /// The instance kind.
 #[derive(Debug, Clone, Copy)]
@@ -81,26 +79,7 @@ impl Instance {
     }
 }
 
-impl Resource for Instance {
-    fn kind(&self) -> &'static str {
-        Instances::INFO.name
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn arn(&self) -> Option<String> {
-        Some(ec2_arn(&self.region, &self.owner_id, "instance", &self.id))
-    }
-    fn account(&self) -> Option<&str> {
-        Some(&self.owner_id)
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-}
+ec2_resource!(Instance, Instances, "instance");
 
 #[cfg(feature = "sdk")]
 mod sdk {
@@ -225,6 +204,7 @@ mod sdk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudposture_core::Resource;
 
     #[test]
     fn the_arn_is_the_owners() {

@@ -9,6 +9,38 @@
 //! else. A crate outside this one adds kinds the same way, with its own lister
 //! (see `examples/custom_kind.rs`).
 
+/// `Resource` for an EC2 model with `id`, `region`, `owner_id` (a `String`) and `tags`
+/// fields: its ARN is `arn:PARTITION:ec2:REGION:OWNER:ARN_TYPE/ID` and its account the owner.
+macro_rules! ec2_resource {
+    ($model:ty, $kind:ty, $arn_type:literal) => {
+        impl cloudposture_core::Resource for $model {
+            fn kind(&self) -> &'static str {
+                <$kind as cloudposture_core::Kind>::INFO.name
+            }
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn arn(&self) -> Option<String> {
+                Some(crate::arn::ec2_arn(
+                    &self.region,
+                    &self.owner_id,
+                    $arn_type,
+                    &self.id,
+                ))
+            }
+            fn account(&self) -> Option<&str> {
+                Some(&self.owner_id)
+            }
+            fn region(&self) -> Option<&str> {
+                Some(&self.region)
+            }
+            fn tags(&self) -> &cloudposture_core::Tags {
+                &self.tags
+            }
+        }
+    };
+}
+
 mod flow_log;
 mod instance;
 mod network_acl;

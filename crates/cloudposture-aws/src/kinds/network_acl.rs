@@ -1,9 +1,7 @@
 //! Network ACLs (DescribeNetworkAcls), with their numbered entries.
 
-use cloudposture_core::{Kind, KindInfo, Listing, Resource, Tags};
+use cloudposture_core::{Kind, KindInfo, Listing, Tags};
 use serde::{Deserialize, Serialize};
-
-use crate::arn::ec2_arn;
 
 /// The network ACL kind.
 #[derive(Debug, Clone, Copy)]
@@ -94,26 +92,7 @@ pub struct PortRange {
     pub to: i32,
 }
 
-impl Resource for NetworkAcl {
-    fn kind(&self) -> &'static str {
-        NetworkAcls::INFO.name
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn arn(&self) -> Option<String> {
-        Some(ec2_arn(&self.region, &self.owner_id, "network-acl", &self.id))
-    }
-    fn account(&self) -> Option<&str> {
-        Some(&self.owner_id)
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-}
+ec2_resource!(NetworkAcl, NetworkAcls, "network-acl");
 
 #[cfg(feature = "sdk")]
 mod sdk {
@@ -240,6 +219,7 @@ mod sdk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudposture_core::Resource;
 
     fn entry(rule_number: i32, egress: bool) -> AclEntry {
         AclEntry {

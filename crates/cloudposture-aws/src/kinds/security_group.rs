@@ -1,9 +1,7 @@
 //! Security groups (DescribeSecurityGroups), with their inbound and outbound permissions.
 
-use cloudposture_core::{Kind, KindInfo, Listing, Resource, Tags};
+use cloudposture_core::{Kind, KindInfo, Listing, Tags};
 use serde::{Deserialize, Serialize};
-
-use crate::arn::ec2_arn;
 
 /// The security group kind.
 #[derive(Debug, Clone, Copy)]
@@ -105,26 +103,7 @@ pub struct GroupPair {
     pub user_id: Option<String>,
 }
 
-impl Resource for SecurityGroup {
-    fn kind(&self) -> &'static str {
-        SecurityGroups::INFO.name
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn arn(&self) -> Option<String> {
-        Some(ec2_arn(&self.region, &self.owner_id, "security-group", &self.id))
-    }
-    fn account(&self) -> Option<&str> {
-        Some(&self.owner_id)
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-}
+ec2_resource!(SecurityGroup, SecurityGroups, "security-group");
 
 #[cfg(feature = "sdk")]
 pub(crate) mod sdk {
@@ -283,6 +262,7 @@ pub(crate) mod sdk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudposture_core::Resource;
 
     #[test]
     fn the_arn_is_the_owners_and_snapshots_omit_empty_sources() {

@@ -1,9 +1,7 @@
 //! VPCs (DescribeVpcs).
 
-use cloudposture_core::{Kind, KindInfo, Listing, Resource, Tags};
+use cloudposture_core::{Kind, KindInfo, Listing, Tags};
 use serde::{Deserialize, Serialize};
-
-use crate::arn::ec2_arn;
 
 /// The VPC kind.
 #[derive(Debug, Clone, Copy)]
@@ -52,30 +50,12 @@ impl Vpc {
     }
 }
 
-impl Resource for Vpc {
-    fn kind(&self) -> &'static str {
-        Vpcs::INFO.name
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn arn(&self) -> Option<String> {
-        Some(ec2_arn(&self.region, &self.owner_id, "vpc", &self.id))
-    }
-    fn account(&self) -> Option<&str> {
-        Some(&self.owner_id)
-    }
-    fn region(&self) -> Option<&str> {
-        Some(&self.region)
-    }
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-}
+ec2_resource!(Vpc, Vpcs, "vpc");
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudposture_core::Resource;
 
     #[test]
     fn the_arn_is_the_owners() {
