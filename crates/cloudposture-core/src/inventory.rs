@@ -296,6 +296,8 @@ pub struct Inventory {
     /// The accounts of a multi-account scan, each with how it went (empty for a scan of
     /// the caller's account alone). Their scopes are in [`Inventory::scopes`].
     pub accounts: Vec<AccountRecord>,
+    /// The shard of the organization's accounts this inventory holds (`--shard K/N`).
+    pub shard: Option<crate::Shard>,
 }
 
 impl Inventory {
@@ -310,6 +312,7 @@ impl Inventory {
             global_api_calls: 0,
             global_errors: Vec::new(),
             accounts: Vec::new(),
+            shard: None,
         }
     }
 
