@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use tokio::sync::Semaphore;
 
 use cloudposture_core::{
-    AccountRecord, AccountState, CollectError, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope,
+    AccountRecord, AccountState, CollectError, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, Shard,
     SkippedRegion,
 };
 
@@ -51,6 +51,8 @@ pub struct AccountsOptions {
     pub selection: AccountSelection,
     /// Account ids left out (not listed in the report at all).
     pub exclude: BTreeSet<String>,
+    /// Only the accounts of this shard (`--shard K/N`); the others are not listed at all.
+    pub shard: Option<Shard>,
 }
 
 /// An account of the organization, as ListAccounts lists it.
@@ -143,6 +145,7 @@ pub async fn collect_accounts(
     let mut targets: Vec<OrgAccount> = targets
         .into_iter()
         .filter(|a| !accounts.exclude.contains(&a.id))
+        .filter(|a| accounts.shard.is_none_or(|shard| shard.holds(&a.id)))
         .collect();
     targets.sort_by(|a, b| a.id.cmp(&b.id));
     targets.dedup_by(|a, b| a.id == b.id);
@@ -173,6 +176,7 @@ pub async fn collect_accounts(
         global_api_calls,
         global_errors,
         accounts: Vec::new(),
+        shard: accounts.shard,
     };
     for (record, scopes) in results {
         inventory.scopes.extend(scopes);

@@ -181,6 +181,7 @@ pub async fn collect(
         global_api_calls,
         global_errors,
         accounts: Vec::new(),
+        shard: None,
     })
 }
 

@@ -171,6 +171,7 @@ fn organization(exclude: &[&str]) -> AccountsOptions {
     AccountsOptions {
         selection: AccountSelection::Organization,
         exclude: exclude.iter().map(|s| s.to_string()).collect(),
+        shard: None,
     }
 }
 
@@ -268,6 +269,7 @@ async fn a_list_of_accounts_is_read_without_listing_the_organization() {
     let accounts = AccountsOptions {
         selection: AccountSelection::Listed(vec![MEMBER.into(), MEMBER.into(), EXCLUDED.into()]),
         exclude: BTreeSet::from([EXCLUDED.to_string()]),
+        shard: None,
     };
     let inventory = collect_accounts(
         &org,
@@ -281,6 +283,48 @@ async fn a_list_of_accounts_is_read_without_listing_the_organization() {
     assert_eq!(ids, [MEMBER], "listed once, the excluded one left out");
     assert_eq!(inventory.scopes.len(), 1);
     assert_eq!(inventory.accounts[0].name, None);
+}
+
+#[tokio::test]
+async fn a_shard_reads_only_its_accounts_and_the_shards_together_read_every_account_once() {
+    let org = FakeOrg::new(1);
+    let mut seen = Vec::new();
+    // Odd ids (111…, 333…, 555…) are in shard 2 of 2, even ones in shard 1.
+    for index in 1..=2 {
+        let shard = cloudposture_core::Shard::new(index, 2).unwrap();
+        let accounts = AccountsOptions {
+            shard: Some(shard),
+            ..organization(&[])
+        };
+        let inventory = collect_accounts(
+            &org,
+            &options(RegionScope::Only(vec!["eu-west-1".into()]), 8),
+            &accounts,
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+        assert_eq!(inventory.shard, Some(shard), "the inventory records its shard");
+        assert!(!inventory.accounts.is_empty(), "shard {shard} is not empty");
+        for record in &inventory.accounts {
+            assert!(shard.holds(&record.id), "{} in shard {shard}", record.id);
+            seen.push(record.id.clone());
+        }
+        for scope in &inventory.scopes {
+            assert!(shard.holds(scope.id.account.as_deref().unwrap()));
+        }
+    }
+    seen.sort();
+    let all = collect_accounts(
+        &org,
+        &options(RegionScope::Only(vec!["eu-west-1".into()]), 8),
+        &organization(&[]),
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+    let every: Vec<String> = all.accounts.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(seen, every, "each account in exactly one shard");
 }
 
 #[tokio::test]

@@ -139,9 +139,18 @@ pub fn accounts_options(args: &AccountArgs) -> Result<Option<AccountsOptions>, C
         }
         (None, None) => return Ok(None),
     };
+    let shard = match args.shard {
+        Some(shard) => Some(
+            shard
+                .resolve(|name| std::env::var(name).ok())
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
     Ok(Some(AccountsOptions {
         selection,
         exclude: args.exclude_accounts.iter().cloned().collect(),
+        shard,
     }))
 }
 
