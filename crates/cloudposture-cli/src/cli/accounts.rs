@@ -119,7 +119,7 @@ pub enum AccountList {
     Ids(Vec<String>),
 }
 
-fn parse_accounts(value: &str) -> Result<AccountList, String> {
+pub(super) fn parse_accounts(value: &str) -> Result<AccountList, String> {
     let value = value.trim();
     if value.eq_ignore_ascii_case("org") {
         return Ok(AccountList::Organization);
@@ -145,7 +145,7 @@ fn parse_account_id(value: &str) -> Result<String, String> {
     }
 }
 
-fn parse_role_name(value: &str) -> Result<String, String> {
+pub(super) fn parse_role_name(value: &str) -> Result<String, String> {
     let ok = (1..=64).contains(&value.len())
         && value
             .chars()

@@ -16,8 +16,9 @@ use crate::terminal::Terminal;
 /// Runs `merge`.
 pub fn run(args: &MergeArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
     // The shards were judged with their config; a wrong --config is still said.
-    config_file::load(global.config.as_deref())?;
+    let config = config_file::load(global.config.as_deref())?;
     let registry = super::registry()?;
+    config.plan(&registry, &SelectionArgs::default().to_selection())?;
     if args.format == ScanFormat::Sarif {
         cloudposture_core::render::sarif_applies(ScanSource::Live).map_err(anyhow::Error::msg)?;
     }
