@@ -15,7 +15,7 @@ use cloudposture_aws::accounts::Opened;
 use cloudposture_aws::{
     AccountApi, AccountSelection, Accounts, AccountsOptions, CollectError, CollectFailure, CollectOptions,
     ErrorClass, Fetched, ListContext, Lister, Listers, NoProgress, OrgAccount, RegionList, RegionScope, Vpc,
-    Vpcs, collect_accounts, kinds,
+    Vpcs, collect_accounts, collect_accounts_each, kinds,
 };
 use cloudposture_core::{AccountScanState, AccountState, KindState};
 
@@ -325,6 +325,46 @@ async fn a_shard_reads_only_its_accounts_and_the_shards_together_read_every_acco
     .unwrap();
     let every: Vec<String> = all.accounts.iter().map(|a| a.id.clone()).collect();
     assert_eq!(seen, every, "each account in exactly one shard");
+}
+
+#[tokio::test]
+async fn each_account_is_handed_over_alone_as_soon_as_it_is_read() {
+    let org = FakeOrg::new(2);
+    let mut parts = Vec::new();
+    collect_accounts_each(
+        &org,
+        &options(RegionScope::AllEnabled, 8),
+        &organization(&[EXCLUDED]),
+        &NoProgress,
+        &mut |part| parts.push(part),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.len(), 4, "one part per account");
+    for part in &parts {
+        assert_eq!(part.accounts.len(), 1);
+        let id = part.accounts[0].id.as_str();
+        assert!(
+            part.scopes.iter().all(|s| s.id.account.as_deref() == Some(id)),
+            "{id}"
+        );
+    }
+    // The caller identity and the two ListAccounts pages are counted once, in the first.
+    assert_eq!(parts[0].global_api_calls, 3);
+    assert!(parts[1..].iter().all(|p| p.global_api_calls == 0));
+    // Together they are the whole inventory.
+    let whole = collect_accounts(
+        &org,
+        &options(RegionScope::AllEnabled, 8),
+        &organization(&[EXCLUDED]),
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+    let total: u64 = parts.iter().map(|p| p.api_calls()).sum();
+    assert_eq!(total, whole.api_calls());
+    let scopes: usize = parts.iter().map(|p| p.scopes.len()).sum();
+    assert_eq!(scopes, whole.scopes.len());
 }
 
 #[tokio::test]

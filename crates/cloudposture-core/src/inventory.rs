@@ -316,6 +316,16 @@ impl Inventory {
         }
     }
 
+    /// Adds `part` (e.g. one more account of a multi-account scan) to this inventory: its
+    /// scopes, accounts, skipped regions, global calls and errors.
+    pub fn append(&mut self, part: Inventory) {
+        self.scopes.extend(part.scopes);
+        self.accounts.extend(part.accounts);
+        self.regions_not_scanned.extend(part.regions_not_scanned);
+        self.global_api_calls += part.global_api_calls;
+        self.global_errors.extend(part.global_errors);
+    }
+
     /// The scope of region `name` (the first, when several accounts have it).
     pub fn region(&self, name: &str) -> Option<&Scope> {
         self.scopes.iter().find(|s| s.id.region.as_deref() == Some(name))

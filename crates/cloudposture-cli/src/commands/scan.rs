@@ -38,14 +38,13 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     }
     let started_at = Timestamp::now();
     let mut unreadable_templates = 0;
-    let (inventory, source, label) = match &args.snapshot {
+    let (report, label) = match &args.snapshot {
         None if !args.templates.is_empty() => {
             let (inventory, unreadable) = source::load_templates(&args.templates, &args.var_files, term)?;
             unreadable_templates = unreadable;
             let paths: Vec<String> = args.templates.iter().map(|p| p.display().to_string()).collect();
             (
-                inventory,
-                ScanSource::Template,
+                plan.evaluate(&inventory, ScanSource::Template, started_at),
                 format!("templates {}", paths.join(", ")),
             )
         }
@@ -57,15 +56,23 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
                 path.display(),
                 inventory.collected_at.strftime("%Y-%m-%d %H:%MZ")
             );
-            (inventory, ScanSource::Snapshot, label)
+            (plan.evaluate(&inventory, ScanSource::Snapshot, started_at), label)
         }
         None => {
             let show_progress = term.stderr_is_terminal && !global.quiet;
-            let inventory = source::collect_live(&args.live, &plan.required_kinds(), show_progress)?;
-            (inventory, ScanSource::Live, "live scan".to_string())
+            // Each account is judged as soon as it is read, and its inventory let go:
+            // what a scan of many accounts holds is their findings.
+            let mut parts = Vec::new();
+            source::collect_live_each(&args.live, &plan.required_kinds(), show_progress, &mut |part| {
+                parts.push(plan.evaluate(&part, ScanSource::Live, started_at));
+            })?;
+            let report = match parts.len() {
+                1 => parts.remove(0),
+                _ => cloudposture_core::merge::combine(parts),
+            };
+            (report, "live scan".to_string())
         }
     };
-    let report = plan.evaluate(&inventory, source, started_at);
     tracing::info!(
         total = report.summary.total,
         fail = report.summary.fail,
