@@ -2,9 +2,10 @@
 //! (defaults and variable files), locals, references to resources (`aws_vpc.x.id`,
 //! `aws_vpc.x[0].id`, `aws_vpc.x["a"].id`, `count.index`, `each.key`), conditionals,
 //! string templates and a few functions (`try`, `can`, `tolist`, `toset`, `lookup`…).
-//! A resource's id is its address; what is known only at plan or apply time (a data
-//! source, another attribute of a resource, a module's output) is
-//! [`EvalError::Unknown`], with why.
+//! A resource's id is its address (`module.net.aws_vpc.this` in a child module); a
+//! module's output is its expression evaluated in the child (see [`super::modules`]);
+//! what is known only at plan or apply time (a data source, another attribute of a
+//! resource, a remote module's output) is [`EvalError::Unknown`], with why.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -12,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 use hcl::expr::{BinaryOperator, Expression, ObjectKey, Operation, TraversalOperator, UnaryOperator};
 use hcl::template::Element;
 use serde_json::{Map, Value};
+
+use super::modules::Calls;
 
 /// Why an expression has no value here.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,11 +37,11 @@ impl EvalError {
 
 type Eval = Result<Value, EvalError>;
 
-fn unknown(reason: impl Into<String>) -> EvalError {
+pub(super) fn unknown(reason: impl Into<String>) -> EvalError {
     EvalError::Unknown(reason.into())
 }
 
-fn invalid(reason: impl Into<String>) -> EvalError {
+pub(super) fn invalid(reason: impl Into<String>) -> EvalError {
     EvalError::Invalid(reason.into())
 }
 
@@ -55,11 +58,14 @@ pub(crate) enum Expansion {
     Unknown(String),
 }
 
-/// `count.index` or `each` of the instance being read.
+/// `count.index` or `each` of the instance being read, and the iterators of the
+/// `dynamic` blocks around the expression.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Frame {
     pub count_index: Option<usize>,
     pub each: Option<(String, Value)>,
+    /// Innermost last: the iterator's name (`ingress`, or its `iterator`), key, value.
+    pub iterators: Vec<(String, Value, Value)>,
 }
 
 /// What expressions of a module can refer to.
@@ -70,6 +76,11 @@ pub(crate) struct Module {
     pub locals: HashMap<String, Expression>,
     /// By type, then name.
     pub resources: HashMap<String, HashMap<String, Expansion>>,
+    /// What comes before the addresses of its resources: `module.net.` in a child
+    /// module, empty in a root module.
+    pub prefix: String,
+    /// Its module calls, and the children built so far.
+    pub calls: Calls,
     cache: RefCell<HashMap<String, Eval>>,
     evaluating: RefCell<HashSet<String>>,
 }
@@ -143,6 +154,15 @@ impl Module {
             Some((TraversalOperator::GetAttr(name), rest)) => (name.as_str(), rest),
             _ => return Err(unknown(format!("`{root}` used as a whole is not evaluated"))),
         };
+        if let Some((_, key, value)) = frame.iterators.iter().rev().find(|(name, ..)| name == root) {
+            return match first {
+                "key" => self.apply(key.clone(), rest, frame),
+                "value" => self.apply(value.clone(), rest, frame),
+                other => Err(invalid(format!(
+                    "`{root}.{other}`: an iterator has `key` and `value`"
+                ))),
+            };
+        }
         match root {
             "var" => match self.variables.get(first) {
                 None => Err(invalid(format!("variable `{first}` is not declared"))),
@@ -173,15 +193,20 @@ impl Module {
                     "`{name}` is a data source, read only at plan time"
                 )))
             }
-            "module" => Err(unknown(format!("outputs of `module.{first}` are not examined"))),
+            "module" => self.module_output(first, rest, frame),
             "path" | "terraform" | "self" => Err(unknown(format!("`{root}.{first}` is not evaluated"))),
             kind => {
                 let expansion = self
                     .resources
                     .get(kind)
                     .and_then(|r| r.get(first))
-                    .ok_or_else(|| invalid(format!("`{kind}.{first}` is not declared in the module")))?;
-                let address = format!("{kind}.{first}");
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "`{}{kind}.{first}` is not declared in the module",
+                            self.prefix
+                        ))
+                    })?;
+                let address = format!("{}{kind}.{first}", self.prefix);
                 match (expansion, rest.split_first()) {
                     (Expansion::One, _) => resource_attribute(&address, rest),
                     (Expansion::Unknown(reason), _) => Err(unknown(reason.clone())),
@@ -207,7 +232,7 @@ impl Module {
         }
     }
 
-    fn index(&self, op: &TraversalOperator, frame: &Frame) -> Eval {
+    pub(super) fn index(&self, op: &TraversalOperator, frame: &Frame) -> Eval {
         match op {
             TraversalOperator::Index(e) => self.eval(e, frame),
             TraversalOperator::LegacyIndex(i) => Ok(Value::from(*i)),
@@ -215,7 +240,7 @@ impl Module {
         }
     }
 
-    fn apply(&self, mut value: Value, ops: &[TraversalOperator], frame: &Frame) -> Eval {
+    pub(super) fn apply(&self, mut value: Value, ops: &[TraversalOperator], frame: &Frame) -> Eval {
         for op in ops {
             value = match op {
                 TraversalOperator::GetAttr(name) => value
