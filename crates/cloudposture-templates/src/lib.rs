@@ -36,6 +36,7 @@ mod cloudformation;
 mod declared;
 mod defaults;
 mod discover;
+mod launch_templates;
 mod location;
 mod models;
 mod terraform;

@@ -111,7 +111,7 @@ impl Calls {
 #[derive(Debug)]
 enum Children {
     /// Neither `count` nor `for_each`.
-    One(Module),
+    One(Box<Module>),
     /// By index (`count`, keys `"0"`, `"1"`…) or by key (`for_each`).
     Many {
         keyed: bool,
@@ -138,7 +138,7 @@ impl Module {
         let address = format!("{}module.{name}", self.prefix);
         let children = self.children(name)?;
         let (child, rest) = match (&*children, ops.split_first()) {
-            (Children::One(m), _) => (m, ops),
+            (Children::One(m), _) => (&**m, ops),
             (
                 Children::Many { keyed, modules },
                 Some((index @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)), rest)),
@@ -288,7 +288,7 @@ impl Module {
             modules.push((key, child));
         }
         match expansion {
-            super::Expansion::One if modules.len() == 1 => Children::One(modules.remove(0).1),
+            super::Expansion::One if modules.len() == 1 => Children::One(Box::new(modules.remove(0).1)),
             super::Expansion::Keys(_) => Children::Many { keyed: true, modules },
             _ => Children::Many {
                 keyed: false,
