@@ -179,10 +179,46 @@ fn terraform_json_is_part_of_its_directorys_module() {
     let ssh = finding(&report, "EC2-001", "aws_security_group.ssh");
     assert_eq!(
         (ssh.status, at(ssh)),
-        (Status::Fail, "terraform/json/main.tf.json:27".to_string())
+        (Status::Fail, "terraform/json/main.tf.json:36".to_string())
+    );
+    // `"dynamic": {"ingress": {"for_each": "${var.admin_ports}", "content": {…}}}`: 3389.
+    let rdp = finding(&report, "EC2-001", "aws_security_group.rdp");
+    assert_eq!(
+        (rdp.status, at(rdp)),
+        (Status::Fail, "terraform/json/main.tf.json:27".to_string()),
+        "{}",
+        rdp.message
     );
     assert_eq!(
         loaded.files_read, 3,
         "main.tf.json, variables.tf and modules/net/main.tf"
+    );
+}
+
+#[test]
+fn a_missing_module_and_a_cycle_of_modules_are_errors_at_the_call() {
+    let (loaded, report) = scan("terraform/module_errors", &["VPC-001"]);
+    let errors: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
+    let dir = fixture("terraform/module_errors");
+    let main = dir.join("main.tf").display().to_string();
+    let back = dir.join("loop/main.tf").display().to_string();
+    assert_eq!(
+        errors,
+        [
+            format!("{main}:1: module `missing`: source `./nowhere` is not a directory of Terraform files"),
+            format!("{back}:1: module `back` calls `../`, a module on the way to it: a cycle"),
+        ],
+        "the directory that only a cycle reaches is read as a root, once"
+    );
+    // `count = var.zones` without a value: what the module declares is unknown.
+    let vpcs = finding(&report, "VPC-001", "*");
+    assert_eq!(vpcs.status, Status::Error);
+    assert!(
+        vpcs.message.contains("module.zones (")
+            && vpcs.message.contains(
+                "main.tf:13): how many instances it has cannot be resolved (count = var.zones: variable without a default), so what `module.zones` declares is unknown"
+            ),
+        "{}",
+        vpcs.message
     );
 }
