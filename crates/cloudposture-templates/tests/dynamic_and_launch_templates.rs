@@ -5,19 +5,8 @@
 
 mod common;
 
-use cloudposture_core::{Report, Selection, Status};
-use cloudposture_templates::{LoadOptions, Loaded};
-use common::{at, finding, fixture, scan_selected, status};
-
-/// `path` judged by the rules `rules` only.
-fn scan(path: &str, rules: &[&str]) -> (Loaded, Report) {
-    scan_selected(
-        &[fixture(path)],
-        &LoadOptions::default(),
-        serde_json::json!({}),
-        &Selection::rules(rules.iter().copied()),
-    )
-}
+use cloudposture_core::Status;
+use common::{at, finding, scan_rules as scan, status};
 
 #[test]
 fn dynamic_ingress_blocks_are_expanded_for_each_element() {

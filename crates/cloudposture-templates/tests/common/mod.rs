@@ -67,3 +67,13 @@ pub fn at(f: &Finding) -> String {
         .unwrap_or(&location.file);
     format!("{}:{}", file.trim_start_matches('/'), location.line)
 }
+
+/// The fixture `path` judged by the rules `rules` only.
+pub fn scan_rules(path: &str, rules: &[&str]) -> (Loaded, Report) {
+    scan_selected(
+        &[fixture(path)],
+        &LoadOptions::default(),
+        serde_json::json!({}),
+        &Selection::rules(rules.iter().copied()),
+    )
+}
