@@ -297,6 +297,9 @@ impl AccountRun<'_> {
         } else {
             let room = self.gate.enter().await;
             member = self.source.member(id).await.map_err(|e| e.to_string())?;
+            // sts:AssumeRole, which the member's credentials make before its first call
+            // (refused or not): one call for the account, counted here.
+            record.api_calls += 1;
             let found = member.api.caller_account().await;
             drop(room);
             match found {

@@ -167,8 +167,8 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     assert_eq!(dev["name"], "dev");
     assert_eq!(dev["regions"][0]["name"], REGION);
     assert_eq!(dev["regions"][0]["status"], "ok");
-    // GetCallerIdentity in the account, DescribeVpcs, DescribeFlowLogs.
-    assert_eq!(dev["api_calls"], 3);
+    // AssumeRole into it, GetCallerIdentity there, DescribeVpcs, DescribeFlowLogs.
+    assert_eq!(dev["api_calls"], 4);
 
     // Each account's VPCs are judged under that account: its own VPC and its default VPC.
     let live_verdicts = verdicts(&report);
