@@ -20,7 +20,8 @@ fn cloudposture(moto: &MotoServer) -> Command {
         cmd.env_remove(var);
     }
     cmd.env_remove("CLOUDPOSTURE_CONFIG").env_remove("RUST_LOG");
-    cmd.env_remove("JOB_COMPLETION_INDEX").env_remove("AWS_BATCH_JOB_ARRAY_INDEX");
+    cmd.env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX");
     cmd.envs(moto.env());
     cmd
 }
