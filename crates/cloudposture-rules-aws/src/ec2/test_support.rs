@@ -16,6 +16,13 @@ pub(crate) fn region_with<K: Kind>(name: &str, items: Vec<K::Item>) -> Scope {
     scope
 }
 
+/// A scope of templates (read from `infra`) declaring `items` of kind `K`.
+pub(crate) fn declared_with<K: Kind>(items: Vec<K::Item>) -> Scope {
+    let mut scope = Scope::new(ScopeId::templates("infra"));
+    scope.insert::<K>(items);
+    scope
+}
+
 /// A region where listing kind `K` was denied.
 pub(crate) fn denied<K: Kind>(name: &str, operation: &str) -> Scope {
     let mut scope = Scope::new(ScopeId::region(Some(ACCOUNT), name));
