@@ -51,7 +51,9 @@ mod terraform;
 pub use cli::CliCommand;
 pub use cloudformation::{CfnTemplate, cfn_logical_id};
 pub use iam::{OneOrMany, PolicyDocument, Principal, Statement};
-pub use origin::{CfnResource, Implicit, Origin, TfAddress, TfIndex, template_change};
+pub use origin::{
+    CfnResource, Declared, Implicit, Origin, TfAddress, TfIndex, inline_blocks_conflict, template_change,
+};
 pub use security_group::{Direction, revoke_command};
 pub use terraform::{TerraformConfig, terraform_name};
 
@@ -69,5 +71,7 @@ fn with_comments(comments: &[String], content: String) -> String {
     out
 }
 
+#[cfg(test)]
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;

@@ -45,16 +45,19 @@ impl Implicit {
 ///
 /// ```
 /// use cloudposture_core::{Remediation, ScopeId};
-/// use cloudposture_rules_aws::remediation::Origin;
+/// use cloudposture_rules_aws::remediation::{Declared, Origin};
 ///
 /// let live = ScopeId::region(None, "eu-west-1");
 /// assert_eq!(Origin::of(&live, "vpc-0abc"), Origin::Live);
 ///
 /// let templates = ScopeId::templates("infra");
-/// let Origin::CloudFormation(vpc) = Origin::of(&templates, "MyVpc") else { panic!() };
+/// let Origin::Template(Declared::CloudFormation(vpc)) = Origin::of(&templates, "MyVpc") else { panic!() };
 /// assert_eq!(vpc.reference(), serde_json::json!({"Ref": "MyVpc"}));
 ///
-/// let Origin::Terraform(vpc) = Origin::of(&templates, "module.net.aws_vpc.this[1]") else { panic!() };
+/// let Origin::Template(Declared::Terraform(vpc)) = Origin::of(&templates, "module.net.aws_vpc.this[1]")
+/// else {
+///     panic!()
+/// };
 /// assert_eq!(vpc.attribute("id").to_string(), "aws_vpc.this[1].id");
 /// assert_eq!(vpc.module(), Some("module.net".to_string()));
 /// ```
@@ -62,10 +65,8 @@ impl Implicit {
 pub enum Origin {
     /// Read from an account (live or from a snapshot): AWS's own id.
     Live,
-    /// Declared in a CloudFormation template.
-    CloudFormation(CfnResource),
-    /// Declared in Terraform.
-    Terraform(TfAddress),
+    /// Declared in a template.
+    Template(Declared),
     /// Read from templates, but the id has the shape of neither (a reader of another
     /// format): the remediation can only say to change the template.
     OtherTemplate,
@@ -80,13 +81,62 @@ impl Origin {
         let (template, local) = split_qualifier(id);
         let template = template.map(str::to_string);
         if let Some(address) = TfAddress::parse(local) {
-            return Origin::Terraform(TfAddress { template, ..address });
+            return Origin::Template(Declared::Terraform(TfAddress { template, ..address }));
         }
         match CfnResource::parse(local) {
-            Some(resource) => Origin::CloudFormation(CfnResource { template, ..resource }),
+            Some(resource) => {
+                Origin::Template(Declared::CloudFormation(CfnResource { template, ..resource }))
+            }
             None => Origin::OtherTemplate,
         }
     }
+}
+
+/// A resource declared in a template, and the template's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Declared {
+    /// In a CloudFormation template.
+    CloudFormation(CfnResource),
+    /// In Terraform.
+    Terraform(TfAddress),
+}
+
+impl Declared {
+    /// Where to write a change to it: see [`CfnResource::where_to_write`] and
+    /// [`TfAddress::where_to_write`].
+    pub fn where_to_write(&self) -> String {
+        match self {
+            Declared::CloudFormation(r) => r.where_to_write(),
+            Declared::Terraform(a) => a.where_to_write(),
+        }
+    }
+
+    /// The implicit default group or ACL of a VPC, when it is one.
+    pub fn implicit(&self) -> Option<Implicit> {
+        match self {
+            Declared::CloudFormation(r) => r.implicit,
+            Declared::Terraform(a) => a.implicit,
+        }
+    }
+}
+
+impl fmt::Display for Declared {
+    /// The logical id or address.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Declared::CloudFormation(r) => r.fmt(f),
+            Declared::Terraform(a) => a.fmt(f),
+        }
+    }
+}
+
+/// The note of a Terraform snippet of rule resources (`aws_network_acl_rule`…) for a
+/// `resource` that may declare the same `rules` as inline blocks instead.
+pub fn inline_blocks_conflict(resource: &str, rules: &str) -> String {
+    format!(
+        "If the {resource} declares its {rules} as ingress blocks, write these as ingress blocks instead: the \
+         two forms conflict."
+    )
 }
 
 /// The remediation of a resource read from a template in a format no snippet is written

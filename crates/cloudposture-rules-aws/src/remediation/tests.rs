@@ -115,7 +115,7 @@ fn origin(id: &str) -> Origin {
 
 fn terraform(id: &str) -> TfAddress {
     match origin(id) {
-        Origin::Terraform(address) => address,
+        Origin::Template(Declared::Terraform(address)) => address,
         other => panic!("{id}: {other:?}"),
     }
 }
@@ -126,8 +126,14 @@ fn the_scope_tells_a_live_resource_from_a_declared_one() {
     for id in ["vpc-0abc", "aws_vpc.main", "MyVpc"] {
         assert_eq!(Origin::of(&live, id), Origin::Live, "{id}");
     }
-    assert!(matches!(origin("MyVpc"), Origin::CloudFormation(_)));
-    assert!(matches!(origin("aws_vpc.main"), Origin::Terraform(_)));
+    assert!(matches!(
+        origin("MyVpc"),
+        Origin::Template(Declared::CloudFormation(_))
+    ));
+    assert!(matches!(
+        origin("aws_vpc.main"),
+        Origin::Template(Declared::Terraform(_))
+    ));
     for id in [
         "vpc-0abc",
         "My_Vpc",
@@ -205,7 +211,7 @@ fn implicit_defaults_are_referenced_through_their_vpc() {
         "aws_vpc.multi[0].default_network_acl_id"
     );
 
-    let Origin::CloudFormation(group) = origin("MyVpc.DefaultSecurityGroup") else {
+    let Origin::Template(Declared::CloudFormation(group)) = origin("MyVpc.DefaultSecurityGroup") else {
         panic!()
     };
     assert_eq!(group.implicit, Some(Implicit::DefaultSecurityGroup));
@@ -214,7 +220,7 @@ fn implicit_defaults_are_referenced_through_their_vpc() {
         serde_json::json!({"Fn::GetAtt": ["MyVpc", "DefaultSecurityGroup"]})
     );
     assert_eq!(group.get_att("GroupId"), group.reference());
-    let Origin::CloudFormation(web) = origin("WebSg") else {
+    let Origin::Template(Declared::CloudFormation(web)) = origin("WebSg") else {
         panic!()
     };
     assert_eq!(
@@ -225,7 +231,7 @@ fn implicit_defaults_are_referenced_through_their_vpc() {
 
 #[test]
 fn ids_qualified_with_their_template_keep_it_for_where_to_write() {
-    let Origin::CloudFormation(vpc) = origin("dup/b.yaml:Vpc") else {
+    let Origin::Template(Declared::CloudFormation(vpc)) = origin("dup/b.yaml:Vpc") else {
         panic!()
     };
     assert_eq!(vpc.logical_id, "Vpc");

@@ -10,8 +10,8 @@ use super::WorldFamily;
 use super::evidence::{OpenPermission, all_opened_ports};
 use crate::ec2::admin_ports::{IpProtocol, and_list, commented_cli, ports_phrase};
 use crate::remediation::{
-    CfnTemplate, CliCommand, Direction, Origin, TerraformConfig, cfn_logical_id, revoke_command,
-    template_change, terraform_name,
+    CfnTemplate, CliCommand, Declared, Direction, Origin, TerraformConfig, cfn_logical_id,
+    inline_blocks_conflict, revoke_command, template_change, terraform_name,
 };
 
 const ADMIN_CIDR: &str = "<ADMIN_CIDR>";
@@ -196,69 +196,53 @@ pub(super) fn remediation_in(
     let (_, _, placeholder) = source(family);
     let rules = and_list(&open.iter().map(OpenPermission::label).collect::<Vec<_>>());
     let ports = ports_phrase(&all_opened_ports(open));
-    let change = |name: &str, where_to: &str, forms: &str| {
-        let remove = format!(
-            "In {where_to}, remove the inbound {rules} from {world} of {name}\n({forms}); keep the rules' other \
-             sources."
-        );
-        let add = format!(
-            "These allow {ports} only from your administrators' network instead: replace {placeholder} with its \
-             CIDR."
-        );
-        let summary = format!(
-            "in {where_to}, remove the inbound {rules} from {world} of {name} and allow {ports} only from your \
-             administrators' network"
-        );
-        (format!("{remove}\n{add}"), summary)
-    };
-    let (summary, snippet) = match Origin::of(scope, &group.id) {
+    let declared = match Origin::of(scope, &group.id) {
         Origin::Live => return remediation_for(group, family, open),
         Origin::OtherTemplate => {
             return template_change(
                 &group.id,
                 &format!(
-                    "remove the inbound {rules} from {world} and allow {ports} only from your administrators' network"
+                    "remove the inbound {rules} from {world} and allow {ports} only from your administrators' \
+                     network"
                 ),
             );
         }
-        Origin::CloudFormation(declared) => {
-            let (comment, summary) = change(
-                &declared.to_string(),
-                &declared.where_to_write(),
-                "an entry of its SecurityGroupIngress, or the AWS::EC2::SecurityGroupIngress that adds it",
-            );
-            let template = CfnTemplate::addition().comment(comment);
-            let name = declared.to_string();
-            let template = cfn_ingress(template, declared.get_att("GroupId"), &name, family, open);
-            (
-                summary,
-                template.snippet("CloudFormation: change in the template (YAML)"),
-            )
+        Origin::Template(declared) => declared,
+    };
+    let where_to = declared.where_to_write();
+    let forms = match &declared {
+        Declared::CloudFormation(_) => {
+            "an entry of its SecurityGroupIngress, or the AWS::EC2::SecurityGroupIngress that adds it"
         }
-        Origin::Terraform(declared) => {
-            let (comment, summary) = change(
-                &declared.to_string(),
-                &declared.where_to_write(),
-                "an ingress block of the group, or the aws_security_group_rule or \
-                 aws_vpc_security_group_ingress_rule that adds it",
-            );
-            let comment = format!(
-                "{comment}\nIf the group declares its rules as ingress blocks, write these as ingress blocks \
-                 instead: the two forms conflict."
-            );
-            let config = TerraformConfig::new().comment(comment);
-            let config = terraform_ingress(
-                config,
-                declared.attribute("id"),
-                &declared.block_name(),
-                family,
-                open,
-            );
-            (summary, config.snippet("Terraform: change in the configuration"))
+        Declared::Terraform(_) => {
+            "an ingress block of the group, or the aws_security_group_rule or \
+             aws_vpc_security_group_ingress_rule that adds it"
+        }
+    };
+    let comment = format!(
+        "In {where_to}, remove the inbound {rules} from {world} of {declared}\n({forms}); keep the rules' \
+         other sources.\nThese allow {ports} only from your administrators' network instead: replace \
+         {placeholder} with its CIDR."
+    );
+    let name = declared.to_string();
+    let snippet = match &declared {
+        Declared::CloudFormation(group) => {
+            let template = CfnTemplate::addition().comment(comment);
+            cfn_ingress(template, group.get_att("GroupId"), &name, family, open)
+                .snippet("CloudFormation: change in the template (YAML)")
+        }
+        Declared::Terraform(group) => {
+            let config = TerraformConfig::new()
+                .comment(format!("{comment}\n{}", inline_blocks_conflict("group", "rules")));
+            terraform_ingress(config, group.attribute("id"), &group.block_name(), family, open)
+                .snippet("Terraform: change in the configuration")
         }
     };
     Remediation {
-        summary,
+        summary: format!(
+            "in {where_to}, remove the inbound {rules} from {world} of {declared} and allow {ports} only from \
+             your administrators' network"
+        ),
         snippets: vec![snippet],
     }
 }

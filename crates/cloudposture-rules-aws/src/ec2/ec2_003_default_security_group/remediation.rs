@@ -7,7 +7,7 @@ use hcl::Expression;
 
 use super::evidence::{group_label, rule_count};
 use crate::remediation::{
-    CfnResource, Direction, Origin, TerraformConfig, TfAddress, revoke_command, template_change,
+    CfnResource, Declared, Direction, Origin, TerraformConfig, TfAddress, revoke_command, template_change,
     terraform_name,
 };
 
@@ -103,8 +103,8 @@ pub fn remediation_for(group: &SecurityGroup) -> Remediation {
 pub(super) fn remediation_in(scope: &ScopeId, group: &SecurityGroup) -> Remediation {
     match Origin::of(scope, &group.id) {
         Origin::Live => remediation_for(group),
-        Origin::CloudFormation(declared) => in_cloudformation(&declared),
-        Origin::Terraform(declared) => in_terraform(group, &declared),
+        Origin::Template(Declared::CloudFormation(declared)) => in_cloudformation(&declared),
+        Origin::Template(Declared::Terraform(declared)) => in_terraform(group, &declared),
         Origin::OtherTemplate => {
             template_change(&group.id, "declare the default security group with no rules")
         }

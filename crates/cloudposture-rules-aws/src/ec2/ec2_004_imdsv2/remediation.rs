@@ -7,7 +7,8 @@ use hcl::{Block, Expression};
 use serde_json::json;
 
 use crate::remediation::{
-    CfnTemplate, CliCommand, Origin, TerraformConfig, cfn_logical_id, template_change, terraform_name,
+    CfnTemplate, CliCommand, Declared, Origin, TerraformConfig, cfn_logical_id, template_change,
+    terraform_name,
 };
 
 const WARNING: &str = "Software on the instance that still uses IMDSv1 (old AWS SDKs and CLIs, scripts that \
@@ -73,7 +74,7 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
                 "set its metadata options to require IMDSv2 (HttpTokens required)",
             );
         }
-        Origin::CloudFormation(declared) => {
+        Origin::Template(Declared::CloudFormation(declared)) => {
             let where_to = declared.where_to_write();
             let change = CfnTemplate::addition()
                 .comment(format!(
@@ -93,7 +94,7 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
                 change.snippet("CloudFormation: change in the template (YAML)"),
             )
         }
-        Origin::Terraform(declared) => {
+        Origin::Template(Declared::Terraform(declared)) => {
             let where_to = declared.where_to_write();
             let count = match declared.index {
                 Some(_) => " (every instance of the resource gets it)",

@@ -5,7 +5,7 @@ use cloudposture_core::Remediation;
 
 use super::remediation::{Place, Target};
 use super::settings::FlowLogSettings;
-use crate::remediation::{CfnTemplate, Origin, TerraformConfig, cfn_logical_id, template_change};
+use crate::remediation::{CfnTemplate, Declared, Origin, TerraformConfig, cfn_logical_id, template_change};
 
 /// A template has no region or account yet: the ARNs that need them say so.
 const TEMPLATE_PLACE: Place<'static> = Place {
@@ -30,7 +30,7 @@ pub(super) fn template_remediation_for(id: &str, origin: &Origin, settings: &Flo
         _ => String::new(),
     };
     match origin {
-        Origin::CloudFormation(vpc) => {
+        Origin::Template(Declared::CloudFormation(vpc)) => {
             let where_to = vpc.where_to_write();
             let addition = CfnTemplate::addition()
                 .comment(format!(
@@ -50,7 +50,7 @@ pub(super) fn template_remediation_for(id: &str, origin: &Origin, settings: &Flo
                 snippets: vec![addition.snippet("CloudFormation: add to the template (YAML)")],
             }
         }
-        Origin::Terraform(vpc) => {
+        Origin::Template(Declared::Terraform(vpc)) => {
             let where_to = vpc.where_to_write();
             let vpc_id = vpc.attribute("id");
             let config = TerraformConfig::new()

@@ -10,7 +10,8 @@ use hcl::Expression;
 use super::evidence::{PortVerdict, opened_phrase};
 use crate::ec2::admin_ports::{Transport, WORLD_IPV4, and_list, commented_cli};
 use crate::remediation::{
-    CfnTemplate, CliCommand, Origin, TerraformConfig, cfn_logical_id, template_change, terraform_name,
+    CfnTemplate, CliCommand, Declared, Origin, TerraformConfig, cfn_logical_id, inline_blocks_conflict,
+    template_change, terraform_name,
 };
 
 /// Rule numbers go from 1 to 32766 (32767 is the final `*` entry).
@@ -152,76 +153,50 @@ pub(super) fn remediation_in(
     ports: &[u16],
 ) -> Remediation {
     let planned = Planned::of(acl, verdicts, ports);
-    let explain = |name: &str, where_to: &str, implicit: bool| {
-        let allowing = planned.allowing_phrase();
-        let (lets, them) = if planned.allowing.len() == 1 {
-            ("lets", "it")
-        } else {
-            ("let", "them")
-        };
-        let what = &planned.what;
-        let change = if implicit {
-            format!("the default ACL's {allowing}, which AWS creates, {lets} {what} in: add")
-        } else {
-            format!("{allowing} of {name} {lets} {what} in: narrow or remove {them}, or add")
-        };
-        let comment = format!(
-            "In {where_to}, {change} these deny entries just below {them}\n(a network ACL applies the first \
-             entry that matches)."
-        );
-        let summary = planned.summary(&format!(
-            "in {where_to}, add inbound deny entries to {name} for {what}"
-        ));
-        (comment, summary)
-    };
-    let (summary, snippet) = match Origin::of(scope, &acl.id) {
+    let what = &planned.what;
+    let declared = match Origin::of(scope, &acl.id) {
         Origin::Live => return remediation_for(acl, verdicts, ports),
         Origin::OtherTemplate => {
             return template_change(
                 &acl.id,
-                &format!("deny inbound {} before the entries that allow it", planned.what),
+                &format!("deny inbound {what} before the entries that allow it"),
             );
         }
-        Origin::CloudFormation(declared) => {
-            let (comment, summary) = explain(
-                &declared.to_string(),
-                &declared.where_to_write(),
-                declared.implicit.is_some(),
-            );
+        Origin::Template(declared) => declared,
+    };
+    let where_to = declared.where_to_write();
+    let allowing = planned.allowing_phrase();
+    let (lets, them) = if planned.allowing.len() == 1 {
+        ("lets", "it")
+    } else {
+        ("let", "them")
+    };
+    let change = match declared.implicit() {
+        Some(_) => format!("the default ACL's {allowing}, which AWS creates, {lets} {what} in: add"),
+        None => format!("{allowing} of {declared} {lets} {what} in: narrow or remove {them}, or add"),
+    };
+    let comment = format!(
+        "In {where_to}, {change} these deny entries just below {them}\n(a network ACL applies the first entry \
+         that matches)."
+    );
+    let name = declared.to_string();
+    let snippet = match &declared {
+        Declared::CloudFormation(acl) => {
             let template = CfnTemplate::addition().comment(comment);
-            let template = cfn_entries(
-                template,
-                declared.reference(),
-                &declared.to_string(),
-                &planned.entries,
-            );
-            (
-                summary,
-                template.snippet("CloudFormation: add to the template (YAML)"),
-            )
+            cfn_entries(template, acl.reference(), &name, &planned.entries)
+                .snippet("CloudFormation: add to the template (YAML)")
         }
-        Origin::Terraform(declared) => {
-            let (comment, summary) = explain(
-                &declared.to_string(),
-                &declared.where_to_write(),
-                declared.implicit.is_some(),
-            );
-            let comment = format!(
-                "{comment}\nIf the ACL declares its entries as ingress blocks, write these as ingress blocks \
-                 instead: the two forms conflict."
-            );
-            let config = TerraformConfig::new().comment(comment);
-            let config = terraform_entries(
-                config,
-                declared.attribute("id"),
-                &declared.block_name(),
-                &planned.entries,
-            );
-            (summary, config.snippet("Terraform: add to the configuration"))
+        Declared::Terraform(acl) => {
+            let config = TerraformConfig::new()
+                .comment(format!("{comment}\n{}", inline_blocks_conflict("ACL", "entries")));
+            terraform_entries(config, acl.attribute("id"), &acl.block_name(), &planned.entries)
+                .snippet("Terraform: add to the configuration")
         }
     };
     Remediation {
-        summary,
+        summary: planned.summary(&format!(
+            "in {where_to}, add inbound deny entries to {declared} for {what}"
+        )),
         snippets: if planned.entries.is_empty() {
             Vec::new()
         } else {

@@ -6,6 +6,7 @@ use cloudposture_core::{Finding, SnippetKind};
 
 use super::*;
 use crate::ec2::test_support::declared_with;
+use crate::remediation::test_support::only_snippet;
 
 /// The finding of `rule` for the group `id`, declared in a template with `ingress`.
 fn declared(rule: SecurityGroupAdminPorts, id: &str, ingress: Vec<Permission>) -> Finding {
@@ -21,13 +22,6 @@ fn declared(rule: SecurityGroupAdminPorts, id: &str, ingress: Vec<Permission>) -
     );
     assert_eq!(findings.len(), 1);
     findings.into_iter().next().unwrap()
-}
-
-fn only_snippet(f: &Finding, kind: SnippetKind) -> &str {
-    let r = f.remediation().unwrap();
-    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [kind], "{r:#?}");
-    &r.snippets[0].content
 }
 
 #[test]

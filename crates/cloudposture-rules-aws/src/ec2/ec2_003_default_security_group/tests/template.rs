@@ -5,6 +5,7 @@ use cloudposture_core::{Finding, SnippetKind};
 
 use super::*;
 use crate::ec2::test_support::declared_with;
+use crate::remediation::test_support::only_snippet;
 
 /// The finding of the default group `id` of `vpc`, declared in a template with AWS's rules.
 fn declared(id: &str, vpc: &str) -> Finding {
@@ -19,13 +20,6 @@ fn declared(id: &str, vpc: &str) -> Finding {
     );
     assert_eq!(findings.len(), 1);
     findings.into_iter().next().unwrap()
-}
-
-fn only_snippet(f: &Finding, kind: SnippetKind) -> &str {
-    let r = f.remediation().unwrap();
-    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [kind], "{r:#?}");
-    &r.snippets[0].content
 }
 
 #[test]

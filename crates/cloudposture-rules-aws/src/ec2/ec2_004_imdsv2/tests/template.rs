@@ -4,6 +4,7 @@
 use cloudposture_core::{Finding, Inventory, Scope, ScopeId, SnippetKind, erase};
 
 use super::*;
+use crate::remediation::test_support::only_snippet;
 
 /// The finding of `id`, declared in a template with IMDSv1 allowed (AWS's default).
 fn declared(id: &str) -> Finding {
@@ -20,13 +21,6 @@ fn declared(id: &str) -> Finding {
     let mut findings = rule.evaluate(&inventory, &configured, rule.metadata().risk);
     assert_eq!(findings.len(), 1);
     findings.remove(0)
-}
-
-fn only_snippet(f: &Finding, kind: SnippetKind) -> &str {
-    let r = f.remediation().unwrap();
-    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [kind], "{r:#?}");
-    &r.snippets[0].content
 }
 
 #[test]

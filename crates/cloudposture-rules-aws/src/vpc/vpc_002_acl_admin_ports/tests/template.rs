@@ -5,6 +5,7 @@
 use cloudposture_core::SnippetKind;
 
 use super::*;
+use crate::remediation::test_support::only_snippet;
 
 /// The finding of `acl` renamed `id`, declared in a template.
 fn declared(id: &str, acl: NetworkAcl) -> Finding {
@@ -19,13 +20,6 @@ fn declared(id: &str, acl: NetworkAcl) -> Finding {
     let findings = run_with(vec![scope], json!({"ports": [22]}));
     assert_eq!(findings.len(), 1);
     findings.into_iter().next().unwrap()
-}
-
-fn only_snippet(f: &Finding, kind: SnippetKind) -> &str {
-    let r = f.remediation().unwrap();
-    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [kind], "{r:#?}");
-    &r.snippets[0].content
 }
 
 #[test]
