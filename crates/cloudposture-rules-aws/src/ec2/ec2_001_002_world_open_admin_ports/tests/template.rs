@@ -5,6 +5,7 @@
 use cloudposture_core::{Finding, SnippetKind};
 
 use super::*;
+use crate::ec2::ec2_001_002_world_open_admin_ports::WorldFamily;
 use crate::ec2::test_support::declared_with;
 use crate::remediation::test_support::only_snippet;
 
@@ -114,4 +115,11 @@ fn cloudformation_adds_ingress_from_the_admin_network_with_getatt_group_id() {
 fn a_live_group_keeps_its_revoke_command() {
     let f = judge(EC2_001, vec![tcp(22, &["0.0.0.0/0"])]);
     assert_eq!(f.remediation().unwrap().snippets[0].kind, SnippetKind::Cli);
+}
+
+#[test]
+fn a_template_group_gets_no_live_fix() {
+    let f = declared(EC2_001, "aws_security_group.web", vec![tcp(22, &["0.0.0.0/0"])]);
+    assert!(f.resource.is_declared());
+    assert_eq!(super::super::plan_fix(&f, WorldFamily::Ipv4), Ok(None));
 }

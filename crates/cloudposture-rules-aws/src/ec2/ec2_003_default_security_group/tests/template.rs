@@ -84,3 +84,10 @@ fn a_live_default_group_keeps_its_commands() {
     let f = judge_one(as_created("sg-0abc", "vpc-0abc"));
     assert_eq!(f.remediation().unwrap().snippets[0].kind, SnippetKind::Cli);
 }
+
+#[test]
+fn a_template_default_group_gets_no_live_fix() {
+    let f = declared("aws_vpc.main.default_security_group_id", "aws_vpc.main");
+    assert!(f.resource.is_declared());
+    assert_eq!(super::super::plan_fix(&f), Ok(None));
+}

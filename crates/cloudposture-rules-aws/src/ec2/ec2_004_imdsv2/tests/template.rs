@@ -1,24 +1,20 @@
 //! An instance declared in a template gets the change to make in that template, in its
 //! language alone.
 
-use cloudposture_core::{Finding, Inventory, Scope, ScopeId, SnippetKind, erase};
+use cloudposture_core::{Finding, SnippetKind};
 
 use super::*;
+use crate::ec2::test_support::declared_with;
 use crate::remediation::test_support::only_snippet;
 
 /// The finding of `id`, declared in a template with IMDSv1 allowed (AWS's default).
 fn declared(id: &str) -> Finding {
-    let mut scope = Scope::new(ScopeId::templates("infra"));
-    scope.insert::<Instances>(vec![Instance {
+    let scope = declared_with::<Instances>(vec![Instance {
         region: String::new(),
         owner_id: String::new(),
         ..v1_allowed(id)
     }]);
-    let rule = erase(InstancesRequireImdsV2);
-    let configured = rule.configure(&serde_json::Map::new()).unwrap();
-    let mut inventory = Inventory::new(None);
-    inventory.scopes = vec![scope];
-    let mut findings = rule.evaluate(&inventory, &configured, rule.metadata().risk);
+    let mut findings = run(InstancesRequireImdsV2, vec![scope]);
     assert_eq!(findings.len(), 1);
     findings.remove(0)
 }
@@ -76,4 +72,11 @@ fn a_terraform_instance_gets_a_metadata_options_block_in_its_resource() {
 fn a_live_instance_keeps_its_command() {
     let f = judge_one(v1_allowed("i-0abc"));
     assert_eq!(f.remediation().unwrap().snippets[0].kind, SnippetKind::Cli);
+}
+
+#[test]
+fn a_template_instance_gets_no_live_fix() {
+    let f = declared("aws_instance.v1");
+    assert!(f.resource.is_declared());
+    assert_eq!(super::super::plan_fix(&f), Ok(None));
 }

@@ -8,7 +8,6 @@ use super::*;
 /// A scope of templates declaring `ids` (as the template reader gives them: no region,
 /// no owner) and no flow log.
 fn declared(ids: &[&str]) -> Scope {
-    let mut scope = Scope::new(ScopeId::templates("infra"));
     let vpcs = ids
         .iter()
         .map(|id| Vpc {
@@ -17,22 +16,26 @@ fn declared(ids: &[&str]) -> Scope {
             ..vpc(id)
         })
         .collect();
-    scope.insert::<Vpcs>(vpcs);
+    let mut scope = crate::remediation::test_support::declared::<Vpcs>(vpcs);
     scope.insert::<FlowLogs>(Vec::new());
     scope.insert::<Subnets>(Vec::new());
     scope.insert::<NetworkInterfaces>(Vec::new());
     scope
 }
 
-fn remediation_of(id: &str, raw: serde_json::Value) -> Remediation {
+fn finding_of(id: &str, raw: serde_json::Value) -> Finding {
     let rule = erase(VpcFlowLogsEnabled);
     let configured = rule.configure(raw.as_object().unwrap()).unwrap();
     let mut inventory = Inventory::new(None);
     inventory.scopes = vec![declared(&[id])];
-    let findings = rule.evaluate(&inventory, &configured, RiskLevel::Low);
+    let mut findings = rule.evaluate(&inventory, &configured, RiskLevel::Low);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0].status, cloudposture_core::Status::Fail);
-    findings[0].remediation().unwrap().clone()
+    findings.remove(0)
+}
+
+fn remediation_of(id: &str, raw: serde_json::Value) -> Remediation {
+    finding_of(id, raw).remediation().unwrap().clone()
 }
 
 /// The one snippet, which must be of `kind`.
@@ -146,4 +149,12 @@ fn a_live_vpc_keeps_its_command() {
     let kinds: Vec<SnippetKind> = f.remediation().unwrap().snippets.iter().map(|s| s.kind).collect();
     assert_eq!(kinds[0], SnippetKind::Cli);
     assert!(kinds.contains(&SnippetKind::Cloudformation) && kinds.contains(&SnippetKind::Terraform));
+}
+
+#[test]
+fn a_template_vpc_gets_no_live_fix_even_with_a_destination() {
+    let raw = json!({"remediation_destination": "s3:arn:aws:s3:::central-flow-logs"});
+    let f = finding_of("aws_vpc.main", raw.clone());
+    assert!(f.resource.is_declared(), "{:?}", f.resource);
+    assert_eq!(super::super::plan_fix(&f, &settings(raw).unwrap()), Ok(None));
 }

@@ -15,8 +15,7 @@ fn declared(id: &str, acl: NetworkAcl) -> Finding {
         owner_id: String::new(),
         ..acl
     };
-    let mut scope = Scope::new(ScopeId::templates("infra"));
-    scope.insert::<NetworkAcls>(vec![acl]);
+    let scope = crate::remediation::test_support::declared::<NetworkAcls>(vec![acl]);
     let findings = run_with(vec![scope], json!({"ports": [22]}));
     assert_eq!(findings.len(), 1);
     findings.into_iter().next().unwrap()
@@ -100,4 +99,16 @@ fn cloudformation_adds_network_acl_entries_that_ref_the_acl() {
 fn a_live_acl_keeps_its_commands() {
     let f = judge(custom(vec![entry(100, "-1", "allow", "0.0.0.0/0", None)]));
     assert_eq!(f.remediation().unwrap().snippets[0].kind, SnippetKind::Cli);
+}
+
+#[test]
+fn a_template_acl_has_no_live_fix_to_plan() {
+    let f = declared("Acl", custom(vec![entry(100, "-1", "allow", "0.0.0.0/0", None)]));
+    let plan = cloudposture_core::FixPlan::from_findings([&f], |_| panic!("never asked")).unwrap();
+    assert!(plan.actions.is_empty());
+    assert!(
+        plan.not_planned[0]
+            .reason
+            .starts_with("declared in a template (infra/main.tf:10)")
+    );
 }
