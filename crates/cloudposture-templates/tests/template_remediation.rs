@@ -4,33 +4,26 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use cloudposture_core::{Config, Finding, Plan, Report, ScanSource, Selection, SnippetKind, Status, jiff};
-use cloudposture_templates::{LoadOptions, load};
+use cloudposture_core::{Finding, Report, Selection, SnippetKind, Status};
+use cloudposture_templates::LoadOptions;
+use common::{at, finding, fixture, scan_rules, scan_selected, status};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
+/// `path` judged by VPC-001 and EC2-003, read without errors.
 fn scan(path: &Path) -> Report {
-    let loaded = load(&[path.to_path_buf()], &LoadOptions::default());
-    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    let registry = cloudposture_rules_aws::registry().unwrap();
     let selection = Selection::rules(["VPC-001", "EC2-003"]);
-    let plan = Plan::new(&registry, &selection, &Config::default()).unwrap();
-    plan.evaluate(&loaded.inventory, ScanSource::Template, jiff::Timestamp::now())
-}
-
-fn finding<'r>(report: &'r Report, rule: &str, id: &str) -> &'r Finding {
+    let (loaded, report) = scan_selected(
+        &[path.to_path_buf()],
+        &LoadOptions::default(),
+        serde_json::json!({}),
+        &selection,
+    );
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     report
-        .findings
-        .iter()
-        .find(|f| f.rule.id == rule && f.resource.id == id)
-        .unwrap_or_else(|| panic!("{rule} {id}"))
 }
 
 /// The one snippet of the finding, which must be of `kind`.
@@ -41,13 +34,33 @@ fn only_snippet(f: &Finding, kind: SnippetKind) -> String {
     r.snippets[0].content.clone()
 }
 
+/// A copy of the fixture directory `name` (and its subdirectories).
+fn copy_of(name: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(name), dir.path());
+    dir
+}
+
+fn append(file: &Path, blocks: &[&str]) {
+    let text = fs::read_to_string(file).unwrap();
+    fs::write(file, format!("{text}\n{}", blocks.join("\n"))).unwrap();
+}
+
 #[test]
 fn terraform_findings_get_blocks_that_make_them_pass_once_added() {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(fixture("terraform/main")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let dir = copy_of("terraform/main");
     let before = scan(dir.path());
     let vpc = finding(&before, "VPC-001", "aws_vpc.other");
     assert_eq!(vpc.status, Status::Fail);
@@ -65,9 +78,7 @@ fn terraform_findings_get_blocks_that_make_them_pass_once_added() {
         "{takeover}"
     );
 
-    let main = dir.path().join("main.tf");
-    let text = fs::read_to_string(&main).unwrap();
-    fs::write(&main, format!("{text}\n{flow_log}\n{takeover}")).unwrap();
+    append(&dir.path().join("main.tf"), &[&flow_log, &takeover]);
     let after = scan(dir.path());
     let vpc = finding(&after, "VPC-001", "aws_vpc.other");
     assert_eq!(vpc.status, Status::Pass, "{}", vpc.message);
@@ -76,10 +87,39 @@ fn terraform_findings_get_blocks_that_make_them_pass_once_added() {
 }
 
 #[test]
+fn a_vpc_of_a_module_gets_a_flow_log_written_inside_the_module() {
+    let dir = copy_of("terraform/modules");
+    let before = scan(dir.path());
+    let vpc = finding(&before, "VPC-001", "module.zones[1].aws_vpc.this");
+    assert_eq!(vpc.status, Status::Fail);
+    let flow_log = only_snippet(vpc, SnippetKind::Terraform);
+    assert!(flow_log.contains("  vpc_id = aws_vpc.this.id\n"), "{flow_log}");
+    assert!(
+        flow_log.contains("module called as module.zones[1] (in its source"),
+        "{flow_log}"
+    );
+
+    // `module "zones"` has `source = "../net"`.
+    append(&dir.path().join("net/main.tf"), &[&flow_log]);
+    let after = scan(dir.path());
+    for id in [
+        "module.zones[1].aws_vpc.this",
+        "module.by_env[\"dev\"].aws_vpc.this",
+    ] {
+        assert_eq!(status(&after, "VPC-001", id), Status::Pass, "{id}");
+    }
+}
+
+#[test]
 fn a_cloudformation_finding_gets_a_flow_log_that_makes_it_pass_once_added() {
-    let before = scan(&fixture("cloudformation/network.yaml"));
+    let (_, before) = scan_rules("cloudformation/network.yaml", &["VPC-001"]);
     let vpc = finding(&before, "VPC-001", "BareVpc");
     assert_eq!(vpc.status, Status::Fail);
+    assert_eq!(
+        at(vpc),
+        "cloudformation/network.yaml:17",
+        "the template to add to"
+    );
     let addition = only_snippet(vpc, SnippetKind::Cloudformation);
     assert!(addition.contains("ResourceId: !Ref BareVpc\n"), "{addition}");
 

@@ -79,7 +79,10 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
             let change = CfnTemplate::addition()
                 .comment(format!(
                     "In {where_to}, set these MetadataOptions in its Properties, keeping its other \
-                     properties;\nthe change needs no interruption. {WARNING}"
+                     properties;\nthe change needs no interruption. If it has no MetadataOptions of \
+                     its own and takes them from an AWS::EC2::LaunchTemplate,\nset them in the launch \
+                     template's LaunchTemplateData instead: every instance launched from it gets them.\n\
+                     {WARNING}"
                 ))
                 .resource(
                     &declared.logical_id,
@@ -104,7 +107,9 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
             let change = TerraformConfig::new()
                 .comment(format!(
                     "In {where_to}, add this metadata_options block to {}{count}, keeping its other \
-                     arguments;\nTerraform changes the instance in place. {WARNING}",
+                     arguments;\nTerraform changes the instance in place. If it has no metadata_options \
+                     of its own and takes them from an aws_launch_template,\nadd the block to the launch \
+                     template instead: every instance launched from it gets it.\n{WARNING}",
                     declared.local()
                 ))
                 .block(resource);

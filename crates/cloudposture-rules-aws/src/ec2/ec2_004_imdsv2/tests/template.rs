@@ -61,6 +61,10 @@ fn a_terraform_instance_gets_a_metadata_options_block_in_its_resource() {
     let hcl = only_snippet(&counted, SnippetKind::Terraform);
     assert!(hcl.contains("module called as module.app"), "{hcl}");
     assert!(hcl.contains("every instance of the resource gets it"), "{hcl}");
+    assert!(
+        hcl.contains("add the block to the launch template instead"),
+        "{hcl}"
+    );
     assert_eq!(
         declared("aws_instance.v1").remediation().unwrap().summary,
         "in the configuration that declares aws_instance.v1, add metadata_options with http_tokens = \
