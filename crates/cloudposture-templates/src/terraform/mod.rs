@@ -35,10 +35,11 @@ pub(crate) fn read(dir: &Dir, var_files: &[PathBuf], errors: &mut Vec<FileError>
     let mut resources = Vec::new();
     let mut defaults = Vec::new();
     for file in &dir.files {
-        let Some((body, lines)) = parse(file, errors) else {
+        let Some((body, lines, text)) = parse(file, errors) else {
             continue;
         };
         let display = file.display().to_string();
+        crate::suppression::from_comments(&text, &display, &["#", "//"], &mut unit);
         for (block, &line) in body.blocks().zip(&lines) {
             let labels: Vec<&str> = block.labels.iter().map(label).collect();
             match (block.identifier.as_str(), labels.as_slice()) {
@@ -93,7 +94,7 @@ pub(crate) fn read(dir: &Dir, var_files: &[PathBuf], errors: &mut Vec<FileError>
         module.variables.insert(name, value);
     }
     for file in dir.var_files.iter().chain(var_files) {
-        let Some((body, _)) = parse(file, errors) else {
+        let Some((body, _, _)) = parse(file, errors) else {
             continue;
         };
         for attr in body.attributes() {
@@ -201,9 +202,9 @@ fn expand(module: &Module, r: &Resource) -> Expansion {
     Expansion::One
 }
 
-/// The file's body and the line of each of its blocks, or `None` (and an error) when it
-/// cannot be read or parsed.
-fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
+/// The file's body, the line of each of its blocks and its text, or `None` (and an
+/// error) when it cannot be read or parsed.
+fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>, String)> {
     let text = match fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => {
@@ -219,7 +220,7 @@ fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
                 .filter_map(|s| s.as_block())
                 .map(|b| b.span().map(|r| line_of_offset(&text, r.start)).unwrap_or(1))
                 .collect();
-            Some((body.into(), lines))
+            Some((body.into(), lines, text))
         }
         Err(e) => {
             errors.push(FileError {
