@@ -32,14 +32,17 @@ fn scan(path: &str) -> (Loaded, Report) {
     scan_with(path, serde_json::json!({}))
 }
 
+/// The one finding of `rule` about `id`.
 fn finding<'r>(report: &'r Report, rule: &str, id: &str) -> &'r Finding {
-    let found: Vec<&Finding> = report
+    let mut of = report
         .findings
         .iter()
-        .filter(|f| f.rule.id == rule && f.resource.id == id)
-        .collect();
-    assert_eq!(found.len(), 1, "{rule} {id}");
-    found[0]
+        .filter(|f| f.rule.id == rule && f.resource.id == id);
+    let first = of
+        .next()
+        .unwrap_or_else(|| panic!("no {rule} finding about {id}"));
+    assert!(of.next().is_none(), "two {rule} findings about {id}");
+    first
 }
 
 /// Asserts the finding is muted from `fail` with `reason`.
