@@ -174,6 +174,21 @@ fn a_suppression_without_reason_rule_or_known_rule_is_an_error_and_not_applied()
             "main.tf:16:1: cloudposture:ignore names no rule; write `cloudposture:ignore RULE-ID why`",
         ]
     );
+    // One that is for no declaration mutes nothing, and says so.
+    let notes: Vec<&String> = loaded
+        .notes
+        .iter()
+        .filter(|n| n.contains("cloudposture:ignore"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].ends_with(
+            "main.tf:26: cloudposture:ignore VPC-001 is not on or directly above a resource the rules judge; it mutes nothing"
+        ),
+        "{}",
+        notes[0]
+    );
+    assert_eq!(status(&report, "VPC-001", "aws_vpc.misplaced"), Status::Fail);
     // The files were read: a bad suppression is no unreadable file.
     assert_eq!(loaded.files_read, 2);
     for id in [
