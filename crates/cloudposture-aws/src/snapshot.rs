@@ -256,6 +256,7 @@ impl V1Inventory {
             global_api_calls: self.global_api_calls,
             global_errors: self.global_errors,
             accounts: Vec::new(),
+            shard: None,
         }
     }
 }

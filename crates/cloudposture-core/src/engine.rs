@@ -170,6 +170,7 @@ impl<'r> Plan<'r> {
                 regions,
                 regions_not_scanned: inventory.not_scanned(),
                 api_calls: inventory.api_calls(),
+                shard: inventory.shard,
             },
             findings,
         }

@@ -259,6 +259,8 @@ pub struct Inventory {
     /// The accounts of a multi-account scan, each with how it went (empty for a scan of
     /// the caller's account alone). Their scopes are in [`Inventory::scopes`].
     pub accounts: Vec<AccountRecord>,
+    /// The shard of the organization's accounts this inventory holds (`--shard K/N`).
+    pub shard: Option<crate::Shard>,
 }
 
 impl Inventory {
@@ -273,7 +275,18 @@ impl Inventory {
             global_api_calls: 0,
             global_errors: Vec::new(),
             accounts: Vec::new(),
+            shard: None,
         }
+    }
+
+    /// Adds `part` (e.g. one more account of a multi-account scan) to this inventory: its
+    /// scopes, accounts, skipped regions, global calls and errors.
+    pub fn append(&mut self, part: Inventory) {
+        self.scopes.extend(part.scopes);
+        self.accounts.extend(part.accounts);
+        self.regions_not_scanned.extend(part.regions_not_scanned);
+        self.global_api_calls += part.global_api_calls;
+        self.global_errors.extend(part.global_errors);
     }
 
     /// The scope of region `name` (the first, when several accounts have it).

@@ -27,6 +27,7 @@ pub mod finding;
 pub mod fix;
 pub mod inventory;
 pub mod kind;
+pub mod merge;
 pub mod metadata;
 pub mod registry;
 pub mod render;
@@ -36,6 +37,7 @@ pub mod resource;
 pub mod risk;
 pub mod rule;
 pub mod settings;
+pub mod shard;
 
 pub use any_rule::{AnyRule, ConfiguredSettings, erase};
 pub use baseline::{BASELINE_REASON, Baseline, BaselineError};
@@ -68,6 +70,7 @@ pub use resource::{Location, Resource, ResourceRef, Tags};
 pub use risk::RiskLevel;
 pub use rule::{Listed, Lookup, Need, Reads, Rule, RuleContext, SCOPE_WIDE_ID, Unread};
 pub use settings::{NoSettings, RuleSettings, SettingDoc, SettingError, SettingsError};
+pub use shard::{Shard, ShardError};
 
 // Re-exported so rule crates and embedders use the same timestamp type as reports.
 pub use jiff;

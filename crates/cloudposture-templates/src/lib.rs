@@ -4,11 +4,13 @@
 //! [`load`] reads each path (a file, or a directory searched recursively, skipping
 //! `.terraform/` and hidden folders) into one scope ([`ScopeId::templates`]):
 //! CloudFormation templates (YAML with the short intrinsic tags, or JSON) and Terraform
-//! modules (each directory of `.tf` files, with `terraform.tfvars`, `*.auto.tfvars` and
-//! the [`LoadOptions::var_files`]). Resource ids are the CloudFormation logical ids and
-//! the Terraform addresses (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`),
-//! and the scope records where each is declared, so that every finding points at its
-//! `file:line`.
+//! modules (each directory of `.tf` and `.tf.json` files, with `terraform.tfvars`,
+//! `*.auto.tfvars` and the [`LoadOptions::var_files`]; a directory another module of the
+//! path calls with a local `source` is read as that module's child, not as a root).
+//! Resource ids are the CloudFormation logical ids and the Terraform addresses
+//! (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`,
+//! `module.network.aws_vpc.this`), and the scope records where each is declared, so that
+//! every finding points at its `file:line`.
 //!
 //! A template can mute a rule's findings about one of its resources, with a reason:
 //! `# cloudposture:ignore VPC-001 why` on or directly above the declaration (YAML `#`,
@@ -42,6 +44,7 @@ mod cloudformation;
 mod declared;
 mod defaults;
 mod discover;
+mod launch_templates;
 mod location;
 mod models;
 mod suppression;
@@ -101,8 +104,8 @@ pub struct Loaded {
     /// What was found but not examined (modules, references outside the templates), for
     /// people: one line each.
     pub notes: Vec<String>,
-    /// Templates read and parsed: CloudFormation files and Terraform `.tf` files (0:
-    /// nothing could be read).
+    /// Templates read and parsed: CloudFormation files and Terraform `.tf` and `.tf.json`
+    /// files, those of the local child modules included (0: nothing could be read).
     pub files_read: usize,
 }
 
@@ -110,7 +113,7 @@ pub struct Loaded {
 ///
 /// A path that is a directory is searched recursively (`.terraform/` and hidden folders
 /// are skipped); a file is read alone (a `.tf` file as a module of its own, with the
-/// variable files of its directory). Files that are neither CloudFormation templates nor
+/// variable files of its directory, and the local modules it calls). Files that are neither CloudFormation templates nor
 /// Terraform are ignored, and so are resource types that no rule judges.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut inventory = Inventory::new(None);
@@ -156,16 +159,10 @@ fn load_path(
             Err(error) => errors.push(error),
         }
     }
-    for module in &found.terraform {
-        let before = errors.len();
-        let mut unit = terraform::read(module, &options.var_files, errors);
-        let unreadable = errors[before..]
-            .iter()
-            .filter(|e| module.files.iter().any(|f| f.display().to_string() == e.file))
-            .count();
-        *files_read += module.files.len() - unreadable;
+    let (units, read) = terraform::read_all(&found.terraform, &options.var_files, errors);
+    *files_read += read;
+    for mut unit in units {
         notes.extend(unit.notes.iter().cloned());
-        // After counting: a bad suppression is an error of a file that was read.
         suppression::settle(&mut unit, &options.rule_ids, errors, notes);
         builder.add(unit);
     }

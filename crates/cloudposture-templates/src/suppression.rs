@@ -35,7 +35,7 @@ use crate::declared::Declared;
 const MARKER: &str = "cloudposture:ignore";
 
 /// A suppression as written: the rules it names, why, and the declaration it is for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Ignore {
     /// The file it is written in.
     pub file: String,
@@ -61,8 +61,14 @@ impl Ignore {
 }
 
 /// Reads the suppression comments of `text` (comments opened by one of `openers`) into
-/// `unit`, the malformed ones as errors.
-pub(crate) fn from_comments(text: &str, file: &str, openers: &[&str], unit: &mut Declared) {
+/// `found`, the malformed ones into `errors`.
+pub(crate) fn from_comments(
+    text: &str,
+    file: &str,
+    openers: &[&str],
+    found: &mut Vec<Ignore>,
+    errors: &mut Vec<FileError>,
+) {
     if !text.contains(MARKER) {
         return;
     }
@@ -94,15 +100,14 @@ pub(crate) fn from_comments(text: &str, file: &str, openers: &[&str], unit: &mut
             reason,
         };
         if ignore.rules.is_empty() {
-            unit.errors
-                .push(ignore.error(format!("{MARKER} names no rule; write `{MARKER} RULE-ID why`")));
+            errors.push(ignore.error(format!("{MARKER} names no rule; write `{MARKER} RULE-ID why`")));
         } else if ignore.reason.is_empty() {
-            unit.errors.push(ignore.error(format!(
+            errors.push(ignore.error(format!(
                 "{MARKER} {} has no reason; write why after the rule id",
                 ignore.rules.join(",")
             )));
         } else {
-            unit.suppressions.push(ignore);
+            found.push(ignore);
         }
     }
 }
@@ -200,8 +205,9 @@ pub(crate) fn from_metadata(metadata: Option<&Value>, id: &str, file: &str, line
 
 /// Keeps the suppressions of `unit` that name known rules (any, when `rule_ids` is
 /// empty) and are at a declaration of the unit; the others become errors (unknown
-/// rules) or notes (at no resource). Moves the unit's errors into `errors`, by file
-/// and line.
+/// rules) or notes (at no resource), each once. Moves the unit's errors into `errors`,
+/// by file and line, each once (a child module's file is read for every instance and
+/// every root module that calls it).
 pub(crate) fn settle(
     unit: &mut Declared,
     rule_ids: &[String],
@@ -214,8 +220,11 @@ pub(crate) fn settle(
         .values()
         .map(|l| (l.file.as_str(), l.line))
         .collect();
-    let mut kept = Vec::new();
+    let mut kept: Vec<Ignore> = Vec::new();
     for ignore in std::mem::take(&mut unit.suppressions) {
+        if kept.contains(&ignore) {
+            continue;
+        }
         let unknown: Vec<&String> = ignore
             .rules
             .iter()
@@ -230,17 +239,24 @@ pub(crate) fn settle(
         } else if declared.contains(&(ignore.file.as_str(), ignore.target)) {
             kept.push(ignore);
         } else {
-            notes.push(format!(
+            let note = format!(
                 "{}:{}: {MARKER} {} is not on or directly above a resource the rules judge; it mutes nothing",
                 ignore.file,
                 ignore.line,
                 ignore.rules.join(",")
-            ));
+            );
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
         }
     }
     unit.suppressions = kept;
     found.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    errors.append(&mut found);
+    for error in found {
+        if !errors.contains(&error) {
+            errors.push(error);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -249,7 +265,7 @@ mod tests {
 
     fn read(text: &str, openers: &[&str]) -> Declared {
         let mut unit = Declared::default();
-        from_comments(text, "main.tf", openers, &mut unit);
+        from_comments(text, "main.tf", openers, &mut unit.suppressions, &mut unit.errors);
         unit
     }
 

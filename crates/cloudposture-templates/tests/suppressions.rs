@@ -152,8 +152,10 @@ fn hcl_hash_and_slash_comments_mute_every_instance_of_their_block() {
 #[test]
 fn a_suppression_without_reason_rule_or_known_rule_is_an_error_and_not_applied() {
     let (loaded, report) = scan("bad");
-    let errors: Vec<String> = loaded
-        .errors
+    // By file and line (what is found reading a file, then what is checked after).
+    let mut sorted = loaded.errors.clone();
+    sorted.sort_by_key(|e| (!e.file.ends_with(".yaml"), e.line));
+    let errors: Vec<String> = sorted
         .iter()
         .map(|e| {
             let text = e.to_string();
@@ -232,4 +234,29 @@ fn a_suppression_mutes_as_an_exception_does_and_its_reason_is_kept() {
     let keys = |f: &serde_json::Value| f.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&by_config), keys(&by_template));
     assert_eq!(by_template["muted_reason"], "the lab VPC is rebuilt every night");
+}
+
+#[test]
+fn a_suppression_in_a_child_module_is_for_every_instance_and_its_errors_are_said_once() {
+    let (loaded, report) = scan("modules");
+    let errors: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "read for three instances, said once: {errors:?}");
+    assert!(
+        errors[0].ends_with(
+            "net/main.tf:6:1: cloudposture:ignore VPC-002 has no reason; write why after the rule id"
+        ),
+        "{}",
+        errors[0]
+    );
+    for id in [
+        "module.net[0].aws_vpc.this",
+        "module.net[1].aws_vpc.this",
+        "module.other.aws_vpc.this",
+    ] {
+        assert_muted(&report, "VPC-001", id, "the network account logs every VPC");
+    }
+    assert_eq!(
+        status(&report, "VPC-001", "module.other.aws_vpc.second"),
+        Status::Fail
+    );
 }

@@ -79,6 +79,7 @@ impl Inventory {
             global_api_calls: file.global_api_calls,
             global_errors: file.global_errors,
             accounts: file.accounts,
+            shard: file.shard,
         })
     }
 }
@@ -119,6 +120,8 @@ struct InventoryFile<'a> {
     global_errors: Vec<CollectError>,
     #[serde(default)]
     accounts: Vec<AccountRecord>,
+    #[serde(default)]
+    shard: Option<crate::Shard>,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +154,8 @@ struct InventoryOut<'a> {
     global_errors: &'a [CollectError],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     accounts: &'a [AccountRecord],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<crate::Shard>,
 }
 
 #[derive(Serialize)]
@@ -208,6 +213,7 @@ impl<'a> InventoryOut<'a> {
             global_api_calls: inventory.global_api_calls,
             global_errors: &inventory.global_errors,
             accounts: &inventory.accounts,
+            shard: inventory.shard,
         }
     }
 }

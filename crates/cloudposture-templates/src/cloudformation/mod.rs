@@ -70,7 +70,7 @@ pub(crate) fn read(file: &Path) -> Result<Option<Declared>, FileError> {
     };
     let mut unit = resources::declare(template, &display, &lines);
     if !is_json {
-        crate::suppression::from_comments(&text, &display, &["#"], &mut unit);
+        crate::suppression::from_comments(&text, &display, &["#"], &mut unit.suppressions, &mut unit.errors);
     }
     Ok(Some(unit))
 }
