@@ -20,6 +20,8 @@ fn cloudposture(moto: &MotoServer) -> Command {
         cmd.env_remove(var);
     }
     cmd.env_remove("CLOUDPOSTURE_CONFIG").env_remove("RUST_LOG");
+    cmd.env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX");
     cmd.envs(moto.env());
     cmd
 }
@@ -383,14 +385,16 @@ fn shards_one_to_three_merged_equal_one_scan_of_the_organization() {
     // prod refuses its role: the merged scan is as incomplete as a single one.
     let proxy = org.moto.refusing_assume_role_proxy(&org.prod);
     let dir = TempDir::new().unwrap();
-    let scan = |extra: &[&str]| {
+    let scan_with = |extra: &[&str], env: &[(&str, &str)]| {
         cloudposture(&org.moto)
             .args(["scan", "--rules", "VPC-001", "--regions", REGION])
             .args(["--endpoint-url", &proxy, "--accounts", "org"])
             .args(extra)
+            .envs(env.iter().copied())
             .output()
             .unwrap()
     };
+    let scan = |extra: &[&str]| scan_with(extra, &[]);
     let whole = scan(&["--format", "json"]);
     assert_eq!(whole.status.code(), Some(1));
     let whole = json_of(&whole);
@@ -399,14 +403,14 @@ fn shards_one_to_three_merged_equal_one_scan_of_the_organization() {
     for k in 1..=3u32 {
         let path = dir.path().join(format!("shard-{k}.json"));
         let shard = format!("{k}/3");
-        let out = scan(&[
-            "--format",
-            "json",
-            "--shard",
-            &shard,
-            "--output",
-            path.to_str().unwrap(),
-        ]);
+        let output = ["--format", "json", "--output", path.to_str().unwrap()];
+        // As a Kubernetes Indexed Job and an AWS Batch array job run them (indexes from 0).
+        let auto = [&output[..], &["--shard", "auto/3"]].concat();
+        let out = match k {
+            1 => scan_with(&auto, &[("JOB_COMPLETION_INDEX", "0")]),
+            2 => scan_with(&auto, &[("AWS_BATCH_JOB_ARRAY_INDEX", "1")]),
+            _ => scan(&[&output[..], &["--shard", &shard]].concat()),
+        };
         let part: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(part["scan"]["shard"], serde_json::json!({"index": k, "count": 3}));
         for account in part["scan"]["accounts"].as_array().unwrap() {
