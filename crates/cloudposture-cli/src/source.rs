@@ -24,14 +24,17 @@ pub fn load_snapshot(path: &Path) -> anyhow::Result<Inventory> {
 /// Reads the templates of `paths` (CloudFormation, Terraform) with the Terraform
 /// variable files `var_files`. Each file that does not parse is said on stderr, one line
 /// with its file, line and column, and the others are read; none readable at all is bad
-/// input (exit 2). Returns the inventory and how many files could not be read.
+/// input (exit 2). A suppression comment without a reason, or naming no rule of
+/// `registry`, is such an error too. Returns the inventory and how many errors there were.
 pub fn load_templates(
     paths: &[PathBuf],
     var_files: &[PathBuf],
+    registry: &cloudposture_core::Registry,
     term: &mut Terminal<'_>,
 ) -> Result<(Inventory, usize), CliError> {
     let options = cloudposture_templates::LoadOptions {
         var_files: var_files.to_vec(),
+        rule_ids: registry.iter().map(|r| r.metadata().id.to_string()).collect(),
     };
     let loaded = cloudposture_templates::load(paths, &options);
     for error in &loaded.errors {

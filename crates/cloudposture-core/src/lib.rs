@@ -7,13 +7,15 @@
 //! bookkeeping where something could not be read. A [`Registry`] holds rules; a
 //! [`Plan`] selects and configures them ([`Selection`], [`Config`]); [`Plan::evaluate`]
 //! turns an inventory into a [`Report`] with a [`Summary`] by status, risk and
-//! compliance control, and [`Report::from_json`] reads one back. [`Coverage`] is the
+//! compliance control, and [`Report::from_json`] reads one back; a [`Baseline`] of an
+//! earlier report mutes what was failing already. [`Coverage`] is the
 //! compliance view of a report for one version of a standard, against a [`Catalog`] of
 //! its controls.
 //!
 //! See the [`rule`] module for how a rule reads its kinds.
 
 pub mod any_rule;
+pub mod baseline;
 pub mod catalog;
 pub mod collect_error;
 pub mod compliance;
@@ -38,6 +40,7 @@ pub mod settings;
 pub mod shard;
 
 pub use any_rule::{AnyRule, ConfiguredSettings, erase};
+pub use baseline::{BASELINE_REASON, Baseline, BaselineError};
 pub use catalog::{Catalog, CatalogControl, CatalogSection, natural_cmp};
 pub use collect_error::{CollectError, ErrorClass};
 /// Inline strings of [`ResourceRef`] (re-exported so that rule crates need no extra dependency).
@@ -53,7 +56,7 @@ pub use finding::{Evidence, Finding, Remediation, Snippet, SnippetKind, Status};
 pub use fix::{FixAction, FixError, FixParameters, FixPlan, NotPlanned};
 pub use inventory::{
     AccountRecord, AccountState, Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION,
-    Scope, ScopeId, SkippedRegion,
+    Scope, ScopeId, SkippedRegion, Suppression,
 };
 pub use kind::{Items, Kind, KindInfo, KindRegistry, Listing};
 pub use metadata::{AuditStep, Reference, RuleMetadata};

@@ -2,12 +2,16 @@
 //! templates of one path become one scope.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use cloudposture_aws::{
     AclEntry, FlowLog, FlowLogs, Instance, Instances, MetadataOptions, NetworkAcl, NetworkAcls,
     NetworkInterfaces, Permission, SecurityGroup, SecurityGroups, Subnet, Subnets, Vpc, Vpcs,
 };
 use cloudposture_core::{CollectError, ErrorClass, Kind, Location, Scope, ScopeId};
+
+use crate::FileError;
+use crate::suppression::Ignore;
 
 /// A VPC's implicit default security group and network ACL, by the ids the template
 /// refers to them with (`aws_vpc.main.default_security_group_id`, `VPC.DefaultNetworkAcl`).
@@ -92,6 +96,11 @@ pub(crate) struct Declared {
     pub unresolved: Vec<(&'static str, String)>,
     /// What was not examined, for people.
     pub notes: Vec<String>,
+    /// Suppressions written in the template (checked by [`crate::suppression::settle`]).
+    pub suppressions: Vec<Ignore>,
+    /// What is wrong in the template but did not stop reading it (a suppression without
+    /// a reason…).
+    pub errors: Vec<FileError>,
 }
 
 impl Declared {
@@ -213,9 +222,20 @@ impl ScopeBuilder {
             all.instances.extend(unit.instances);
             all.locations.extend(unit.locations);
             all.unresolved.extend(unit.unresolved);
+            all.suppressions.extend(unit.suppressions);
         }
         for ((kind, id), location) in &all.locations {
             scope.set_location(kind, id, location.clone());
+        }
+        for ignore in all.suppressions {
+            let at = Location {
+                file: ignore.file,
+                line: ignore.target,
+            };
+            let reason: Arc<str> = Arc::from(ignore.reason);
+            for rule in ignore.rules {
+                scope.suppress(at.clone(), rule, Arc::clone(&reason));
+            }
         }
         put::<Vpcs>(&mut scope, all.vpcs, &all.unresolved);
         put::<FlowLogs>(&mut scope, all.flow_logs, &all.unresolved);

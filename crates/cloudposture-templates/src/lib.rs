@@ -12,6 +12,14 @@
 //! `module.network.aws_vpc.this`), and the scope records where each is declared, so that
 //! every finding points at its `file:line`.
 //!
+//! A template can mute a rule's findings about one of its resources, with a reason:
+//! `# cloudposture:ignore VPC-001 why` on or directly above the declaration (YAML `#`,
+//! HCL `#` or `//`), or a CloudFormation `Metadata` entry
+//! `{"cloudposture": {"ignore": [{"rule": "VPC-001", "reason": "why"}]}}`. The scope
+//! carries them and the engine mutes as for a config exception; one without a reason,
+//! or naming a rule not in [`LoadOptions::rule_ids`], is a [`FileError`] and is not
+//! applied.
+//!
 //! What a template leaves unknown (a variable without a default, a data source, an
 //! import, a function this release does not evaluate) is never guessed: the kind whose
 //! resources depend on it is recorded as failed in the scope, with a message naming the
@@ -39,6 +47,7 @@ mod discover;
 mod launch_templates;
 mod location;
 mod models;
+mod suppression;
 mod terraform;
 
 use std::fmt;
@@ -54,6 +63,10 @@ pub struct LoadOptions {
     /// Terraform variable files (`--var-file FILE`), read after `terraform.tfvars` and
     /// `*.auto.tfvars` in this order, for every Terraform module found.
     pub var_files: Vec<PathBuf>,
+    /// The rule ids a suppression in a template may name (every rule of the registry):
+    /// one naming another id is an error of its file. Empty: ids are not checked, and a
+    /// suppression of an id no rule has mutes nothing.
+    pub rule_ids: Vec<String>,
 }
 
 /// A file that could not be read or parsed: where, and why, on one line.
@@ -136,9 +149,10 @@ fn load_path(
     };
     for file in &found.cloudformation {
         match cloudformation::read(file) {
-            Ok(Some(unit)) => {
+            Ok(Some(mut unit)) => {
                 *files_read += 1;
                 notes.extend(unit.notes.iter().cloned());
+                suppression::settle(&mut unit, &options.rule_ids, errors, notes);
                 builder.add(unit);
             }
             Ok(None) => {}
@@ -147,8 +161,9 @@ fn load_path(
     }
     let (units, read) = terraform::read_all(&found.terraform, &options.var_files, errors);
     *files_read += read;
-    for unit in units {
+    for mut unit in units {
         notes.extend(unit.notes.iter().cloned());
+        suppression::settle(&mut unit, &options.rule_ids, errors, notes);
         builder.add(unit);
     }
     builder.finish(ScopeId::templates(path.display().to_string()))

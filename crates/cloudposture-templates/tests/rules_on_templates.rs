@@ -69,6 +69,7 @@ fn terraform_variables_come_from_tfvars_then_var_files() {
     );
     let options = LoadOptions {
         var_files: vec![fixture("terraform/override/prod.tfvars")],
+        ..LoadOptions::default()
     };
     let (_, report) = scan_with(&[fixture("terraform/main")], &options, config);
     assert_eq!(

@@ -40,7 +40,8 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     let mut unreadable_templates = 0;
     let (report, label) = match &args.snapshot {
         None if !args.templates.is_empty() => {
-            let (inventory, unreadable) = source::load_templates(&args.templates, &args.var_files, term)?;
+            let (inventory, unreadable) =
+                source::load_templates(&args.templates, &args.var_files, &registry, term)?;
             unreadable_templates = unreadable;
             let paths: Vec<String> = args.templates.iter().map(|p| p.display().to_string()).collect();
             (

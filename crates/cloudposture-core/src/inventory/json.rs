@@ -67,7 +67,7 @@ impl Inventory {
                 id: scope.id,
                 kinds: kinds_of,
                 api_calls: scope.api_calls,
-                locations: BTreeMap::new(),
+                sources: Default::default(),
             });
         }
         Ok(Inventory {

@@ -134,6 +134,7 @@ pub(super) fn declare(template: &Map<String, Value>, file: &str, lines: &BTreeMa
             file: file.to_string(),
             line: lines.get(id).copied().unwrap_or(1),
         };
+        crate::suppression::from_metadata(resource.get("Metadata"), id, file, location.line, &mut unit);
         let place = format!("{id} ({location})");
         let props = Props {
             t: &t,

@@ -325,6 +325,9 @@ pub(super) fn declare(module: &Module, unit: &mut Declared) {
             }
         }
     }
+    // Each instance of the module declares its resources where its source does: the
+    // suppressions written there are for all of them (repeats are dropped when settled).
+    unit.suppressions.extend(source.suppressions.iter().cloned());
     for call in &source.calls {
         let Ok(children) = module.children(&call.name) else {
             continue;

@@ -14,6 +14,7 @@ use super::json;
 use crate::FileError;
 use crate::discover::io_error;
 use crate::location::line_of_offset;
+use crate::suppression::Ignore;
 
 /// A `resource` block and where it is.
 #[derive(Debug)]
@@ -48,6 +49,8 @@ pub(crate) struct Source {
     pub outputs: HashMap<String, Expression>,
     /// How many of its files parsed.
     pub files_read: usize,
+    /// The suppressions written in its comments.
+    pub suppressions: Vec<Ignore>,
 }
 
 /// Parses `files`, the module of `dir`; files that do not parse are added to `errors`
@@ -58,11 +61,18 @@ pub(crate) fn module(dir: &Path, files: &[PathBuf], errors: &mut Vec<FileError>)
         ..Source::default()
     };
     for file in files {
-        let Some((body, lines)) = parse(file, errors) else {
+        let Some(text) = read(file, errors) else {
+            continue;
+        };
+        let Some((body, lines)) = parse_text(file, &text, errors) else {
             continue;
         };
         source.files_read += 1;
         let display = file.display().to_string();
+        if !is_json(file) {
+            let openers = ["#", "//"];
+            crate::suppression::from_comments(&text, &display, &openers, &mut source.suppressions, errors);
+        }
         for (block, &line) in body.blocks().zip(&lines) {
             let location = Location {
                 file: display.clone(),
@@ -127,17 +137,27 @@ pub(crate) fn module_files(dir: &Path) -> Vec<PathBuf> {
 /// The file's body and the line of each of its blocks, or `None` (and an error) when it
 /// cannot be read or parsed: HCL, or Terraform JSON for a `.tf.json` file.
 pub(crate) fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
-    let text = match fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => {
-            errors.push(io_error(file, &e));
-            return None;
-        }
-    };
-    if file.to_string_lossy().ends_with(".json") {
-        return json::parse(file, &text, errors);
+    parse_text(file, &read(file, errors)?, errors)
+}
+
+/// The text of `file`, or `None` (and an error) when it cannot be read.
+fn read(file: &Path, errors: &mut Vec<FileError>) -> Option<String> {
+    fs::read_to_string(file)
+        .map_err(|e| errors.push(io_error(file, &e)))
+        .ok()
+}
+
+/// Whether `file` is Terraform JSON (`.tf.json`, `.tfvars.json`).
+fn is_json(file: &Path) -> bool {
+    file.to_string_lossy().ends_with(".json")
+}
+
+/// [`parse`] of the text of `file`.
+fn parse_text(file: &Path, text: &str, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
+    if is_json(file) {
+        return json::parse(file, text, errors);
     }
-    match hcl::edit::parser::parse_body(&text) {
+    match hcl::edit::parser::parse_body(text) {
         Ok(body) => {
             // Lines come from the spans of the editable tree; the plain tree is read.
             let lines: Vec<u32> = body
@@ -145,7 +165,7 @@ pub(crate) fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, V
                 .filter_map(|s| s.as_block())
                 .map(|b| {
                     hcl::edit::Span::span(b)
-                        .map(|r| line_of_offset(&text, r.start))
+                        .map(|r| line_of_offset(text, r.start))
                         .unwrap_or(1)
                 })
                 .collect();
