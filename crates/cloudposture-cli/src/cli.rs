@@ -257,6 +257,11 @@ pub struct ScanArgs {
     /// In the table, list passing, skipped and muted findings too (by default only counted).
     #[arg(long)]
     pub show_passing: bool,
+    /// An earlier JSON report of this tool: every failing finding already failing there (same
+    /// rule, resource kind and id, account, region and file) is reported as `muted` with the
+    /// reason "in baseline", so that CI fails only on new problems.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// `merge`.
@@ -277,6 +282,11 @@ pub struct MergeArgs {
     /// In the table, list passing, skipped and muted findings too (by default only counted).
     #[arg(long)]
     pub show_passing: bool,
+    /// An earlier JSON report of this tool: every failing finding already failing there (same
+    /// rule, resource kind and id, account, region and file) is reported as `muted` with the
+    /// reason "in baseline", so that only new problems fail.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Report formats of `scan`.

@@ -2,8 +2,11 @@
 //! written to stdout or the output file, and the exit code (with why, on stderr, when
 //! the scan is incomplete).
 
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
 use cloudposture_core::render::Format;
-use cloudposture_core::{AccountScanState, Coverage, RegionState, Registry, Report};
+use cloudposture_core::{AccountScanState, Baseline, Coverage, RegionState, Registry, Report};
 
 use crate::cli::{FailOn, GlobalArgs, ScanFormat, SelectionArgs};
 use crate::exit::{CliError, Exit};
@@ -25,6 +28,18 @@ pub struct Delivery<'a> {
     /// Something outside the report that was not read (template files): exit 3 rather
     /// than 0, with this said.
     pub unreadable: Option<String>,
+}
+
+/// Reads the `--baseline` report, before any work: a file that cannot be read or is not
+/// a report of this tool is bad input (exit 2).
+pub fn read_baseline(path: Option<&Path>) -> Result<Option<Baseline>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the baseline {}", path.display()))?;
+    let baseline = Baseline::from_json(&text).map_err(|e| anyhow!("baseline {}: {e}", path.display()))?;
+    Ok(Some(baseline))
 }
 
 /// Writes `report` (labelled `label` in the table) as `how` says and returns the exit code.

@@ -6,7 +6,7 @@ use anyhow::{Context, anyhow};
 use cloudposture_core::merge::merge_shards;
 use cloudposture_core::{Report, ScanSource};
 
-use super::deliver::{Delivery, deliver};
+use super::deliver::{Delivery, deliver, read_baseline};
 use crate::cli::{GlobalArgs, MergeArgs, ScanFormat, SelectionArgs};
 use crate::config_file;
 use crate::exit::{CliError, Exit};
@@ -22,6 +22,7 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Re
     if args.format == ScanFormat::Sarif {
         cloudposture_core::render::sarif_applies(ScanSource::Live).map_err(anyhow::Error::msg)?;
     }
+    let baseline = read_baseline(args.baseline.as_deref())?;
     let output = Output::open(args.output.as_deref())?;
     let mut parts = Vec::with_capacity(args.reports.len());
     for path in &args.reports {
@@ -31,7 +32,10 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Re
         parts.push((name, report));
     }
     let count = parts.len();
-    let report = merge_shards(parts).map_err(anyhow::Error::new)?;
+    let mut report = merge_shards(parts).map_err(anyhow::Error::new)?;
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report);
+    }
     let label = format!("{count} shard reports merged");
     let selection = SelectionArgs::default();
     let how = Delivery {

@@ -6,7 +6,7 @@
 use cloudposture_core::ScanSource;
 use cloudposture_core::jiff::Timestamp;
 
-use super::deliver::{Delivery, deliver};
+use super::deliver::{Delivery, deliver, read_baseline};
 use crate::cli::{GlobalArgs, ScanArgs, ScanFormat};
 use crate::config_file;
 use crate::exit::{CliError, Exit};
@@ -19,6 +19,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     let config = config_file::load(global.config.as_deref())?;
     let registry = super::registry()?;
     let plan = config.plan(&registry, &args.selection.to_selection())?;
+    let baseline = read_baseline(args.baseline.as_deref())?;
     let output = Output::open(args.output.as_deref())?;
     tracing::info!(
         rules = ?plan.rules().iter().map(|p| p.rule.metadata().id).collect::<Vec<_>>(),
@@ -38,7 +39,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     }
     let started_at = Timestamp::now();
     let mut unreadable_templates = 0;
-    let (report, label) = match &args.snapshot {
+    let (mut report, label) = match &args.snapshot {
         None if !args.templates.is_empty() => {
             let (inventory, unreadable) =
                 source::load_templates(&args.templates, &args.var_files, &registry, term)?;
@@ -74,6 +75,10 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
             (report, "live scan".to_string())
         }
     };
+    if let Some(baseline) = &baseline {
+        let muted = baseline.apply(&mut report);
+        tracing::info!(muted, known = baseline.len(), "baseline applied");
+    }
     tracing::info!(
         total = report.summary.total,
         fail = report.summary.fail,
@@ -89,7 +94,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         show_passing: args.show_passing,
         selection: &args.selection,
         unreadable: (unreadable_templates > 0)
-            .then(|| format!("{unreadable_templates} template file(s) could not be read")),
+            .then(|| format!("{unreadable_templates} template error(s): see the `error:` lines above")),
     };
     deliver(&report, &label, output, &how, &registry, global, term)
 }
@@ -122,6 +127,7 @@ mod tests {
             output: None,
             fail_on: FailOn::Risk(cloudposture_core::RiskLevel::Low),
             show_passing: false,
+            baseline: None,
         }
     }
 
