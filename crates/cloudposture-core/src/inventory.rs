@@ -400,7 +400,7 @@ mod json;
 mod sources;
 
 pub use accounts::{AccountRecord, AccountState};
-pub use json::InventoryJsonError;
+pub use json::{InventoryJsonError, SnapshotWriter};
 use sources::Sources;
 pub use sources::Suppression;
 

@@ -56,7 +56,7 @@ pub use finding::{Evidence, Finding, Remediation, Snippet, SnippetKind, Status};
 pub use fix::{FixAction, FixError, FixParameters, FixPlan, NotPlanned};
 pub use inventory::{
     AccountRecord, AccountState, Entry, Inventory, InventoryJsonError, KindState, SNAPSHOT_SCHEMA_VERSION,
-    Scope, ScopeId, SkippedRegion, Suppression,
+    Scope, ScopeId, SkippedRegion, SnapshotWriter, Suppression,
 };
 pub use kind::{Items, Kind, KindInfo, KindRegistry, Listing};
 pub use metadata::{AuditStep, Reference, RuleMetadata};
