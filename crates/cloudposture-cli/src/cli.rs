@@ -8,6 +8,8 @@ use cloudposture_core::{RiskLevel, Selection, Standard, StandardSelector, Standa
 
 mod accounts;
 mod fix;
+mod iam_policy;
+mod merge;
 #[cfg(test)]
 mod tests;
 
@@ -15,6 +17,8 @@ pub use accounts::{AccountArgs, AccountList};
 #[cfg(test)]
 pub use fix::FixTraffic;
 pub use fix::{FIX_EXIT_CODES, FixArgs, FixFormat};
+pub use iam_policy::IamPolicyArgs;
+pub use merge::MergeArgs;
 
 /// Check an AWS account against security best-practice rules.
 ///
@@ -264,31 +268,6 @@ pub struct ScanArgs {
     pub baseline: Option<PathBuf>,
 }
 
-/// `merge`.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// The shard reports (`scan --shard K/N --format json`), one per shard.
-    #[arg(value_name = "REPORT", required = true)]
-    pub reports: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
-    pub format: ScanFormat,
-    /// Write the merged report to FILE (completely or not at all) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Exit 1 when a failing finding has at least this risk; `never` to exit 1 on no finding.
-    #[arg(long, value_name = "RISK|never", default_value = "low", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
-    /// In the table, list passing, skipped and muted findings too (by default only counted).
-    #[arg(long)]
-    pub show_passing: bool,
-    /// An earlier JSON report of this tool: every failing finding already failing there (same
-    /// rule, resource kind and id, account, region and file) is reported as `muted` with the
-    /// reason "in baseline", so that only new problems fail.
-    #[arg(long, value_name = "REPORT")]
-    pub baseline: Option<PathBuf>,
-}
-
 /// Report formats of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
@@ -373,37 +352,6 @@ pub enum ShowFormat {
     Markdown,
     /// The rule's metadata as JSON.
     Json,
-}
-
-/// `iam-policy`.
-#[derive(Debug, Args)]
-pub struct IamPolicyArgs {
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// Include the actions needed to remediate, not only to audit.
-    #[arg(long)]
-    pub remediation: bool,
-    /// The policies of a scan of several accounts (`scan --accounts`), as one JSON object:
-    /// `scanner_policy` for the identity that runs the scan (organizations:ListAccounts for
-    /// `org`, sts:AssumeRole of --role-name in the accounts, the audit actions for its own
-    /// account), and `member_role`: a read-only role to create in every account, with its
-    /// permissions policy and its trust policy (trusting --scanner-principal, asking for
-    /// --external-id when given). Prefer that role to OrganizationAccountAccessRole, which
-    /// has full administrator rights.
-    #[arg(long, value_name = "org|IDS", num_args = 0..=1, default_missing_value = "org",
-          value_parser = accounts::parse_accounts)]
-    pub accounts: Option<AccountList>,
-    /// The role name in the member accounts (with --accounts).
-    #[arg(long, value_name = "NAME", default_value = cloudposture_aws::sdk::DEFAULT_ROLE_NAME,
-          value_parser = accounts::parse_role_name, requires = "accounts")]
-    pub role_name: String,
-    /// The external id the member role's trust policy asks for (with --accounts).
-    #[arg(long, value_name = "ID", requires = "accounts")]
-    pub external_id: Option<String>,
-    /// Who may assume the member role: the ARN of the scanner's role or account (with
-    /// --accounts; a placeholder when not given).
-    #[arg(long, value_name = "ARN", requires = "accounts")]
-    pub scanner_principal: Option<String>,
 }
 
 fn parse_regions(value: &str) -> Result<RegionScope, String> {
