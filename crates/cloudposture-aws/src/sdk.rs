@@ -121,6 +121,9 @@ struct Shared {
     /// The caller's account once known: DescribeFlowLogs lists only the account's own flow
     /// logs but does not name the account.
     account: OnceLock<String>,
+    /// The account whose clients get retry partitions of their own (a member account of
+    /// a multi-account scan), so that its throttling does not slow the other accounts.
+    partition: Option<String>,
 }
 
 impl std::fmt::Debug for SdkCollector {
@@ -139,7 +142,8 @@ impl SdkCollector {
     /// Loading does not call AWS: missing or wrong credentials show up as errors of the
     /// first calls (recorded by [`crate::collect()`]), not here.
     pub async fn new(options: SdkOptions) -> SdkCollector {
-        let retry = RetryConfig::standard().with_max_attempts(options.max_attempts.max(1));
+        // Adaptive: throttling also slows the client's own sending rate (per retry partition).
+        let retry = RetryConfig::adaptive().with_max_attempts(options.max_attempts.max(1));
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(options.connect_timeout)
             .operation_timeout(options.operation_timeout)
@@ -182,6 +186,7 @@ impl SdkCollector {
                 ec2_customizer: None,
                 sts_customizer: None,
                 account: OnceLock::new(),
+                partition: None,
             }),
         }
     }
@@ -195,6 +200,18 @@ impl SdkCollector {
             shared.ec2_customizer = self.inner.ec2_customizer.clone();
             shared.sts_customizer = self.inner.sts_customizer.clone();
             shared.home_region = self.inner.home_region.clone();
+        }
+        other
+    }
+
+    /// [`SdkCollector::with_config`] for the account `account`, whose clients retry (and,
+    /// with adaptive retries, slow down) on their own: the SDK shares one retry token
+    /// bucket and rate limiter per service and region in the process by default, so one
+    /// throttled account would hold back every other account in that region.
+    pub fn for_account(&self, config: SdkConfig, account: &str) -> SdkCollector {
+        let mut other = self.with_config(config);
+        if let Some(shared) = Arc::get_mut(&mut other.inner) {
+            shared.partition = Some(account.to_string());
         }
         other
     }
@@ -215,6 +232,7 @@ impl SdkCollector {
             ec2_customizer: shared.ec2_customizer.clone(),
             sts_customizer: shared.sts_customizer.clone(),
             account: OnceLock::new(),
+            partition: shared.partition.clone(),
         })
     }
 
@@ -267,8 +285,13 @@ impl SdkCollector {
         clients
             .entry(region.to_string())
             .or_insert_with(|| {
-                let builder = aws_sdk_ec2::config::Builder::from(&shared.config)
+                let mut builder = aws_sdk_ec2::config::Builder::from(&shared.config)
                     .region(Region::new(region.to_string()));
+                if let Some(account) = &shared.partition {
+                    builder = builder.retry_partition(aws_sdk_ec2::config::retry::RetryPartition::new(
+                        format!("ec2-{region}-{account}"),
+                    ));
+                }
                 let builder = match &shared.ec2_customizer {
                     Some(customize) => customize(builder),
                     None => builder,
@@ -282,8 +305,14 @@ impl SdkCollector {
     fn sts_client(&self) -> &aws_sdk_sts::Client {
         let shared = &*self.inner;
         shared.sts_client.get_or_init(|| {
-            let builder = aws_sdk_sts::config::Builder::from(&shared.config)
+            let mut builder = aws_sdk_sts::config::Builder::from(&shared.config)
                 .region(Region::new(shared.home_region.clone()));
+            if let Some(account) = &shared.partition {
+                builder = builder.retry_partition(aws_sdk_sts::config::retry::RetryPartition::new(format!(
+                    "sts-{}-{account}",
+                    shared.home_region
+                )));
+            }
             let builder = match &shared.sts_customizer {
                 Some(customize) => customize(builder),
                 None => builder,

@@ -907,7 +907,21 @@ async fn loaded_configuration_carries_the_options() {
     assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:9"));
     let retry = config.retry_config().unwrap();
     assert_eq!(retry.max_attempts(), 7);
-    assert_eq!(retry.mode(), aws_config::retry::RetryMode::Standard);
+    // Adaptive: throttling slows the client down, not only retries.
+    assert_eq!(retry.mode(), aws_config::retry::RetryMode::Adaptive);
+    // A member account's clients retry (and slow down) on their own.
+    let member = aws.for_account(config.clone(), "222233334444");
+    let partition = member
+        .ec2_client("eu-west-1")
+        .config()
+        .retry_partition()
+        .map(ToString::to_string);
+    assert_eq!(partition.as_deref(), Some("ec2-eu-west-1-222233334444"));
+    assert_eq!(
+        aws.ec2_client("eu-west-1").config().retry_partition(),
+        None,
+        "the SDK's default"
+    );
     let timeouts = config.timeout_config().unwrap();
     assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(3)));
     assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(30)));

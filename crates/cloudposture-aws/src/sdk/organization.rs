@@ -144,7 +144,7 @@ impl Accounts for SdkAccounts {
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(provider))
             .build();
-        let member = self.base.with_config(config);
+        let member = self.base.for_account(config, account);
         Ok(Opened {
             api: Arc::new(Member {
                 collector: member.clone(),
