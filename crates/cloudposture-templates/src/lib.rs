@@ -5,10 +5,12 @@
 //! `.terraform/` and hidden folders) into one scope ([`ScopeId::templates`]):
 //! CloudFormation templates (YAML with the short intrinsic tags, or JSON) and Terraform
 //! modules (each directory of `.tf` files, with `terraform.tfvars`, `*.auto.tfvars` and
-//! the [`LoadOptions::var_files`]). Resource ids are the CloudFormation logical ids and
-//! the Terraform addresses (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`),
-//! and the scope records where each is declared, so that every finding points at its
-//! `file:line`.
+//! the [`LoadOptions::var_files`]), and Terraform plans (`terraform show -json plan.out`,
+//! any `.json` file of that content; values known only after apply resolved through the
+//! plan's configuration). Resource ids are the CloudFormation logical ids and
+//! the Terraform addresses (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`,
+//! `module.net.aws_vpc.this` in a plan), and the scope records where each is declared,
+//! so that every finding points at its `file:line`.
 //!
 //! What a template leaves unknown (a variable without a default, a data source, an
 //! import, a function this release does not evaluate) is never guessed: the kind whose
@@ -88,8 +90,8 @@ pub struct Loaded {
     /// What was found but not examined (modules, references outside the templates), for
     /// people: one line each.
     pub notes: Vec<String>,
-    /// Templates read and parsed: CloudFormation files and Terraform `.tf` files (0:
-    /// nothing could be read).
+    /// Templates read and parsed: CloudFormation files, Terraform `.tf` files and
+    /// Terraform plans (0: nothing could be read).
     pub files_read: usize,
 }
 
@@ -98,7 +100,7 @@ pub struct Loaded {
 /// A path that is a directory is searched recursively (`.terraform/` and hidden folders
 /// are skipped); a file is read alone (a `.tf` file as a module of its own, with the
 /// variable files of its directory). Files that are neither CloudFormation templates nor
-/// Terraform are ignored, and so are resource types that no rule judges.
+/// Terraform (modules or plans) are ignored, and so are resource types that no rule judges.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut inventory = Inventory::new(None);
     let mut errors = Vec::new();
@@ -132,7 +134,7 @@ fn load_path(
         }
     };
     for file in &found.cloudformation {
-        match cloudformation::read(file) {
+        match read_json_or_yaml(file) {
             Ok(Some(unit)) => {
                 *files_read += 1;
                 notes.extend(unit.notes.iter().cloned());
@@ -154,4 +156,14 @@ fn load_path(
         builder.add(unit);
     }
     builder.finish(ScopeId::templates(path.display().to_string()))
+}
+
+/// A CloudFormation template or, for a `.json` file, a Terraform plan (`None`: neither).
+fn read_json_or_yaml(file: &Path) -> Result<Option<declared::Declared>, FileError> {
+    if file.extension().is_some_and(|e| e == "json")
+        && let Some(plan) = terraform::read_plan(file)?
+    {
+        return Ok(Some(plan));
+    }
+    cloudformation::read(file)
 }

@@ -4,10 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
+mod support;
+
 use std::path::PathBuf;
 
 use cloudposture_core::{Config, Finding, Plan, Report, ScanSource, Selection, Status, jiff};
 use cloudposture_templates::{LoadOptions, Loaded, load};
+use support::{finding, place};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -28,42 +31,13 @@ fn scan(path: &str) -> (Loaded, Report) {
     scan_with(&[fixture(path)], &LoadOptions::default(), serde_json::json!({}))
 }
 
-fn finding<'r>(report: &'r Report, rule: &str, id: &str) -> &'r Finding {
-    let found: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule.id == rule && f.resource.id == id)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "{rule} {id}: {:?}",
-        report
-            .findings
-            .iter()
-            .map(|f| (f.rule.id, f.resource.id.as_str()))
-            .collect::<Vec<_>>()
-    );
-    found[0]
-}
-
 fn status(report: &Report, rule: &str, id: &str) -> Status {
     finding(report, rule, id).status
 }
 
 /// `file:line` of a finding, the file relative to the fixtures.
 fn at(f: &Finding) -> String {
-    let location = f
-        .resource
-        .location
-        .as_ref()
-        .expect("a template finding has a location");
-    let root = fixture("");
-    let file = location
-        .file
-        .strip_prefix(root.to_str().unwrap())
-        .unwrap_or(&location.file);
-    format!("{}:{}", file.trim_start_matches('/'), location.line)
+    place(f, &fixture(""))
 }
 
 #[test]

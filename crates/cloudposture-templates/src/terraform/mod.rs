@@ -3,6 +3,7 @@
 //! each `count` or `for_each` instance a resource of its own address.
 
 mod eval;
+mod plan;
 mod resources;
 
 use std::fs;
@@ -18,6 +19,7 @@ use crate::declared::Declared;
 use crate::discover::{Module as Dir, io_error};
 use crate::location::line_of_offset;
 use eval::{Expansion, Frame, Module};
+pub(crate) use plan::read as read_plan;
 
 /// A `resource` block and where it is.
 struct Resource {
