@@ -1,4 +1,5 @@
-//! The findings of every rule over templates, one a line: `rule status id file:line`,
+//! The findings of every rule over templates, one a line: `rule status id file:line`
+//! (and an error's message),
 //! then the files' errors and how long loading and evaluating took (on stderr). What the
 //! CLI's `scan --template` reports, without building the CLI:
 //! `cargo run -p cloudposture-templates --example findings -- PATH…`.
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cloudposture_core::{Config, Plan, ScanSource, Selection, jiff};
+use cloudposture_core::{Config, Plan, ScanSource, Selection, Status, jiff};
 use cloudposture_templates::{LoadOptions, load};
 
 fn main() -> ExitCode {
@@ -42,7 +43,13 @@ fn main() -> ExitCode {
             .as_ref()
             .map(|l| format!("{}:{}", l.file, l.line))
             .unwrap_or_default();
-        println!("{} {} {} {place}", f.rule.id, f.status, f.resource.id);
+        // What could not be read is said: an error finding's message names it.
+        let why = if f.status == Status::Error {
+            format!(" ({})", f.message)
+        } else {
+            String::new()
+        };
+        println!("{} {} {} {place}{why}", f.rule.id, f.status, f.resource.id);
     }
     for error in &loaded.errors {
         eprintln!("error: {error}");
