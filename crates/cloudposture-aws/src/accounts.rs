@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use tokio::sync::Semaphore;
 
 use cloudposture_core::{
-    AccountRecord, AccountState, CollectError, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope,
+    AccountRecord, AccountState, CollectError, ErrorClass, Inventory, SNAPSHOT_SCHEMA_VERSION, Scope, Shard,
     SkippedRegion,
 };
 
@@ -51,6 +51,8 @@ pub struct AccountsOptions {
     pub selection: AccountSelection,
     /// Account ids left out (not listed in the report at all).
     pub exclude: BTreeSet<String>,
+    /// Only the accounts of this shard (`--shard K/N`); the others are not listed at all.
+    pub shard: Option<Shard>,
 }
 
 /// An account of the organization, as ListAccounts lists it.
@@ -91,7 +93,8 @@ pub fn is_valid_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Collects what `options` asks for from every account `accounts` selects.
+/// Collects what `options` asks for from every account `accounts` selects, into one
+/// inventory (every account's scopes, sorted by account, then region).
 ///
 /// Fails only when a kind has no lister, when the caller has no usable credentials or
 /// endpoint, or when the organization's accounts cannot be listed; every other failure is
@@ -102,6 +105,36 @@ pub async fn collect_accounts(
     accounts: &AccountsOptions,
     progress: &dyn CollectProgress,
 ) -> Result<Inventory, CollectFailure> {
+    let mut whole: Option<Inventory> = None;
+    collect_accounts_each(
+        source,
+        options,
+        accounts,
+        progress,
+        &mut |part| match &mut whole {
+            None => whole = Some(part),
+            Some(inventory) => inventory.append(part),
+        },
+    )
+    .await?;
+    let mut inventory = whole.unwrap_or_else(|| Inventory::new(None));
+    inventory.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    inventory.scopes.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(inventory)
+}
+
+/// Collects as [`collect_accounts`] does, handing each account to `each` as soon as it
+/// is read: an inventory of that account alone (its record, its scopes), so that the
+/// caller can evaluate it and let it go before the other accounts finish. The first
+/// part handed over also holds what was read outside any account (the caller identity,
+/// the organization's account list); when no account is selected, that part alone.
+pub async fn collect_accounts_each(
+    source: &dyn Accounts,
+    options: &CollectOptions,
+    accounts: &AccountsOptions,
+    progress: &dyn CollectProgress,
+    each: &mut dyn FnMut(Inventory),
+) -> Result<(), CollectFailure> {
     let own = source.own();
     planned(&own.listers, &options.kinds)?;
     let collected_at = Timestamp::now();
@@ -143,9 +176,11 @@ pub async fn collect_accounts(
     let mut targets: Vec<OrgAccount> = targets
         .into_iter()
         .filter(|a| !accounts.exclude.contains(&a.id))
+        .filter(|a| accounts.shard.is_none_or(|shard| shard.holds(&a.id)))
         .collect();
     targets.sort_by(|a, b| a.id.cmp(&b.id));
     targets.dedup_by(|a, b| a.id == b.id);
+    progress.accounts_planned(targets.len());
 
     let bound = options.concurrency.max(1);
     let gate = Bound(Arc::new(Semaphore::new(bound)));
@@ -158,35 +193,48 @@ pub async fn collect_accounts(
         progress,
         gate: &gate,
     };
-    let results: Vec<(AccountRecord, Vec<Scope>)> = futures::stream::iter(targets)
-        .map(|target| run.account(target))
-        .buffer_unordered(bound)
-        .collect()
-        .await;
-
-    let mut inventory = Inventory {
+    let part = |record: Option<AccountRecord>, scopes: Vec<Scope>| Inventory {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
-        account: caller,
+        account: caller.clone(),
         collected_at,
-        scopes: Vec::new(),
+        scopes,
         regions_not_scanned: Vec::new(),
-        global_api_calls,
-        global_errors,
-        accounts: Vec::new(),
+        global_api_calls: 0,
+        global_errors: Vec::new(),
+        accounts: record.into_iter().collect(),
+        shard: accounts.shard,
     };
-    for (record, scopes) in results {
-        inventory.scopes.extend(scopes);
-        inventory
+    let mut globals = Some((global_api_calls, global_errors));
+    let mut accounts_read = futures::stream::iter(targets)
+        .map(|target| run.account(target))
+        .buffer_unordered(bound);
+    while let Some((record, mut scopes)) = accounts_read.next().await {
+        progress.account_finished(&record);
+        scopes.sort_by(|a, b| a.id.cmp(&b.id));
+        let not_scanned = record
             .regions_not_scanned
-            .extend(record.regions_not_scanned.iter().map(|r| SkippedRegion {
+            .iter()
+            .map(|r| SkippedRegion {
                 name: r.name.clone(),
                 reason: format!("{} (account {})", r.reason, record.id),
-            }));
-        inventory.accounts.push(record);
+            })
+            .collect();
+        let mut inventory = part(Some(record), scopes);
+        inventory.regions_not_scanned = not_scanned;
+        if let Some((calls, errors)) = globals.take() {
+            inventory.global_api_calls = calls;
+            inventory.global_errors = errors;
+        }
+        each(inventory);
     }
-    inventory.accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    inventory.scopes.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(inventory)
+    if let Some((calls, errors)) = globals {
+        // No account selected: what was read outside them is still said.
+        let mut inventory = part(None, Vec::new());
+        inventory.global_api_calls = calls;
+        inventory.global_errors = errors;
+        each(inventory);
+    }
+    Ok(())
 }
 
 /// The scan's one bound, shared by every account.
@@ -249,6 +297,9 @@ impl AccountRun<'_> {
         } else {
             let room = self.gate.enter().await;
             member = self.source.member(id).await.map_err(|e| e.to_string())?;
+            // sts:AssumeRole, which the member's credentials make before its first call
+            // (refused or not): one call for the account, counted here.
+            record.api_calls += 1;
             let found = member.api.caller_account().await;
             drop(room);
             match found {

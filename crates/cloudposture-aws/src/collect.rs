@@ -57,6 +57,10 @@ pub trait CollectProgress: Send + Sync {
     fn region_started(&self, _region: &str) {}
     /// A region is done (with or without errors).
     fn region_finished(&self, _region: &Scope) {}
+    /// The accounts about to be read, in a scan of several accounts.
+    fn accounts_planned(&self, _accounts: usize) {}
+    /// An account is done (read, in error, or not scanned).
+    fn account_finished(&self, _account: &cloudposture_core::AccountRecord) {}
 }
 
 /// A [`CollectProgress`] that ignores everything.
@@ -181,6 +185,7 @@ pub async fn collect(
         global_api_calls,
         global_errors,
         accounts: Vec::new(),
+        shard: None,
     })
 }
 

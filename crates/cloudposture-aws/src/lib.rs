@@ -35,7 +35,7 @@ pub mod snapshot;
 #[cfg(feature = "sdk")]
 pub use accounts::{
     AccountSelection, Accounts, AccountsOptions, OrgAccount, REGIONS_PER_ACCOUNT, collect_accounts,
-    is_valid_account_id,
+    collect_accounts_each, is_valid_account_id,
 };
 pub use arn::{ec2_arn, partition_of};
 /// The attribute that `Lister` implementations need (re-exported so that a crate adding a

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use cloudposture_core::{
     CollectError, Inventory, KindRegistry, SNAPSHOT_SCHEMA_VERSION, Scope, ScopeId, SkippedRegion,
+    SnapshotWriter,
 };
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -101,6 +102,85 @@ pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
                 source,
             }
         })
+}
+
+/// A snapshot file written part by part (account by account, as a scan of an organization
+/// reads them): each part's scopes go to the file at once and are let go. Written to a
+/// temporary file beside the destination and renamed over it by [`SnapshotFile::commit`];
+/// dropped without a commit, the temporary file is removed.
+pub struct SnapshotFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: Option<SnapshotWriter<std::io::BufWriter<std::fs::File>>>,
+}
+
+impl SnapshotFile {
+    /// Creates the temporary file beside `path`.
+    pub fn create(path: &Path) -> Result<SnapshotFile, SnapshotError> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+        let file = std::fs::File::create(&tmp).map_err(|source| SnapshotError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(SnapshotFile {
+            path: path.to_path_buf(),
+            tmp,
+            writer: Some(SnapshotWriter::new(std::io::BufWriter::with_capacity(
+                256 * 1024,
+                file,
+            ))),
+        })
+    }
+
+    fn io(&self, source: std::io::Error) -> SnapshotError {
+        SnapshotError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Writes `part`'s scopes and keeps the rest of it.
+    pub fn write(&mut self, part: Inventory) -> Result<(), SnapshotError> {
+        match self.writer.as_mut() {
+            Some(writer) => writer.write(part).map_err(|e| self.io(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the file and renames it over the destination. Returns what was kept: every
+    /// part's accounts, skipped regions, global calls and errors, without the scopes.
+    pub fn commit(mut self) -> Result<Inventory, SnapshotError> {
+        use std::io::Write as _;
+        let Some(writer) = self.writer.take() else {
+            return Err(self.io(std::io::Error::other("the snapshot was committed already")));
+        };
+        let done = writer.finish().and_then(|(mut out, kept)| {
+            out.flush()?;
+            drop(out);
+            std::fs::rename(&self.tmp, &self.path)?;
+            Ok(kept)
+        });
+        done.map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp);
+            self.io(e)
+        })
+    }
+}
+
+impl Drop for SnapshotFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Parses a snapshot of the built-in kinds from `text`; `path` only names the file in errors.
@@ -256,6 +336,7 @@ impl V1Inventory {
             global_api_calls: self.global_api_calls,
             global_errors: self.global_errors,
             accounts: Vec::new(),
+            shard: None,
         }
     }
 }

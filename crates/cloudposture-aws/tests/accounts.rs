@@ -15,7 +15,7 @@ use cloudposture_aws::accounts::Opened;
 use cloudposture_aws::{
     AccountApi, AccountSelection, Accounts, AccountsOptions, CollectError, CollectFailure, CollectOptions,
     ErrorClass, Fetched, ListContext, Lister, Listers, NoProgress, OrgAccount, RegionList, RegionScope, Vpc,
-    Vpcs, collect_accounts, kinds,
+    Vpcs, collect_accounts, collect_accounts_each, kinds,
 };
 use cloudposture_core::{AccountScanState, AccountState, KindState};
 
@@ -171,6 +171,7 @@ fn organization(exclude: &[&str]) -> AccountsOptions {
     AccountsOptions {
         selection: AccountSelection::Organization,
         exclude: exclude.iter().map(|s| s.to_string()).collect(),
+        shard: None,
     }
 }
 
@@ -257,9 +258,10 @@ async fn every_account_of_the_organization_is_read_with_its_own_credentials() {
     assert_eq!(by_id[REFUSED], AccountScanState::Error);
     assert_eq!(by_id[SUSPENDED], AccountScanState::NotScanned);
     assert_eq!(statuses[1].regions.len(), 2);
-    // Caller identity + 2 ListAccounts pages; each member: identity + DescribeRegions +
-    // 2 regions; the caller's account: DescribeRegions + 2 regions.
-    assert_eq!(inventory.api_calls(), 3 + 4 + 3);
+    // Caller identity + 2 ListAccounts pages; the member: AssumeRole + identity +
+    // DescribeRegions + 2 regions (the refused one fails before any call here); the
+    // caller's account: DescribeRegions + 2 regions.
+    assert_eq!(inventory.api_calls(), 3 + 5 + 3);
 }
 
 #[tokio::test]
@@ -268,6 +270,7 @@ async fn a_list_of_accounts_is_read_without_listing_the_organization() {
     let accounts = AccountsOptions {
         selection: AccountSelection::Listed(vec![MEMBER.into(), MEMBER.into(), EXCLUDED.into()]),
         exclude: BTreeSet::from([EXCLUDED.to_string()]),
+        shard: None,
     };
     let inventory = collect_accounts(
         &org,
@@ -281,6 +284,88 @@ async fn a_list_of_accounts_is_read_without_listing_the_organization() {
     assert_eq!(ids, [MEMBER], "listed once, the excluded one left out");
     assert_eq!(inventory.scopes.len(), 1);
     assert_eq!(inventory.accounts[0].name, None);
+}
+
+#[tokio::test]
+async fn a_shard_reads_only_its_accounts_and_the_shards_together_read_every_account_once() {
+    let org = FakeOrg::new(1);
+    let mut seen = Vec::new();
+    // Odd ids (111…, 333…, 555…) are in shard 2 of 2, even ones in shard 1.
+    for index in 1..=2 {
+        let shard = cloudposture_core::Shard::new(index, 2).unwrap();
+        let accounts = AccountsOptions {
+            shard: Some(shard),
+            ..organization(&[])
+        };
+        let inventory = collect_accounts(
+            &org,
+            &options(RegionScope::Only(vec!["eu-west-1".into()]), 8),
+            &accounts,
+            &NoProgress,
+        )
+        .await
+        .unwrap();
+        assert_eq!(inventory.shard, Some(shard), "the inventory records its shard");
+        assert!(!inventory.accounts.is_empty(), "shard {shard} is not empty");
+        for record in &inventory.accounts {
+            assert!(shard.holds(&record.id), "{} in shard {shard}", record.id);
+            seen.push(record.id.clone());
+        }
+        for scope in &inventory.scopes {
+            assert!(shard.holds(scope.id.account.as_deref().unwrap()));
+        }
+    }
+    seen.sort();
+    let all = collect_accounts(
+        &org,
+        &options(RegionScope::Only(vec!["eu-west-1".into()]), 8),
+        &organization(&[]),
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+    let every: Vec<String> = all.accounts.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(seen, every, "each account in exactly one shard");
+}
+
+#[tokio::test]
+async fn each_account_is_handed_over_alone_as_soon_as_it_is_read() {
+    let org = FakeOrg::new(2);
+    let mut parts = Vec::new();
+    collect_accounts_each(
+        &org,
+        &options(RegionScope::AllEnabled, 8),
+        &organization(&[EXCLUDED]),
+        &NoProgress,
+        &mut |part| parts.push(part),
+    )
+    .await
+    .unwrap();
+    assert_eq!(parts.len(), 4, "one part per account");
+    for part in &parts {
+        assert_eq!(part.accounts.len(), 1);
+        let id = part.accounts[0].id.as_str();
+        assert!(
+            part.scopes.iter().all(|s| s.id.account.as_deref() == Some(id)),
+            "{id}"
+        );
+    }
+    // The caller identity and the two ListAccounts pages are counted once, in the first.
+    assert_eq!(parts[0].global_api_calls, 3);
+    assert!(parts[1..].iter().all(|p| p.global_api_calls == 0));
+    // Together they are the whole inventory.
+    let whole = collect_accounts(
+        &org,
+        &options(RegionScope::AllEnabled, 8),
+        &organization(&[EXCLUDED]),
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+    let total: u64 = parts.iter().map(|p| p.api_calls()).sum();
+    assert_eq!(total, whole.api_calls());
+    let scopes: usize = parts.iter().map(|p| p.scopes.len()).sum();
+    assert_eq!(scopes, whole.scopes.len());
 }
 
 #[tokio::test]

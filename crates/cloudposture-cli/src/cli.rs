@@ -114,6 +114,15 @@ pub enum Command {
     /// One Allow statement with the sorted, unique actions of the rules' audit
     /// permissions (and remediation permissions with --remediation), on Resource "*".
     IamPolicy(IamPolicyArgs),
+    /// Merge the JSON reports of every shard of an organization scan (`scan --shard K/N`)
+    /// into one report, as a single scan of every account would have written it.
+    ///
+    /// Each shard 1/N … N/N must be given once, scanned with the same rules and config;
+    /// an account in two reports, or a report that is not a shard's, is an error (exit 2).
+    /// The exit code is scan's, for the merged report.
+    #[command(after_long_help = "Example:\n  \
+        cloudposture merge shard-*.json --format asff --output findings.asff.json")]
+    Merge(MergeArgs),
     /// Print the shell completion script for SHELL.
     ///
     /// E.g. `cloudposture completions bash > ~/.local/share/bash-completion/completions/cloudposture`,
@@ -219,7 +228,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE",
           conflicts_with_all = ["profile", "regions", "endpoint_url", "concurrency", "max_attempts",
                                 "accounts", "accounts_file", "exclude_accounts", "role_name", "external_id",
-                                "role_session_name"])]
+                                "role_session_name", "shard"])]
     pub snapshot: Option<PathBuf>,
     /// Evaluate CloudFormation (YAML, JSON) and Terraform (`.tf`) templates instead of an
     /// account: a file or a directory (searched recursively, skipping `.terraform/` and
@@ -248,6 +257,36 @@ pub struct ScanArgs {
     /// In the table, list passing, skipped and muted findings too (by default only counted).
     #[arg(long)]
     pub show_passing: bool,
+    /// An earlier JSON report of this tool: every failing finding already failing there (same
+    /// rule, resource kind and id, account, region and file) is reported as `muted` with the
+    /// reason "in baseline", so that CI fails only on new problems.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard reports (`scan --shard K/N --format json`), one per shard.
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Write the merged report to FILE (completely or not at all) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding has at least this risk; `never` to exit 1 on no finding.
+    #[arg(long, value_name = "RISK|never", default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// In the table, list passing, skipped and muted findings too (by default only counted).
+    #[arg(long)]
+    pub show_passing: bool,
+    /// An earlier JSON report of this tool: every failing finding already failing there (same
+    /// rule, resource kind and id, account, region and file) is reported as `muted` with the
+    /// reason "in baseline", so that only new problems fail.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Report formats of `scan`.
@@ -344,6 +383,27 @@ pub struct IamPolicyArgs {
     /// Include the actions needed to remediate, not only to audit.
     #[arg(long)]
     pub remediation: bool,
+    /// The policies of a scan of several accounts (`scan --accounts`), as one JSON object:
+    /// `scanner_policy` for the identity that runs the scan (organizations:ListAccounts for
+    /// `org`, sts:AssumeRole of --role-name in the accounts, the audit actions for its own
+    /// account), and `member_role`: a read-only role to create in every account, with its
+    /// permissions policy and its trust policy (trusting --scanner-principal, asking for
+    /// --external-id when given). Prefer that role to OrganizationAccountAccessRole, which
+    /// has full administrator rights.
+    #[arg(long, value_name = "org|IDS", num_args = 0..=1, default_missing_value = "org",
+          value_parser = accounts::parse_accounts)]
+    pub accounts: Option<AccountList>,
+    /// The role name in the member accounts (with --accounts).
+    #[arg(long, value_name = "NAME", default_value = cloudposture_aws::sdk::DEFAULT_ROLE_NAME,
+          value_parser = accounts::parse_role_name, requires = "accounts")]
+    pub role_name: String,
+    /// The external id the member role's trust policy asks for (with --accounts).
+    #[arg(long, value_name = "ID", requires = "accounts")]
+    pub external_id: Option<String>,
+    /// Who may assume the member role: the ARN of the scanner's role or account (with
+    /// --accounts; a placeholder when not given).
+    #[arg(long, value_name = "ARN", requires = "accounts")]
+    pub scanner_principal: Option<String>,
 }
 
 fn parse_regions(value: &str) -> Result<RegionScope, String> {

@@ -69,6 +69,7 @@ fn run(cli: &Cli, term: &mut Terminal<'_>) -> Result<Exit, CliError> {
         Command::Collect(args) => commands::collect::run(args, &cli.global, term),
         Command::Fix(args) => commands::fix::run(args, &cli.global, term),
         Command::Rules(cmd) => commands::rules::run(cmd, &cli.global, term),
+        Command::Merge(args) => commands::merge::run(args, &cli.global, term),
         Command::IamPolicy(args) => commands::iam_policy::run(args, &cli.global, term),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -1,6 +1,10 @@
-//! Per-region progress on stderr while a live scan collects.
+//! Per-region progress on stderr while a live scan collects (and, for a scan of several
+//! accounts, how many accounts are done).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cloudposture_aws::{CollectProgress, Scope};
+use cloudposture_core::{AccountRecord, AccountState};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A progress bar over the regions; regions in error are printed above it as they finish.
@@ -8,6 +12,10 @@ pub struct RegionBar {
     bar: ProgressBar,
     /// Regions planned so far (each account of a multi-account scan adds its own).
     planned: std::sync::atomic::AtomicU64,
+    /// Accounts to read (0: a scan of the caller's account alone).
+    accounts: AtomicUsize,
+    /// Accounts done.
+    accounts_done: AtomicUsize,
 }
 
 impl RegionBar {
@@ -22,6 +30,8 @@ impl RegionBar {
         RegionBar {
             bar,
             planned: std::sync::atomic::AtomicU64::new(0),
+            accounts: AtomicUsize::new(0),
+            accounts_done: AtomicUsize::new(0),
         }
     }
 
@@ -33,10 +43,11 @@ impl RegionBar {
 
 impl CollectProgress for RegionBar {
     fn regions_planned(&self, regions: &[String]) {
-        let style =
-            ProgressStyle::with_template("{spinner} collecting {bar:30} {pos}/{len} regions {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+        let style = ProgressStyle::with_template(
+            "{spinner} collecting {bar:30} {pos}/{len} regions{prefix} {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
         self.bar.set_style(style);
         let n = regions.len() as u64;
         let total = self.planned.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
@@ -50,9 +61,28 @@ impl CollectProgress for RegionBar {
     fn region_finished(&self, region: &Scope) {
         let errors: Vec<String> = region.errors().map(|(_, e)| e.to_string()).collect();
         if !errors.is_empty() {
+            let account = match &region.id.account {
+                Some(account) if self.accounts.load(Ordering::Relaxed) > 0 => format!("account {account} "),
+                _ => String::new(),
+            };
             self.bar
-                .println(format!("  {}: {}", region.id.label(), errors.join("; ")));
+                .println(format!("  {account}{}: {}", region.id.label(), errors.join("; ")));
         }
         self.bar.inc(1);
+    }
+
+    fn accounts_planned(&self, accounts: usize) {
+        self.accounts.store(accounts, Ordering::Relaxed);
+        self.bar.set_prefix(format!(", 0/{accounts} accounts"));
+    }
+
+    fn account_finished(&self, account: &AccountRecord) {
+        let done = self.accounts_done.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.accounts.load(Ordering::Relaxed);
+        self.bar.set_prefix(format!(", {done}/{total} accounts"));
+        if account.state == AccountState::Error {
+            let reason = account.reason.as_deref().unwrap_or("could not be read");
+            self.bar.println(format!("  account {}: {reason}", account.id));
+        }
     }
 }

@@ -7,7 +7,8 @@ use anyhow::{Context, anyhow};
 use cloudposture_aws::sdk::{RoleOptions, SdkAccounts, SdkCollector, SdkOptions};
 use cloudposture_aws::{
     AccountSelection, AccountsOptions, CollectError, CollectFailure, CollectOptions, CollectProgress,
-    ErrorClass, Inventory, NoProgress, RegionScope, collect, collect_accounts, is_valid_account_id, snapshot,
+    ErrorClass, Inventory, NoProgress, RegionScope, collect, collect_accounts, collect_accounts_each,
+    is_valid_account_id, snapshot,
 };
 
 use crate::cli::{AccountArgs, AccountList, LiveArgs};
@@ -23,14 +24,17 @@ pub fn load_snapshot(path: &Path) -> anyhow::Result<Inventory> {
 /// Reads the templates of `paths` (CloudFormation, Terraform) with the Terraform
 /// variable files `var_files`. Each file that does not parse is said on stderr, one line
 /// with its file, line and column, and the others are read; none readable at all is bad
-/// input (exit 2). Returns the inventory and how many files could not be read.
+/// input (exit 2). A suppression comment without a reason, or naming no rule of
+/// `registry`, is such an error too. Returns the inventory and how many errors there were.
 pub fn load_templates(
     paths: &[PathBuf],
     var_files: &[PathBuf],
+    registry: &cloudposture_core::Registry,
     term: &mut Terminal<'_>,
 ) -> Result<(Inventory, usize), CliError> {
     let options = cloudposture_templates::LoadOptions {
         var_files: var_files.to_vec(),
+        rule_ids: registry.iter().map(|r| r.metadata().id.to_string()).collect(),
     };
     let loaded = cloudposture_templates::load(paths, &options);
     for error in &loaded.errors {
@@ -139,9 +143,18 @@ pub fn accounts_options(args: &AccountArgs) -> Result<Option<AccountsOptions>, C
         }
         (None, None) => return Ok(None),
     };
+    let shard = match args.shard {
+        Some(shard) => Some(
+            shard
+                .resolve(|name| std::env::var(name).ok())
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
     Ok(Some(AccountsOptions {
         selection,
         exclude: args.exclude_accounts.iter().cloned().collect(),
+        shard,
     }))
 }
 
@@ -179,6 +192,31 @@ pub fn collect_live(
     kinds: &BTreeSet<&str>,
     show_progress: bool,
 ) -> Result<Inventory, CliError> {
+    let mut whole = None;
+    run_live(args, kinds, show_progress, None, &mut whole)?;
+    Ok(whole.unwrap_or_else(|| Inventory::new(None)))
+}
+
+/// Collects as [`collect_live`] does, handing over each account's inventory as soon as
+/// it is read (the one account's, for a scan of the caller's account alone), so that it
+/// can be evaluated and let go while the other accounts are read.
+pub fn collect_live_each(
+    args: &LiveArgs,
+    kinds: &BTreeSet<&str>,
+    show_progress: bool,
+    each: &mut dyn FnMut(Inventory),
+) -> Result<(), CliError> {
+    run_live(args, kinds, show_progress, Some(each), &mut None)
+}
+
+/// Collects into `whole`, or part by part into `each` when given.
+fn run_live(
+    args: &LiveArgs,
+    kinds: &BTreeSet<&str>,
+    show_progress: bool,
+    each: Option<&mut dyn FnMut(Inventory)>,
+    whole: &mut Option<Inventory>,
+) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -198,16 +236,28 @@ pub fn collect_live(
             Some(bar) => bar,
             None => &NoProgress,
         };
-        let result = match &accounts {
-            None => collect(&sdk, &sdk.listers(), &options, progress).await,
-            Some(accounts) => {
+        let result = match (&accounts, each) {
+            (None, each) => {
+                collect(&sdk, &sdk.listers(), &options, progress)
+                    .await
+                    .map(|inventory| match each {
+                        Some(each) => each(inventory),
+                        None => *whole = Some(inventory),
+                    })
+            }
+            (Some(accounts), each) => {
                 let role = RoleOptions {
                     role_name: args.accounts.role_name.clone(),
                     external_id: args.accounts.external_id.clone(),
                     session_name: args.accounts.role_session_name.clone(),
                 };
                 let source = SdkAccounts::new(sdk.clone(), role);
-                collect_accounts(&source, &options, accounts, progress).await
+                match each {
+                    Some(each) => collect_accounts_each(&source, &options, accounts, progress, each).await,
+                    None => collect_accounts(&source, &options, accounts, progress)
+                        .await
+                        .map(|inventory| *whole = Some(inventory)),
+                }
             }
         };
         if let Some(bar) = &bar {

@@ -63,3 +63,88 @@ fn bad_account_flags_are_refused_before_any_call() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("fix changes one account at a time"), "{stderr}");
 }
+
+fn iam_policy(args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let out = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .env_remove("CLOUDPOSTURE_CONFIG")
+        .arg("iam-policy")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code(), json, stderr)
+}
+
+#[test]
+fn iam_policy_of_an_organization_scan_gives_the_scanner_and_a_read_only_member_role() {
+    let (code, org, stderr) = iam_policy(&["--rules", "VPC-001", "--accounts"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let scanner = &org["scanner_policy"]["Statement"];
+    let audit = serde_json::json!([
+        "ec2:DescribeFlowLogs",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRegions",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+        "sts:GetCallerIdentity"
+    ]);
+    assert_eq!(scanner[0]["Action"], audit, "its own account is read directly");
+    assert_eq!(scanner[1]["Action"], serde_json::json!(["sts:AssumeRole"]));
+    assert_eq!(
+        scanner[1]["Resource"],
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+    );
+    assert_eq!(
+        scanner[2]["Action"],
+        serde_json::json!(["organizations:ListAccounts"])
+    );
+    let member = &org["member_role"];
+    assert_eq!(member["name"], "CloudpostureAudit");
+    assert_eq!(member["permissions_policy"]["Statement"][0]["Action"], audit);
+    assert_eq!(
+        member["trust_policy"]["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::<SCANNER_ACCOUNT_ID>:role/<SCANNER_ROLE_NAME>"
+    );
+    assert!(
+        org["recommendation"]
+            .as_str()
+            .unwrap()
+            .contains("OrganizationAccountAccessRole, the default, has full administrator rights")
+    );
+
+    // Named accounts: the role in each of them only, no organization listing.
+    let (code, listed, stderr) = iam_policy(&[
+        "--rules",
+        "VPC-001",
+        "--accounts",
+        "111122223333,444455556666",
+        "--role-name",
+        "Audit",
+        "--external-id",
+        "ext-1",
+        "--scanner-principal",
+        "arn:aws:iam::999999999999:role/scanner",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let scanner = listed["scanner_policy"]["Statement"].as_array().unwrap();
+    assert_eq!(scanner.len(), 2, "no organizations:ListAccounts: {scanner:?}");
+    assert_eq!(
+        scanner[1]["Resource"],
+        serde_json::json!([
+            "arn:aws:iam::111122223333:role/Audit",
+            "arn:aws:iam::444455556666:role/Audit"
+        ])
+    );
+    let trust = &listed["member_role"]["trust_policy"]["Statement"][0];
+    assert_eq!(
+        trust["Principal"]["AWS"],
+        "arn:aws:iam::999999999999:role/scanner"
+    );
+    assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], "ext-1");
+    assert_eq!(listed["member_role"]["name"], "Audit");
+    assert!(listed.get("recommendation").is_none());
+
+    let (code, _, stderr) = iam_policy(&["--role-name", "Audit"]);
+    assert_eq!(code, Some(2), "--role-name needs --accounts: {stderr}");
+}

@@ -22,6 +22,7 @@ fn every_command_refuses_a_bad_config_with_its_file_and_line() {
         vec!["rules", "list"],
         vec!["rules", "show", "EC2-001"],
         vec!["iam-policy"],
+        vec!["merge", out.to_str().unwrap()],
     ];
     for args in commands {
         let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")

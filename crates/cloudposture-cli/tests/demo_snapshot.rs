@@ -367,6 +367,7 @@ fn flow_log_demo() -> Inventory {
         global_api_calls: 2,
         global_errors: Vec::new(),
         accounts: Vec::new(),
+        shard: None,
     }
 }
 

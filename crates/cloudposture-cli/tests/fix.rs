@@ -724,6 +724,10 @@ fn bad_flags_exit_2_before_any_call() {
             ],
             "error: fix needs a live account; --snapshot `account.json` can be scanned but not changed",
         ),
+        (
+            &["--template", "infra/"],
+            "error: fix changes a live account; a template (`infra/`) is fixed by editing it",
+        ),
     ];
     for (args, message) in cases {
         let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")

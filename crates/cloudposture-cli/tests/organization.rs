@@ -20,6 +20,8 @@ fn cloudposture(moto: &MotoServer) -> Command {
         cmd.env_remove(var);
     }
     cmd.env_remove("CLOUDPOSTURE_CONFIG").env_remove("RUST_LOG");
+    cmd.env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX");
     cmd.envs(moto.env());
     cmd
 }
@@ -167,8 +169,8 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     assert_eq!(dev["name"], "dev");
     assert_eq!(dev["regions"][0]["name"], REGION);
     assert_eq!(dev["regions"][0]["status"], "ok");
-    // GetCallerIdentity in the account, DescribeVpcs, DescribeFlowLogs.
-    assert_eq!(dev["api_calls"], 3);
+    // AssumeRole into it, GetCallerIdentity there, DescribeVpcs, DescribeFlowLogs.
+    assert_eq!(dev["api_calls"], 4);
 
     // Each account's VPCs are judged under that account: its own VPC and its default VPC.
     let live_verdicts = verdicts(&report);
@@ -218,11 +220,12 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
         .arg(&snapshot)
         .output()
         .unwrap();
-    assert_eq!(
-        collected.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&collected.stderr)
+    let said = String::from_utf8_lossy(&collected.stderr);
+    assert_eq!(collected.status.code(), Some(0), "{said}");
+    // Written account by account; the summary counts the accounts.
+    assert!(
+        said.contains(": 4 accounts, 3 regions (0 in error), 6 VPCs"),
+        "{said}"
     );
     let offline = cloudposture(&org.moto)
         .args(["scan", "--rules", "VPC-001", "--format", "json", "--snapshot"])
@@ -270,74 +273,10 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     );
 }
 
-/// A proxy in front of moto that refuses `sts:AssumeRole` of any role in `refused`
-/// (403 AccessDenied, as STS answers) and passes every other request through.
-fn refusing_proxy(moto: &MotoServer, refused: &str) -> String {
-    use std::io::{BufRead, BufReader, Read, Write};
-
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let upstream = format!("127.0.0.1:{}", moto.port());
-    let refused_arn = format!("RoleArn=arn%3Aaws%3Aiam%3A%3A{refused}%3Arole");
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let (upstream, refused_arn) = (upstream.clone(), refused_arn.clone());
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream);
-                let mut head = String::new();
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    head.push_str(&line);
-                    if line == "\r\n" {
-                        break;
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let mut client = reader.into_inner();
-                let form = String::from_utf8_lossy(&body);
-                if form.contains("Action=AssumeRole") && form.contains(&refused_arn) {
-                    let xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
-                        <Type>Sender</Type><Code>AccessDenied</Code><Message>User: \
-                        arn:aws:iam::123456789012:user/auditor is not authorized to perform: \
-                        sts:AssumeRole</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
-                    let _ = write!(
-                        client,
-                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
-                         Connection: close\r\n\r\n{xml}",
-                        xml.len()
-                    );
-                    return;
-                }
-                let Ok(mut server) = std::net::TcpStream::connect(&upstream) else {
-                    return;
-                };
-                let _ = server.write_all(head.as_bytes());
-                let _ = server.write_all(&body);
-                // moto answers `Connection: close`: its answer ends when it closes.
-                let mut answer = Vec::new();
-                let _ = server.read_to_end(&mut answer);
-                let _ = client.write_all(&answer);
-            });
-        }
-    });
-    url
-}
-
 #[test]
 fn an_account_whose_role_cannot_be_assumed_is_in_error_and_the_others_are_scanned() {
     let org = organization();
-    let proxy = refusing_proxy(&org.moto, &org.prod);
+    let proxy = org.moto.refusing_assume_role_proxy(&org.prod);
     let out = cloudposture(&org.moto)
         .args([
             "scan",
@@ -402,7 +341,7 @@ fn an_account_whose_role_cannot_be_assumed_is_in_error_and_the_others_are_scanne
 #[test]
 fn collect_of_an_organization_with_an_account_in_error_writes_the_snapshot_and_exits_3() {
     let org = organization();
-    let proxy = refusing_proxy(&org.moto, &org.dev);
+    let proxy = org.moto.refusing_assume_role_proxy(&org.dev);
     let dir = TempDir::new().unwrap();
     let snapshot = dir.path().join("org.json");
     let out = cloudposture(&org.moto)
@@ -439,4 +378,98 @@ fn collect_of_an_organization_with_an_account_in_error_writes_the_snapshot_and_e
     let statuses: BTreeMap<String, String> = accounts_of(&json_of(&offline)).into_iter().collect();
     assert_eq!(statuses[&org.dev], "error");
     assert_eq!(statuses[&org.prod], "ok");
+}
+
+#[test]
+fn shards_one_to_three_merged_equal_one_scan_of_the_organization() {
+    let org = organization();
+    // prod refuses its role: the merged scan is as incomplete as a single one.
+    let proxy = org.moto.refusing_assume_role_proxy(&org.prod);
+    let dir = TempDir::new().unwrap();
+    let scan_with = |extra: &[&str], env: &[(&str, &str)]| {
+        cloudposture(&org.moto)
+            .args(["scan", "--rules", "VPC-001", "--regions", REGION])
+            .args(["--endpoint-url", &proxy, "--accounts", "org"])
+            .args(extra)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let scan = |extra: &[&str]| scan_with(extra, &[]);
+    let whole = scan(&["--format", "json"]);
+    assert_eq!(whole.status.code(), Some(1));
+    let whole = json_of(&whole);
+
+    let mut reports = Vec::new();
+    for k in 1..=3u32 {
+        let path = dir.path().join(format!("shard-{k}.json"));
+        let shard = format!("{k}/3");
+        let output = ["--format", "json", "--output", path.to_str().unwrap()];
+        // As a Kubernetes Indexed Job and an AWS Batch array job run them (indexes from 0).
+        let auto = [&output[..], &["--shard", "auto/3"]].concat();
+        let out = match k {
+            1 => scan_with(&auto, &[("JOB_COMPLETION_INDEX", "0")]),
+            2 => scan_with(&auto, &[("AWS_BATCH_JOB_ARRAY_INDEX", "1")]),
+            _ => scan(&[&output[..], &["--shard", &shard]].concat()),
+        };
+        let part: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(part["scan"]["shard"], serde_json::json!({"index": k, "count": 3}));
+        for account in part["scan"]["accounts"].as_array().unwrap() {
+            let id: u64 = account["id"].as_str().unwrap().parse().unwrap();
+            assert_eq!(id % 3, u64::from(k - 1), "shard {shard} holds {id}");
+        }
+        assert!(
+            [0, 1, 3].contains(&out.status.code().unwrap()),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        reports.push(path);
+    }
+    let merge = |args: &[&str], reports: &[std::path::PathBuf]| {
+        cloudposture(&org.moto)
+            .arg("merge")
+            .args(reports)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let merged = merge(&["--format", "json"], &reports);
+    assert_eq!(
+        merged.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged = json_of(&merged);
+    assert_eq!(merged["findings"], whole["findings"]);
+    assert_eq!(merged["summary"], whole["summary"]);
+    assert_eq!(merged["scan"]["accounts"], whole["scan"]["accounts"]);
+    assert_eq!(merged["scan"]["regions"], whole["scan"]["regions"]);
+    assert!(merged["scan"].get("shard").is_none());
+
+    // The table of the merged report: prod in error, said on stderr too (exit 1 wins).
+    let table = merge(&["--fail-on", "never"], &reports);
+    let text = String::from_utf8_lossy(&table.stdout);
+    let stderr = String::from_utf8_lossy(&table.stderr);
+    assert_eq!(table.status.code(), Some(3), "{stderr}");
+    assert!(text.contains("3 shard reports merged"), "{text}");
+    assert!(text.contains(&format!("account {} (dev)", org.dev)), "{text}");
+    assert!(
+        stderr.contains(&format!("accounts in error: {}", org.prod)),
+        "{stderr}"
+    );
+    if std::env::var_os("CLOUDPOSTURE_PRINT_TABLE").is_some() {
+        eprintln!("{text}");
+    }
+
+    // A shard left out, or given twice, is bad input.
+    let missing = merge(&[], &reports[..2]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stderr).trim(),
+        "error: shard 3 of 3 is missing: merge needs the reports of all 3 shards"
+    );
+    let twice = merge(&[], &[reports[0].clone(), reports[1].clone(), reports[1].clone()]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("is given twice"));
 }

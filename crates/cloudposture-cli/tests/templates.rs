@@ -87,7 +87,7 @@ fn unreadable_templates_are_said_and_never_clean() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("2 template file(s) could not be read"),
+        stderr.contains("2 template error(s): see the `error:` lines above"),
         "{stderr}"
     );
 
@@ -139,4 +139,83 @@ fn sarif_is_for_template_scans() {
         "{stderr}"
     );
     assert!(snapshot.stdout.is_empty());
+}
+
+/// `scan` of the templates in `dir` (a temporary copy the test edits).
+fn scan_in(dir: &std::path::Path, args: &[&str]) -> (std::process::Output, String) {
+    let output = assert_cmd::cargo::cargo_bin_cmd!("cloudposture")
+        .current_dir(dir)
+        .env_remove("CLOUDPOSTURE_CONFIG")
+        .args(["scan", "--rules", "VPC-001", "--template", "infra"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output, stderr)
+}
+
+#[test]
+fn a_baseline_mutes_what_already_failed_so_that_only_new_problems_fail() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let infra = dir.path().join("infra");
+    std::fs::create_dir(&infra).unwrap();
+    let vpc =
+        |name: &str| format!("resource \"aws_vpc\" \"{name}\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n");
+    std::fs::write(infra.join("main.tf"), vpc("old")).unwrap();
+    let (first, stderr) = scan_in(dir.path(), &["--format", "json", "--output", "baseline.json"]);
+    assert_eq!(first.status.code(), Some(1), "{stderr}");
+
+    // The same problem again: muted, in baseline, nothing fails.
+    let (again, stderr) = scan_in(dir.path(), &["--format", "json", "--baseline", "baseline.json"]);
+    assert_eq!(again.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let old = &report["findings"][0];
+    assert_eq!(old["status"], "muted");
+    assert_eq!(old["original_status"], "fail");
+    assert_eq!(old["muted_reason"], "in baseline");
+
+    // A new VPC without flow logs fails; the old one stays muted.
+    std::fs::write(infra.join("main.tf"), format!("{}\n{}", vpc("old"), vpc("new"))).unwrap();
+    let (new, stderr) = scan_in(dir.path(), &["--format", "json", "--baseline", "baseline.json"]);
+    assert_eq!(new.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&new.stdout).unwrap();
+    assert_eq!(finding(&report, "VPC-001", "aws_vpc.new")["status"], "fail");
+    assert_eq!(finding(&report, "VPC-001", "aws_vpc.old")["status"], "muted");
+
+    // What is not a report of this tool is bad input, before anything is read.
+    std::fs::write(dir.path().join("other.json"), r#"{"results": []}"#).unwrap();
+    let (bad, stderr) = scan_in(dir.path(), &["--baseline", "other.json"]);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: baseline other.json: not a cloudposture"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_suppression_comment_mutes_its_resource_with_the_reason() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let infra = dir.path().join("infra");
+    std::fs::create_dir(&infra).unwrap();
+    std::fs::write(
+        infra.join("main.tf"),
+        "# cloudposture:ignore VPC-001 lab network, deleted nightly\n\
+         resource \"aws_vpc\" \"lab\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\
+         # cloudposture:ignore VPC-001\n\
+         resource \"aws_vpc\" \"bare\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+    )
+    .unwrap();
+    let (output, stderr) = scan_in(dir.path(), &["--format", "json"]);
+    // The suppression without a reason is an error (not applied): never clean.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: infra/main.tf:5:") && stderr.contains("has no reason"),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lab = finding(&report, "VPC-001", "aws_vpc.lab");
+    assert_eq!(lab["status"], "muted");
+    assert_eq!(lab["muted_reason"], "lab network, deleted nightly");
+    assert_eq!(finding(&report, "VPC-001", "aws_vpc.bare")["status"], "fail");
 }

@@ -17,7 +17,7 @@ use thiserror::Error;
 
 use crate::any_rule::{AnyRule, ConfiguredSettings};
 use crate::config::{Config, ConfigError, Exception};
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 use crate::inventory::Inventory;
 use crate::registry::{Registry, Selection, SelectionError};
 use crate::report::{REPORT_SCHEMA_VERSION, Report, RuleRun, ScanMetadata, ScanSource, Summary, ToolInfo};
@@ -110,7 +110,9 @@ impl<'r> Plan<'r> {
         crate::any_rule::required_kinds(self.rules.iter().map(|p| p.rule))
     }
 
-    /// Evaluates every planned rule over `inventory`, applies exceptions and builds the report.
+    /// Evaluates every planned rule over `inventory`, applies the templates' suppressions
+    /// ([`crate::Suppression`]) and the config's exceptions, and builds the report. A
+    /// finding both mute keeps the suppression's reason.
     ///
     /// `started_at` is when collection (or snapshot loading) began.
     pub fn evaluate(&self, inventory: &Inventory, source: ScanSource, started_at: Timestamp) -> Report {
@@ -126,9 +128,7 @@ impl<'r> Plan<'r> {
             if !self.exceptions.is_empty() {
                 for f in &mut produced {
                     if let Some(i) = self.exceptions.iter().position(|e| e.matches(f)) {
-                        f.original_status = Some(f.status);
-                        f.status = Status::Muted;
-                        f.muted_reason = Some(Arc::clone(&reasons[i]));
+                        f.mute(Arc::clone(&reasons[i]));
                     }
                 }
             }
@@ -170,6 +170,7 @@ impl<'r> Plan<'r> {
                 regions,
                 regions_not_scanned: inventory.not_scanned(),
                 api_calls: inventory.api_calls(),
+                shard: inventory.shard,
             },
             findings,
         }

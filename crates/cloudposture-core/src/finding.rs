@@ -118,6 +118,20 @@ impl Finding {
         self
     }
 
+    /// Mutes the finding with `reason`, keeping the rule's verdict in `original_status`.
+    /// A finding muted already keeps its first reason (a template's suppression, then a
+    /// config exception, then a baseline: the first that applies is the one reported).
+    /// Returns whether it was muted now.
+    pub fn mute(&mut self, reason: Arc<str>) -> bool {
+        if self.status == Status::Muted {
+            return false;
+        }
+        self.original_status = Some(self.status);
+        self.status = Status::Muted;
+        self.muted_reason = Some(reason);
+        true
+    }
+
     /// The rule's verdict: the status, or for a muted finding the status it had before.
     pub fn judged_status(&self) -> Status {
         self.original_status.unwrap_or(self.status)

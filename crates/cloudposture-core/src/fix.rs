@@ -105,13 +105,27 @@ pub struct FixPlan {
 impl FixPlan {
     /// Builds a plan from `findings`: only `fail` findings are considered (passing,
     /// muted, skipped and error findings are never touched); `plan_one` returns the
-    /// action for one finding, `Ok(None)` when its rule cannot fix it.
+    /// action for one finding, `Ok(None)` when its rule cannot fix it. A finding about a
+    /// resource declared in a template ([`ResourceRef::is_declared`]) is never given to
+    /// `plan_one`: nothing of it is deployed, so it is listed as not planned, pointing at
+    /// the template and its remediation.
     pub fn from_findings<'f>(
         findings: impl IntoIterator<Item = &'f Finding>,
         mut plan_one: impl FnMut(&Finding) -> Result<Option<FixAction>, FixError>,
     ) -> Result<FixPlan, FixError> {
         let mut plan = FixPlan::default();
         for finding in findings.into_iter().filter(|f| f.status == Status::Fail) {
+            if let Some(location) = &finding.resource.location {
+                plan.not_planned.push(NotPlanned {
+                    rule_id: finding.rule.id,
+                    resource: finding.resource.clone(),
+                    reason: format!(
+                        "declared in a template ({location}), not deployed: change the template as the \
+                         finding's remediation shows"
+                    ),
+                });
+                continue;
+            }
             match plan_one(finding)? {
                 Some(action) => plan.actions.push(action),
                 None => plan.not_planned.push(NotPlanned {
@@ -181,6 +195,28 @@ mod tests {
         .unwrap();
         let ids: Vec<&str> = plan.actions.iter().map(|a| a.resource.id.as_str()).collect();
         assert_eq!(ids, ["vpc-1"]);
+    }
+
+    #[test]
+    fn a_resource_declared_in_a_template_gets_no_action_and_says_where_to_change_it() {
+        let mut declared = finding("aws_vpc.main", Status::Fail);
+        declared.resource.location = Some(crate::Location {
+            file: "infra/main.tf".into(),
+            line: 6,
+        });
+        let mut asked = 0;
+        let plan = FixPlan::from_findings([&declared], |_| {
+            asked += 1;
+            Ok(None)
+        })
+        .unwrap();
+        assert_eq!(asked, 0, "the rule is never asked to plan for a template");
+        assert!(plan.actions.is_empty());
+        assert_eq!(
+            plan.not_planned[0].reason,
+            "declared in a template (infra/main.tf:6), not deployed: change the template as the finding's \
+             remediation shows"
+        );
     }
 
     #[test]

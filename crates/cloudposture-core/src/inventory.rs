@@ -44,10 +44,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::collect_error::CollectError;
-use crate::finding::Finding;
 use crate::kind::{Items, Kind};
 use crate::report::{RegionNotScanned, RegionState, RegionStatus};
-use crate::resource::Location;
 
 /// Version of the inventory's (snapshot's) layout. 1 had fixed fields per kind; 2 has
 /// scopes × kinds by name.
@@ -160,8 +158,8 @@ pub struct Scope {
     kinds: BTreeMap<String, Entry>,
     /// API calls made for this scope (pages; retries not counted).
     pub api_calls: u64,
-    /// For templates: where each resource is declared, by kind name, then resource id.
-    locations: BTreeMap<String, BTreeMap<String, Location>>,
+    /// For templates: where each resource is declared, and what the templates suppress.
+    sources: Sources,
 }
 
 impl Scope {
@@ -171,42 +169,7 @@ impl Scope {
             id,
             kinds: BTreeMap::new(),
             api_calls: 0,
-            locations: BTreeMap::new(),
-        }
-    }
-
-    /// Records where the resource `id` of the kind called `kind` is declared (for
-    /// templates); its findings will point there.
-    pub fn set_location(&mut self, kind: &str, id: &str, location: Location) {
-        self.locations
-            .entry(kind.to_string())
-            .or_default()
-            .insert(id.to_string(), location);
-    }
-
-    /// Where the resource `id` of the kind called `kind` is declared, if recorded.
-    pub fn location(&self, kind: &str, id: &str) -> Option<&Location> {
-        self.locations.get(kind)?.get(id)
-    }
-
-    /// Points the findings judged in this scope at their sources. For a scope of
-    /// templates: each finding gets the location recorded for its resource, no ARN (a
-    /// declared resource has none yet), and no empty account or region. Other scopes'
-    /// findings are left as they are.
-    pub(crate) fn point_at_sources(&self, findings: &mut [Finding]) {
-        if self.id.templates.is_none() {
-            return;
-        }
-        for finding in findings {
-            let resource = &mut finding.resource;
-            resource.location = self.location(&resource.kind, &resource.id).cloned();
-            resource.forget_arn();
-            if resource.account.as_deref() == Some("") {
-                resource.account = None;
-            }
-            if resource.region.as_deref() == Some("") {
-                resource.region = None;
-            }
+            sources: Sources::default(),
         }
     }
 
@@ -296,6 +259,8 @@ pub struct Inventory {
     /// The accounts of a multi-account scan, each with how it went (empty for a scan of
     /// the caller's account alone). Their scopes are in [`Inventory::scopes`].
     pub accounts: Vec<AccountRecord>,
+    /// The shard of the organization's accounts this inventory holds (`--shard K/N`).
+    pub shard: Option<crate::Shard>,
 }
 
 impl Inventory {
@@ -310,7 +275,18 @@ impl Inventory {
             global_api_calls: 0,
             global_errors: Vec::new(),
             accounts: Vec::new(),
+            shard: None,
         }
+    }
+
+    /// Adds `part` (e.g. one more account of a multi-account scan) to this inventory: its
+    /// scopes, accounts, skipped regions, global calls and errors.
+    pub fn append(&mut self, part: Inventory) {
+        self.scopes.extend(part.scopes);
+        self.accounts.extend(part.accounts);
+        self.regions_not_scanned.extend(part.regions_not_scanned);
+        self.global_api_calls += part.global_api_calls;
+        self.global_errors.extend(part.global_errors);
     }
 
     /// The scope of region `name` (the first, when several accounts have it).
@@ -421,9 +397,12 @@ fn join<'e>(errors: impl Iterator<Item = &'e CollectError>) -> String {
 
 mod accounts;
 mod json;
+mod sources;
 
 pub use accounts::{AccountRecord, AccountState};
-pub use json::InventoryJsonError;
+pub use json::{InventoryJsonError, SnapshotWriter};
+use sources::Sources;
+pub use sources::Suppression;
 
 #[cfg(test)]
 mod tests;

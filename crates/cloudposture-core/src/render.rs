@@ -219,12 +219,20 @@ fn partition_of(region: &str) -> &'static str {
 }
 
 /// A finding id that stays the same across scans of the same resource by the same rule.
+///
+/// Without an ARN, the id is qualified by what tells it apart: the account read and the
+/// region (a region-wide error `*` of one account is not another's), or the template file.
 fn finding_uid(f: &crate::finding::Finding) -> String {
     let r = &f.resource;
-    match (r.arn(), &r.region) {
-        (Some(arn), _) => format!("cloudposture/{}/{arn}", f.rule.id),
-        (None, Some(region)) => format!("cloudposture/{}/{region}/{}", f.rule.id, r.id),
-        (None, None) => format!("cloudposture/{}/{}", f.rule.id, r.id),
+    let account = f.scanned_account.as_deref().or(r.account.as_deref());
+    match (r.arn(), &r.region, account, &r.location) {
+        (Some(arn), ..) => format!("cloudposture/{}/{arn}", f.rule.id),
+        (None, Some(region), Some(account), _) => {
+            format!("cloudposture/{}/{account}/{region}/{}", f.rule.id, r.id)
+        }
+        (None, Some(region), None, _) => format!("cloudposture/{}/{region}/{}", f.rule.id, r.id),
+        (None, None, _, Some(location)) => format!("cloudposture/{}/{}/{}", f.rule.id, location.file, r.id),
+        (None, None, ..) => format!("cloudposture/{}/{}", f.rule.id, r.id),
     }
 }
 

@@ -119,6 +119,10 @@ pub struct ScanMetadata {
     pub regions_not_scanned: Vec<RegionNotScanned>,
     /// Total API calls (all regions plus global calls).
     pub api_calls: u64,
+    /// The shard of the organization's accounts this scan covered (`--shard K/N`);
+    /// `cloudposture merge` combines the reports of every shard into one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::Shard>,
 }
 
 /// One account of a scan.

@@ -97,15 +97,11 @@ impl Report {
             schema_version: Option<u64>,
         }
         let invalid = |e: serde_json::Error| {
-            let message = e.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
+            let (message, line, column) = json_error_parts(&e);
             ReportReadError::Invalid {
                 message,
-                line: e.line(),
-                column: e.column(),
+                line,
+                column,
             }
         };
         let version: Version = serde_json::from_str(text).map_err(invalid)?;
@@ -185,4 +181,15 @@ impl Report {
             findings,
         })
     }
+}
+
+/// A JSON error's message without its ` at line L column C`, and the line and column
+/// (said apart, in the caller's words).
+pub(crate) fn json_error_parts(e: &serde_json::Error) -> (String, usize, usize) {
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    (message, e.line(), e.column())
 }

@@ -119,6 +119,13 @@ impl ResourceRef {
         self.arn = None;
     }
 
+    /// Whether the resource is declared in a template (it has a [`Location`]) rather
+    /// than read from an account: nothing of it is deployed yet, so a fix is a change to
+    /// the template, never a call to AWS.
+    pub fn is_declared(&self) -> bool {
+        self.location.is_some()
+    }
+
     /// The ARN, if known.
     pub fn arn(&self) -> Option<&str> {
         self.arn.as_deref()

@@ -37,6 +37,7 @@ use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 mod organization;
+mod proxy;
 mod seed;
 
 /// Environment variable naming the `moto_server` binary to run.

@@ -2,12 +2,16 @@
 //! templates of one path become one scope.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use cloudposture_aws::{
-    AclEntry, FlowLog, FlowLogs, Instance, Instances, NetworkAcl, NetworkAcls, NetworkInterfaces, Permission,
-    SecurityGroup, SecurityGroups, Subnet, Subnets, Vpc, Vpcs,
+    AclEntry, FlowLog, FlowLogs, Instance, Instances, MetadataOptions, NetworkAcl, NetworkAcls,
+    NetworkInterfaces, Permission, SecurityGroup, SecurityGroups, Subnet, Subnets, Vpc, Vpcs,
 };
 use cloudposture_core::{CollectError, ErrorClass, Kind, Location, Scope, ScopeId};
+
+use crate::FileError;
+use crate::suppression::Ignore;
 
 /// A VPC's implicit default security group and network ACL, by the ids the template
 /// refers to them with (`aws_vpc.main.default_security_group_id`, `VPC.DefaultNetworkAcl`).
@@ -37,6 +41,36 @@ pub(crate) struct AclRule {
     pub entry: AclEntry,
 }
 
+/// A launch template's metadata options, for the instances launched from it.
+#[derive(Debug, Clone)]
+pub(crate) struct LaunchTemplate {
+    /// Its id in the template (Terraform address, CloudFormation logical id).
+    pub id: String,
+    /// Its `name` / `LaunchTemplateName`, when the template says it.
+    pub name: Option<String>,
+    /// AWS's defaults for what it leaves out.
+    pub options: MetadataOptions,
+}
+
+/// How an instance names its launch template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TemplateRef {
+    /// `id = aws_launch_template.x.id`, `LaunchTemplateId: !Ref LT`.
+    Id(String),
+    /// `name = "web"`, `LaunchTemplateName: web`.
+    Name(String),
+}
+
+/// An instance launched from a launch template without metadata options of its own:
+/// it takes the template's (see [`crate::launch_templates`]).
+#[derive(Debug, Clone)]
+pub(crate) struct FromTemplate {
+    pub instance_id: String,
+    pub template: TemplateRef,
+    /// Who declares it, for messages: `aws_instance.web (main.tf:40)`.
+    pub source: String,
+}
+
 /// Everything one template declares that the rules judge.
 #[derive(Debug, Default)]
 pub(crate) struct Declared {
@@ -51,6 +85,9 @@ pub(crate) struct Declared {
     pub instances: Vec<Instance>,
     pub group_rules: Vec<GroupRule>,
     pub acl_rules: Vec<AclRule>,
+    /// Launch templates, and the instances that take their metadata options.
+    pub launch_templates: Vec<LaunchTemplate>,
+    pub from_templates: Vec<FromTemplate>,
     /// Default ACLs the template takes over: implicit id → the declaring resource's id.
     pub acl_takeovers: BTreeMap<String, String>,
     /// Where each resource is declared: (kind name, id) → location.
@@ -59,6 +96,11 @@ pub(crate) struct Declared {
     pub unresolved: Vec<(&'static str, String)>,
     /// What was not examined, for people.
     pub notes: Vec<String>,
+    /// Suppressions written in the template (checked by [`crate::suppression::settle`]).
+    pub suppressions: Vec<Ignore>,
+    /// What is wrong in the template but did not stop reading it (a suppression without
+    /// a reason…).
+    pub errors: Vec<FileError>,
 }
 
 impl Declared {
@@ -150,6 +192,7 @@ impl ScopeBuilder {
     /// Adds what one template declares, its implicit defaults and lone rules applied.
     pub fn add(&mut self, mut unit: Declared) {
         crate::defaults::complete(&mut unit);
+        crate::launch_templates::inherit(&mut unit);
         self.units.push(unit);
     }
 
@@ -179,9 +222,20 @@ impl ScopeBuilder {
             all.instances.extend(unit.instances);
             all.locations.extend(unit.locations);
             all.unresolved.extend(unit.unresolved);
+            all.suppressions.extend(unit.suppressions);
         }
         for ((kind, id), location) in &all.locations {
             scope.set_location(kind, id, location.clone());
+        }
+        for ignore in all.suppressions {
+            let at = Location {
+                file: ignore.file,
+                line: ignore.target,
+            };
+            let reason: Arc<str> = Arc::from(ignore.reason);
+            for rule in ignore.rules {
+                scope.suppress(at.clone(), rule, Arc::clone(&reason));
+            }
         }
         put::<Vpcs>(&mut scope, all.vpcs, &all.unresolved);
         put::<FlowLogs>(&mut scope, all.flow_logs, &all.unresolved);

@@ -1,5 +1,6 @@
 //! Finding the templates under a path: CloudFormation candidates (`.yaml`, `.yml`,
-//! `.json`, `.template`) and Terraform modules (each directory of `.tf` files).
+//! `.json`, `.template`) and Terraform modules (each directory of `.tf` and `.tf.json`
+//! files).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -12,7 +13,7 @@ use crate::FileError;
 pub(crate) struct Module {
     /// The directory, as reached from the path given.
     pub dir: PathBuf,
-    /// Its `.tf` files (or the one file given).
+    /// Its `.tf` and `.tf.json` files (or the one file given).
     pub files: Vec<PathBuf>,
     /// `terraform.tfvars` then `*.auto.tfvars` (by name) of the directory.
     pub var_files: Vec<PathBuf>,
@@ -79,7 +80,6 @@ fn walk(
         } else if [".yaml", ".yml", ".json", ".template"]
             .iter()
             .any(|ext| name.ends_with(ext))
-            && !name.ends_with(".tf.json")
         {
             cfn.push(path);
         }
@@ -87,8 +87,10 @@ fn walk(
     Ok(())
 }
 
-fn is_tf(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "tf")
+/// A Terraform file: `.tf`, or `.tf.json` (Terraform's JSON syntax).
+pub(crate) fn is_tf(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
 fn var_files(dir: &Path) -> Vec<PathBuf> {

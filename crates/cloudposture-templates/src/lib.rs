@@ -4,13 +4,24 @@
 //! [`load`] reads each path (a file, or a directory searched recursively, skipping
 //! `.terraform/` and hidden folders) into one scope ([`ScopeId::templates`]):
 //! CloudFormation templates (YAML with the short intrinsic tags, or JSON) and Terraform
-//! modules (each directory of `.tf` files, with `terraform.tfvars`, `*.auto.tfvars` and
-//! the [`LoadOptions::var_files`]), and Terraform plans (`terraform show -json plan.out`,
-//! any `.json` file of that content; values known only after apply resolved through the
-//! plan's configuration). Resource ids are the CloudFormation logical ids and
-//! the Terraform addresses (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`,
-//! `module.net.aws_vpc.this` in a plan), and the scope records where each is declared,
-//! so that every finding points at its `file:line`.
+//! modules (each directory of `.tf` and `.tf.json` files, with `terraform.tfvars`,
+//! `*.auto.tfvars` and the [`LoadOptions::var_files`]; a directory another module of the
+//! path calls with a local `source` is read as that module's child, not as a root), and
+//! Terraform plans (`terraform show -json plan.out`, any `.json` file of that content;
+//! values known only after apply resolved through the plan's configuration).
+//! Resource ids are the CloudFormation logical ids and the Terraform addresses
+//! (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`,
+//! `module.network.aws_vpc.this`), and the scope records where each is declared, so that
+//! every finding points at its `file:line`.
+//!
+//! A template can mute a rule's findings about one of its resources, with a reason:
+//! `# cloudposture:ignore VPC-001 why` on or directly above the declaration (YAML `#`,
+//! HCL `#` or `//`), or a CloudFormation `Metadata` entry
+//! `{"cloudposture": {"ignore": [{"rule": "VPC-001", "reason": "why"}]}}`. The scope
+//! carries them and the engine mutes as for a config exception; one without a reason,
+//! or naming a rule not in [`LoadOptions::rule_ids`], is a [`FileError`] and is not
+//! applied. A Terraform plan has neither comments nor `Metadata`, so it carries no
+//! suppressions: its findings are muted by config exceptions only.
 //!
 //! What a template leaves unknown (a variable without a default, a data source, an
 //! import, a function this release does not evaluate) is never guessed: the kind whose
@@ -36,8 +47,10 @@ mod cloudformation;
 mod declared;
 mod defaults;
 mod discover;
+mod launch_templates;
 mod location;
 mod models;
+mod suppression;
 mod terraform;
 
 use std::fmt;
@@ -53,6 +66,10 @@ pub struct LoadOptions {
     /// Terraform variable files (`--var-file FILE`), read after `terraform.tfvars` and
     /// `*.auto.tfvars` in this order, for every Terraform module found.
     pub var_files: Vec<PathBuf>,
+    /// The rule ids a suppression in a template may name (every rule of the registry):
+    /// one naming another id is an error of its file. Empty: ids are not checked, and a
+    /// suppression of an id no rule has mutes nothing.
+    pub rule_ids: Vec<String>,
 }
 
 /// A file that could not be read or parsed: where, and why, on one line.
@@ -90,8 +107,9 @@ pub struct Loaded {
     /// What was found but not examined (modules, references outside the templates), for
     /// people: one line each.
     pub notes: Vec<String>,
-    /// Templates read and parsed: CloudFormation files, Terraform `.tf` files and
-    /// Terraform plans (0: nothing could be read).
+    /// Templates read and parsed: CloudFormation files, Terraform `.tf` and `.tf.json`
+    /// files (those of the local child modules included) and Terraform plans (0: nothing
+    /// could be read).
     pub files_read: usize,
 }
 
@@ -99,8 +117,9 @@ pub struct Loaded {
 ///
 /// A path that is a directory is searched recursively (`.terraform/` and hidden folders
 /// are skipped); a file is read alone (a `.tf` file as a module of its own, with the
-/// variable files of its directory). Files that are neither CloudFormation templates nor
-/// Terraform (modules or plans) are ignored, and so are resource types that no rule judges.
+/// variable files of its directory, and the local modules it calls). Files that are
+/// neither CloudFormation templates nor Terraform (modules or plans) are ignored, and so
+/// are resource types that no rule judges.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut inventory = Inventory::new(None);
     let mut errors = Vec::new();
@@ -135,24 +154,21 @@ fn load_path(
     };
     for file in &found.cloudformation {
         match read_json_or_yaml(file) {
-            Ok(Some(unit)) => {
+            Ok(Some(mut unit)) => {
                 *files_read += 1;
                 notes.extend(unit.notes.iter().cloned());
+                suppression::settle(&mut unit, &options.rule_ids, errors, notes);
                 builder.add(unit);
             }
             Ok(None) => {}
             Err(error) => errors.push(error),
         }
     }
-    for module in &found.terraform {
-        let before = errors.len();
-        let unit = terraform::read(module, &options.var_files, errors);
-        let unreadable = errors[before..]
-            .iter()
-            .filter(|e| module.files.iter().any(|f| f.display().to_string() == e.file))
-            .count();
-        *files_read += module.files.len() - unreadable;
+    let (units, read) = terraform::read_all(&found.terraform, &options.var_files, errors);
+    *files_read += read;
+    for mut unit in units {
         notes.extend(unit.notes.iter().cloned());
+        suppression::settle(&mut unit, &options.rule_ids, errors, notes);
         builder.add(unit);
     }
     builder.finish(ScopeId::templates(path.display().to_string()))

@@ -1,5 +1,5 @@
 //! Lines of declarations: where a CloudFormation logical id is declared (YAML or JSON),
-//! and the line of a byte offset (for HCL's spans).
+//! where a Terraform JSON block is, and the line of a byte offset (for HCL's spans).
 
 use std::collections::BTreeMap;
 
@@ -60,6 +60,16 @@ pub(crate) fn json_key_line(text: &str, id: &str) -> Option<u32> {
     let start = find_key(text, "Resources", 0)?;
     let at = find_key(text, id, start + 1)?;
     Some(line_of_offset(text, at))
+}
+
+/// The line of the last key of `path` in a JSON text, each key found (as a key, after
+/// the one before it): `["resource", "aws_vpc", "main"]` is the line of `"main"`.
+pub(crate) fn json_path_line(text: &str, path: &[&str]) -> Option<u32> {
+    let mut at = None;
+    for key in path {
+        at = Some(find_key(text, key, at.map_or(0, |a| a + 1))?);
+    }
+    at.map(|a| line_of_offset(text, a))
 }
 
 /// The offset of `"key"` followed by `:` (a key, not a value), from `from`.

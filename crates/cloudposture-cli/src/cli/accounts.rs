@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use cloudposture_core::Shard;
 
 /// Which accounts to scan besides (or instead of) the caller's.
 #[derive(Debug, Args, Clone, Default)]
@@ -33,6 +34,73 @@ pub struct AccountArgs {
     #[arg(long, value_name = "NAME", default_value = cloudposture_aws::sdk::DEFAULT_SESSION_NAME,
           value_parser = parse_session_name)]
     pub role_session_name: String,
+    /// Scan only shard K of N of the accounts: those whose id modulo N is K−1, the same on
+    /// every run and machine. `auto/N` takes K from JOB_COMPLETION_INDEX (Kubernetes
+    /// Indexed Jobs) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array jobs), counted from 0.
+    /// The report records its shard; `cloudposture merge` combines the N reports.
+    #[arg(long, value_name = "K/N|auto/N", value_parser = parse_shard, requires = "accounts_source")]
+    pub shard: Option<ShardArg>,
+}
+
+/// `--shard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardArg {
+    /// `K/N`.
+    Fixed(Shard),
+    /// `auto/N`: K from the job index in the environment.
+    Auto(u32),
+}
+
+/// The environment variables that give a job's index, counted from 0, and whose they are.
+pub const JOB_INDEX_VARIABLES: [(&str, &str); 2] = [
+    ("JOB_COMPLETION_INDEX", "Kubernetes Indexed Job"),
+    ("AWS_BATCH_JOB_ARRAY_INDEX", "AWS Batch array job"),
+];
+
+impl ShardArg {
+    /// The shard, reading the job index from `env` for `auto/N`.
+    pub fn resolve(self, env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        let count = match self {
+            ShardArg::Fixed(shard) => return Ok(shard),
+            ShardArg::Auto(count) => count,
+        };
+        let Some((variable, value)) = JOB_INDEX_VARIABLES
+            .iter()
+            .find_map(|(name, _)| env(name).map(|value| (*name, value)))
+        else {
+            return Err(format!(
+                "--shard auto/{count}: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor \
+                 AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job) is set; give the shard as K/{count}"
+            ));
+        };
+        let index: u32 = value.trim().parse().map_err(|_| {
+            format!("--shard auto/{count}: {variable} is `{value}`, not a job index (0, 1, 2…)")
+        })?;
+        if index >= count {
+            return Err(format!(
+                "--shard auto/{count}: {variable} is {index}, but the job indexes of {count} shards are 0 to {}",
+                count - 1
+            ));
+        }
+        Shard::new(index + 1, count).map_err(|e| e.to_string())
+    }
+}
+
+fn parse_shard(value: &str) -> Result<ShardArg, String> {
+    let value = value.trim();
+    if let Some(count) = value.strip_prefix("auto/") {
+        let count: u32 = count
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{value}` is not a shard: N `{count}` is not a number"))?;
+        // The same check as K/N, with K = 1.
+        Shard::new(1, count).map_err(|e| e.to_string())?;
+        return Ok(ShardArg::Auto(count));
+    }
+    value
+        .parse::<Shard>()
+        .map(ShardArg::Fixed)
+        .map_err(|e| format!("{e}; or auto/N"))
 }
 
 impl AccountArgs {
@@ -51,7 +119,7 @@ pub enum AccountList {
     Ids(Vec<String>),
 }
 
-fn parse_accounts(value: &str) -> Result<AccountList, String> {
+pub(super) fn parse_accounts(value: &str) -> Result<AccountList, String> {
     let value = value.trim();
     if value.eq_ignore_ascii_case("org") {
         return Ok(AccountList::Organization);
@@ -77,7 +145,7 @@ fn parse_account_id(value: &str) -> Result<String, String> {
     }
 }
 
-fn parse_role_name(value: &str) -> Result<String, String> {
+pub(super) fn parse_role_name(value: &str) -> Result<String, String> {
     let ok = (1..=64).contains(&value.len())
         && value
             .chars()

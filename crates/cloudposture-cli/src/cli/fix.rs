@@ -26,6 +26,9 @@ pub struct FixArgs {
     /// Not allowed: a snapshot cannot be changed (kept to say so clearly).
     #[arg(long, value_name = "FILE", hide = true)]
     pub snapshot: Option<PathBuf>,
+    /// Not allowed: templates are changed by editing them (kept to say so clearly).
+    #[arg(long = "template", value_name = "PATH", hide = true)]
+    pub templates: Vec<PathBuf>,
     #[command(flatten)]
     pub live: LiveArgs,
     #[command(flatten)]

@@ -1,5 +1,6 @@
 //! The command line's own checks: clap's consistency, parsing of values.
 
+use super::accounts::ShardArg;
 use super::*;
 use clap::CommandFactory;
 
@@ -74,4 +75,61 @@ fn endpoint_urls_need_a_scheme_and_host() {
     assert!(parse_endpoint_url("http://127.0.0.1:5000").is_ok());
     assert!(parse_endpoint_url("127.0.0.1:5000").is_err());
     assert!(parse_endpoint_url("http://").is_err());
+}
+
+fn shard_of(args: &[&str]) -> Result<Option<ShardArg>, String> {
+    let mut argv = vec!["cloudposture", "scan", "--accounts", "org"];
+    argv.extend_from_slice(args);
+    match Cli::try_parse_from(argv).map_err(|e| e.to_string())?.command {
+        Command::Scan(scan) => Ok(scan.live.accounts.shard),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_shard_is_k_of_n_or_auto_from_the_job_index() {
+    let two_of_three = cloudposture_core::Shard::new(2, 3).unwrap();
+    assert_eq!(
+        shard_of(&["--shard", "2/3"]),
+        Ok(Some(ShardArg::Fixed(two_of_three)))
+    );
+    assert_eq!(shard_of(&[]), Ok(None));
+    let auto = shard_of(&["--shard", "auto/3"]).unwrap().unwrap();
+    assert_eq!(auto, ShardArg::Auto(3));
+    for bad in ["0/3", "4/3", "auto/0", "auto/x", "3"] {
+        assert!(shard_of(&["--shard", bad]).is_err(), "{bad}");
+    }
+    let without_accounts = Cli::try_parse_from(["cloudposture", "scan", "--shard", "1/2"]);
+    assert!(
+        without_accounts.is_err(),
+        "--shard needs --accounts or --accounts-file"
+    );
+
+    // Kubernetes and AWS Batch count their jobs from 0.
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    };
+    assert_eq!(
+        auto.resolve(env(&[("JOB_COMPLETION_INDEX", "1")])),
+        Ok(two_of_three)
+    );
+    assert_eq!(
+        auto.resolve(env(&[("AWS_BATCH_JOB_ARRAY_INDEX", "1")])),
+        Ok(two_of_three)
+    );
+    assert_eq!(
+        auto.resolve(env(&[("JOB_COMPLETION_INDEX", "3")])).unwrap_err(),
+        "--shard auto/3: JOB_COMPLETION_INDEX is 3, but the job indexes of 3 shards are 0 to 2"
+    );
+    assert!(
+        auto.resolve(env(&[]))
+            .unwrap_err()
+            .contains("neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor AWS_BATCH_JOB_ARRAY_INDEX")
+    );
+    assert!(
+        auto.resolve(env(&[("JOB_COMPLETION_INDEX", "one")]))
+            .unwrap_err()
+            .contains("is `one`, not a job index")
+    );
+    assert_eq!(ShardArg::Fixed(two_of_three).resolve(env(&[])), Ok(two_of_three));
 }

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
 pub mod collect;
+pub mod deliver;
 pub mod fix;
 pub mod iam_policy;
+pub mod merge;
 pub mod rules;
 pub mod scan;
 

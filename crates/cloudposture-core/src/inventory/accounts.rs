@@ -47,7 +47,8 @@ impl Inventory {
     /// single-account scan, its one account (whose id may be unknown) with every scope.
     pub fn account_statuses(&self) -> Vec<AccountStatus> {
         let regions = self.region_statuses();
-        if self.accounts.is_empty() {
+        // A shard may hold no account at all: then it lists none, not the caller's.
+        if self.accounts.is_empty() && self.shard.is_none() {
             let in_error = regions.iter().any(|r| r.status == RegionState::Error);
             return vec![AccountStatus {
                 id: self.account.clone(),

@@ -67,7 +67,7 @@ impl Inventory {
                 id: scope.id,
                 kinds: kinds_of,
                 api_calls: scope.api_calls,
-                locations: BTreeMap::new(),
+                sources: Default::default(),
             });
         }
         Ok(Inventory {
@@ -79,6 +79,7 @@ impl Inventory {
             global_api_calls: file.global_api_calls,
             global_errors: file.global_errors,
             accounts: file.accounts,
+            shard: file.shard,
         })
     }
 }
@@ -119,6 +120,8 @@ struct InventoryFile<'a> {
     global_errors: Vec<CollectError>,
     #[serde(default)]
     accounts: Vec<AccountRecord>,
+    #[serde(default)]
+    shard: Option<crate::Shard>,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +154,8 @@ struct InventoryOut<'a> {
     global_errors: &'a [CollectError],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     accounts: &'a [AccountRecord],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<crate::Shard>,
 }
 
 #[derive(Serialize)]
@@ -178,36 +183,120 @@ impl Serialize for ItemsOut<'_> {
     }
 }
 
+impl<'a> ScopeOut<'a> {
+    fn of(scope: &'a Scope) -> Self {
+        ScopeOut {
+            id: &scope.id,
+            api_calls: scope.api_calls,
+            kinds: scope
+                .kinds
+                .iter()
+                .map(|(name, entry)| {
+                    let out = match entry {
+                        Entry::Listed(items) => EntryOut::Listed(ItemsOut(items.as_ref())),
+                        Entry::Failed(e) => EntryOut::Failed(e),
+                        Entry::Unknown(raw) => EntryOut::Unknown(raw),
+                    };
+                    (name.as_str(), out)
+                })
+                .collect(),
+        }
+    }
+}
+
 impl<'a> InventoryOut<'a> {
     fn of(inventory: &'a Inventory) -> Self {
         InventoryOut {
             schema_version: SNAPSHOT_SCHEMA_VERSION,
             account: &inventory.account,
             collected_at: inventory.collected_at,
-            scopes: inventory
-                .scopes
-                .iter()
-                .map(|scope| ScopeOut {
-                    id: &scope.id,
-                    api_calls: scope.api_calls,
-                    kinds: scope
-                        .kinds
-                        .iter()
-                        .map(|(name, entry)| {
-                            let out = match entry {
-                                Entry::Listed(items) => EntryOut::Listed(ItemsOut(items.as_ref())),
-                                Entry::Failed(e) => EntryOut::Failed(e),
-                                Entry::Unknown(raw) => EntryOut::Unknown(raw),
-                            };
-                            (name.as_str(), out)
-                        })
-                        .collect(),
-                })
-                .collect(),
+            scopes: inventory.scopes.iter().map(ScopeOut::of).collect(),
             regions_not_scanned: &inventory.regions_not_scanned,
             global_api_calls: inventory.global_api_calls,
             global_errors: &inventory.global_errors,
             accounts: &inventory.accounts,
+            shard: inventory.shard,
         }
+    }
+}
+
+/// Writes a snapshot part by part (e.g. account by account as a scan of many accounts
+/// reads them), each part's scopes written and let go at once: what it keeps is
+/// everything but the scopes. The file reads back with [`Inventory::from_json`] as the
+/// inventory of every part together; each scope is one line.
+pub struct SnapshotWriter<W: std::io::Write> {
+    out: W,
+    /// Everything written so far but the scopes (`None` before the first part).
+    rest: Option<Inventory>,
+    scopes: usize,
+}
+
+impl<W: std::io::Write> SnapshotWriter<W> {
+    /// A writer to `out`; nothing is written before the first part.
+    pub fn new(out: W) -> Self {
+        SnapshotWriter {
+            out,
+            rest: None,
+            scopes: 0,
+        }
+    }
+
+    /// Writes the scopes of `part` and keeps the rest of it (accounts, skipped regions,
+    /// global calls and errors). The first part gives the caller's account, the collection
+    /// time and the shard.
+    pub fn write(&mut self, mut part: Inventory) -> std::io::Result<()> {
+        let scopes = std::mem::take(&mut part.scopes);
+        match &mut self.rest {
+            None => {
+                write!(
+                    self.out,
+                    "{{\"schema_version\":{SNAPSHOT_SCHEMA_VERSION},\"account\":{},\"collected_at\":{},\"scopes\":[",
+                    serde_json::to_string(&part.account)?,
+                    serde_json::to_string(&part.collected_at)?,
+                )?;
+                self.rest = Some(part);
+            }
+            Some(rest) => rest.append(part),
+        }
+        for scope in &scopes {
+            let separator = if self.scopes == 0 { "\n" } else { ",\n" };
+            self.out.write_all(separator.as_bytes())?;
+            serde_json::to_writer(&mut self.out, &ScopeOut::of(scope))?;
+            self.scopes += 1;
+        }
+        Ok(())
+    }
+
+    /// Ends the file: the accounts (sorted), skipped regions, global calls and errors.
+    /// Returns the writer and what was kept (every part's but the scopes).
+    pub fn finish(mut self) -> std::io::Result<(W, Inventory)> {
+        let mut rest = match self.rest.take() {
+            Some(rest) => rest,
+            None => {
+                let empty = Inventory::new(None);
+                self.write(empty.clone())?;
+                empty
+            }
+        };
+        rest.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        let out = &mut self.out;
+        write!(out, "\n],\"regions_not_scanned\":")?;
+        serde_json::to_writer(&mut *out, &rest.regions_not_scanned)?;
+        write!(
+            out,
+            ",\"global_api_calls\":{},\"global_errors\":",
+            rest.global_api_calls
+        )?;
+        serde_json::to_writer(&mut *out, &rest.global_errors)?;
+        if !rest.accounts.is_empty() {
+            write!(out, ",\"accounts\":")?;
+            serde_json::to_writer(&mut *out, &rest.accounts)?;
+        }
+        if let Some(shard) = rest.shard {
+            write!(out, ",\"shard\":")?;
+            serde_json::to_writer(&mut *out, &shard)?;
+        }
+        writeln!(out, "}}")?;
+        Ok((self.out, rest))
     }
 }

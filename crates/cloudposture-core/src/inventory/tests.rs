@@ -358,3 +358,49 @@ fn the_accounts_of_a_snapshot_read_back_equal_and_one_account_writes_none() {
     assert_eq!(Inventory::from_json(&text, &kinds()).unwrap(), inventory);
     assert!(!written(&self::inventory(), false).contains("\"accounts\""));
 }
+
+#[test]
+fn a_snapshot_written_account_by_account_reads_back_as_the_whole_inventory() {
+    let mut whole = organization();
+    whole.global_api_calls = 3;
+    whole.shard = Some(crate::Shard::new(1, 2).unwrap());
+    // One part per account, in the order they finish; the first with the global calls.
+    let mut parts: Vec<Inventory> = whole
+        .accounts
+        .iter()
+        .rev()
+        .map(|record| Inventory {
+            scopes: whole
+                .scopes
+                .iter()
+                .filter(|s| s.id.account.as_deref() == Some(record.id.as_str()))
+                .cloned()
+                .collect(),
+            accounts: vec![record.clone()],
+            global_api_calls: 0,
+            ..whole.clone()
+        })
+        .collect();
+    parts[0].global_api_calls = 3;
+    let mut writer = SnapshotWriter::new(Vec::new());
+    for part in parts {
+        writer.write(part).unwrap();
+    }
+    let (out, kept) = writer.finish().unwrap();
+    assert!(kept.scopes.is_empty(), "the scopes are let go");
+    assert_eq!(kept.accounts, whole.accounts);
+    let text = String::from_utf8(out).unwrap();
+    let mut back = Inventory::from_json(&text, &kinds()).unwrap();
+    back.scopes.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(back, whole);
+    // Each scope on a line of its own.
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("{\"account\"")).count(),
+        2,
+        "{text}"
+    );
+    // Nothing written at all is still a snapshot.
+    let (empty, _) = SnapshotWriter::new(Vec::new()).finish().unwrap();
+    let empty = Inventory::from_json(std::str::from_utf8(&empty).unwrap(), &kinds()).unwrap();
+    assert!(empty.scopes.is_empty() && empty.accounts.is_empty());
+}

@@ -70,7 +70,7 @@ pub fn asff_severity_label(status: Status, risk: RiskLevel) -> &'static str {
 /// the scanned account in that region: its resource is `AwsAccount`
 /// `AWS::::Account:ACCOUNT` (as Security Hub writes account-level findings) and its
 /// title names the region (`VPC-001 VPC Flow Logs Enabled: all VPCs in eu-west-1`);
-/// its `Id` keeps the resource id `*` (`cloudposture/VPC-001/eu-west-1/*`).
+/// its `Id` keeps the resource id `*` (`cloudposture/VPC-001/ACCOUNT/eu-west-1/*`).
 pub fn write_asff(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let time = report.scan.finished_at.to_string();
     let rules = super::PerRule::new(report, RuleParts::of);
@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn a_region_wide_error_is_about_the_account_in_that_region() {
         let wide = &render()[5];
-        assert_eq!(wide["Id"], "cloudposture/VPC-001/sa-east-1/*");
+        assert_eq!(wide["Id"], "cloudposture/VPC-001/123456789012/sa-east-1/*");
         assert_eq!(
             wide["Title"],
             "VPC-001 VPC Flow Logs Enabled: all VPCs in sa-east-1"

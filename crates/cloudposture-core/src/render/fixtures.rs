@@ -174,6 +174,7 @@ pub(crate) fn report() -> Report {
                 reason: "opt-in region not enabled for the account".into(),
             }],
             api_calls: 10,
+            shard: None,
         },
         summary: Summary::of(&findings),
         findings,

@@ -18,8 +18,9 @@ pub(crate) fn fix_error(rule: &RuleMetadata, message: impl Into<String>) -> FixE
 
 /// The resource of `finding` when it is a failing finding of `rule` about one resource of
 /// `kind`; `Ok(None)` for every other finding (passing, muted, skipped, error, another
-/// rule's, or the scope-wide `*` of a region that could not be read). A failing finding
-/// without a region is an error: nothing could say where to act.
+/// rule's, the scope-wide `*` of a region that could not be read, or a resource declared
+/// in a template, which is fixed by changing the template). A failing finding of an
+/// account without a region is an error: nothing could say where to act.
 pub(crate) fn failing_target<'f>(
     finding: &'f Finding,
     rule: &RuleMetadata,
@@ -30,6 +31,7 @@ pub(crate) fn failing_target<'f>(
         || finding.status != Status::Fail
         || resource.kind != kind.name
         || resource.id == SCOPE_WIDE_ID
+        || resource.is_declared()
     {
         return Ok(None);
     }

@@ -16,6 +16,12 @@ pub(crate) fn region_with<K: Kind>(name: &str, items: Vec<K::Item>) -> Scope {
     scope
 }
 
+/// A scope of templates (read from `infra`) declaring `items` of kind `K`, each at a
+/// line of `infra/main.tf`, as the template reader records them.
+pub(crate) fn declared_with<K: Kind>(items: Vec<K::Item>) -> Scope {
+    crate::remediation::test_support::declared::<K>(items)
+}
+
 /// A region where listing kind `K` was denied.
 pub(crate) fn denied<K: Kind>(name: &str, operation: &str) -> Scope {
     let mut scope = Scope::new(ScopeId::region(Some(ACCOUNT), name));

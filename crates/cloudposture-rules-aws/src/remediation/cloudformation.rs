@@ -9,10 +9,28 @@ use serde::ser::SerializeMap;
 ///
 /// Property values are JSON values (strings, numbers, lists); an object's keys come out
 /// in `serde_json::Map`'s order, so give nested objects as structs where order matters.
+/// Intrinsic functions are given in their long form (`{"Ref": "MyVpc"}`,
+/// `{"Fn::GetAtt": ["MyVpc", "DefaultSecurityGroup"]}`): JSON keeps it, YAML writes the
+/// short tags (`!Ref MyVpc`, `!GetAtt MyVpc.DefaultSecurityGroup`).
+///
+/// ```
+/// use cloudposture_rules_aws::remediation::CfnTemplate;
+///
+/// let addition = CfnTemplate::addition().resource(
+///     "FlowLogMyVpc",
+///     "AWS::EC2::FlowLog",
+///     [("ResourceId", serde_json::json!({"Ref": "MyVpc"}))],
+/// );
+/// assert_eq!(
+///     addition.to_yaml(),
+///     "Resources:\n  FlowLogMyVpc:\n    Type: AWS::EC2::FlowLog\n    Properties:\n      ResourceId: !Ref MyVpc\n"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnTemplate {
     comments: Vec<String>,
-    description: String,
+    /// `None` for an addition to an existing template (no header).
+    description: Option<String>,
     resources: Vec<CfnResource>,
 }
 
@@ -28,7 +46,17 @@ impl CfnTemplate {
     pub fn new(description: impl Into<String>) -> Self {
         CfnTemplate {
             comments: Vec::new(),
-            description: description.into(),
+            description: Some(description.into()),
+            resources: Vec::new(),
+        }
+    }
+
+    /// Resources to add to (or change in) an existing template: written as its
+    /// `Resources` alone, without `AWSTemplateFormatVersion` and `Description`.
+    pub fn addition() -> Self {
+        CfnTemplate {
+            comments: Vec::new(),
+            description: None,
             resources: Vec::new(),
         }
     }
@@ -54,10 +82,14 @@ impl CfnTemplate {
         self
     }
 
-    /// The template as YAML, after its comments.
+    /// The template as YAML, after its comments, intrinsic functions in their short form.
     pub fn to_yaml(&self) -> String {
         // Plain strings, lists and maps always serialize; an empty text would show if not.
-        super::with_comments(&self.comments, serde_norway::to_string(self).unwrap_or_default())
+        let yaml = serde_norway::to_value(self)
+            .map(short_forms)
+            .and_then(|value| serde_norway::to_string(&value))
+            .unwrap_or_default();
+        super::with_comments(&self.comments, yaml)
     }
 
     /// The template as pretty JSON.
@@ -77,9 +109,11 @@ impl CfnTemplate {
 
 impl Serialize for CfnTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
-        map.serialize_entry("Description", &self.description)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(description) = &self.description {
+            map.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
+            map.serialize_entry("Description", description)?;
+        }
         map.serialize_entry("Resources", &Resources(&self.resources))?;
         map.end()
     }
@@ -107,6 +141,46 @@ struct Properties<'a>(&'a [(String, serde_json::Value)]);
 impl Serialize for Properties<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// `{"Ref": x}` as `!Ref x`, `{"Fn::GetAtt": [a, b]}` as `!GetAtt a.b`, any other
+/// `{"Fn::NAME": x}` as `!NAME x`: the short forms people write in YAML templates.
+fn short_forms(value: serde_norway::Value) -> serde_norway::Value {
+    use serde_norway::Value;
+    use serde_norway::value::{Tag, TaggedValue};
+    match value {
+        Value::Mapping(map) => {
+            let intrinsic = match map.iter().next() {
+                Some((Value::String(key), _)) if map.len() == 1 => (key == "Ref")
+                    .then_some("Ref")
+                    .or_else(|| key.strip_prefix("Fn::")),
+                _ => None,
+            }
+            .map(str::to_string);
+            let entries = map.into_iter().map(|(k, v)| (k, short_forms(v)));
+            match intrinsic {
+                Some(tag) => {
+                    let value = entries.map(|(_, v)| v).next().unwrap_or(Value::Null);
+                    let value = match (tag.as_str(), value) {
+                        ("GetAtt", Value::Sequence(parts))
+                            if parts.len() == 2 && parts.iter().all(Value::is_string) =>
+                        {
+                            let parts: Vec<&str> = parts.iter().filter_map(Value::as_str).collect();
+                            Value::String(parts.join("."))
+                        }
+                        (_, value) => value,
+                    };
+                    Value::Tagged(Box::new(TaggedValue {
+                        tag: Tag::new(tag),
+                        value,
+                    }))
+                }
+                None => Value::Mapping(entries.collect()),
+            }
+        }
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(short_forms).collect()),
+        other => other,
     }
 }
 

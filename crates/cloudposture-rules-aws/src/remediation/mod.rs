@@ -7,6 +7,10 @@
 //!   (`serde_json`).
 //! - [`TerraformConfig`]: Terraform blocks built with `hcl-rs`'s builders, written by it.
 //! - [`PolicyDocument`]: IAM policy documents as serde structs, written as JSON.
+//! - [`Origin`]: whether a finding's resource comes from an account, a CloudFormation
+//!   template or Terraform, and how a template refers to it (`!Ref MyVpc`,
+//!   `aws_vpc.main.id`). A finding from a template gets the change to make in that
+//!   template, in its language alone: there is nothing deployed for a command to change.
 //!
 //! A rule builds its remediation from the resource it judged (the model, not only its
 //! reference): the VPC's id, region and owner are what the snippets name.
@@ -40,12 +44,16 @@
 mod cli;
 mod cloudformation;
 mod iam;
+mod origin;
 mod security_group;
 mod terraform;
 
 pub use cli::CliCommand;
 pub use cloudformation::{CfnTemplate, cfn_logical_id};
 pub use iam::{OneOrMany, PolicyDocument, Principal, Statement};
+pub use origin::{
+    CfnResource, Declared, Implicit, Origin, TfAddress, TfIndex, inline_blocks_conflict, template_change,
+};
 pub use security_group::{Direction, revoke_command};
 pub use terraform::{TerraformConfig, terraform_name};
 
@@ -63,5 +71,7 @@ fn with_comments(comments: &[String], content: String) -> String {
     out
 }
 
+#[cfg(test)]
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;

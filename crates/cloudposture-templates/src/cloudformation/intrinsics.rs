@@ -215,7 +215,7 @@ impl Template<'_> {
             return Err(format!("`{resource}` is not a resource of the template"));
         }
         match attribute {
-            "VpcId" | "GroupId" | "Id" | "SubnetId" | "NetworkAclId" | "InstanceId" => {
+            "VpcId" | "GroupId" | "Id" | "SubnetId" | "NetworkAclId" | "InstanceId" | "LaunchTemplateId" => {
                 Ok(Value::from(resource))
             }
             "DefaultSecurityGroup" | "DefaultNetworkAcl" => {

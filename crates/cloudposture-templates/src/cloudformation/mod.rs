@@ -68,7 +68,11 @@ pub(crate) fn read(file: &Path) -> Result<Option<Declared>, FileError> {
     } else {
         yaml_resource_lines(&text)
     };
-    Ok(Some(resources::declare(template, &display, &lines)))
+    let mut unit = resources::declare(template, &display, &lines);
+    if !is_json {
+        crate::suppression::from_comments(&text, &display, &["#"], &mut unit.suppressions, &mut unit.errors);
+    }
+    Ok(Some(unit))
 }
 
 fn looks_like_template(text: &str) -> bool {

@@ -1,5 +1,7 @@
 //! The CloudFormation resource types the rules judge, as models.
 
+mod launch_template;
+
 use std::collections::BTreeMap;
 
 use cloudposture_aws::{
@@ -132,6 +134,7 @@ pub(super) fn declare(template: &Map<String, Value>, file: &str, lines: &BTreeMa
             file: file.to_string(),
             line: lines.get(id).copied().unwrap_or(1),
         };
+        crate::suppression::from_metadata(resource.get("Metadata"), id, file, location.line, &mut unit);
         let place = format!("{id} ({location})");
         let props = Props {
             t: &t,
@@ -168,7 +171,7 @@ pub(super) fn declare(template: &Map<String, Value>, file: &str, lines: &BTreeMa
                 "AWS::EC2::NetworkAcl" | "AWS::EC2::NetworkAclEntry" => {
                     unit.unresolved::<NetworkAcls>(message)
                 }
-                "AWS::EC2::Instance" => unit.unresolved::<Instances>(message),
+                "AWS::EC2::Instance" | "AWS::EC2::LaunchTemplate" => unit.unresolved::<Instances>(message),
                 _ => {}
             }
         }
@@ -341,15 +344,11 @@ fn declare_one(
             });
         }
         "AWS::EC2::Instance" => {
-            let (tokens, endpoint, hops) = match p.object("MetadataOptions")? {
-                Some(o) => (
-                    o.str("HttpTokens")?,
-                    o.str("HttpEndpoint")?,
-                    o.int("HttpPutResponseHopLimit")?,
-                ),
-                None => (None, None, None),
-            };
-            let options = models::metadata_options(tokens, endpoint, hops);
+            let own = p.object("MetadataOptions")?;
+            if own.is_none() {
+                launch_template::from_template(p, id, unit)?;
+            }
+            let options = launch_template::metadata_options(own.as_ref())?;
             let instance = models::instance(
                 id,
                 p.str("SubnetId").ok().flatten(),
@@ -360,6 +359,7 @@ fn declare_one(
             unit.instances.push(instance);
             unit.locate::<Instances>(id, location);
         }
+        "AWS::EC2::LaunchTemplate" => launch_template::declare(p, id, unit)?,
         _ => {}
     }
     Ok(())

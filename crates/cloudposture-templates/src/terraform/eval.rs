@@ -2,9 +2,10 @@
 //! (defaults and variable files), locals, references to resources (`aws_vpc.x.id`,
 //! `aws_vpc.x[0].id`, `aws_vpc.x["a"].id`, `count.index`, `each.key`), conditionals,
 //! string templates and a few functions (`try`, `can`, `tolist`, `toset`, `lookup`…).
-//! A resource's id is its address; what is known only at plan or apply time (a data
-//! source, another attribute of a resource, a module's output) is
-//! [`EvalError::Unknown`], with why.
+//! A resource's id is its address (`module.net.aws_vpc.this` in a child module); a
+//! module's output is its expression evaluated in the child (see [`super::modules`]);
+//! what is known only at plan or apply time (a data source, another attribute of a
+//! resource, a remote module's output) is [`EvalError::Unknown`], with why.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -12,6 +13,11 @@ use std::collections::{HashMap, HashSet};
 use hcl::expr::{BinaryOperator, Expression, ObjectKey, Operation, TraversalOperator, UnaryOperator};
 use hcl::template::Element;
 use serde_json::{Map, Value};
+
+use super::modules::Calls;
+use functions::function;
+
+mod functions;
 
 /// Why an expression has no value here.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,11 +40,11 @@ impl EvalError {
 
 type Eval = Result<Value, EvalError>;
 
-fn unknown(reason: impl Into<String>) -> EvalError {
+pub(super) fn unknown(reason: impl Into<String>) -> EvalError {
     EvalError::Unknown(reason.into())
 }
 
-fn invalid(reason: impl Into<String>) -> EvalError {
+pub(super) fn invalid(reason: impl Into<String>) -> EvalError {
     EvalError::Invalid(reason.into())
 }
 
@@ -55,11 +61,14 @@ pub(crate) enum Expansion {
     Unknown(String),
 }
 
-/// `count.index` or `each` of the instance being read.
+/// `count.index` or `each` of the instance being read, and the iterators of the
+/// `dynamic` blocks around the expression.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Frame {
     pub count_index: Option<usize>,
     pub each: Option<(String, Value)>,
+    /// Innermost last: the iterator's name (`ingress`, or its `iterator`), key, value.
+    pub iterators: Vec<(String, Value, Value)>,
 }
 
 /// What expressions of a module can refer to.
@@ -70,6 +79,11 @@ pub(crate) struct Module {
     pub locals: HashMap<String, Expression>,
     /// By type, then name.
     pub resources: HashMap<String, HashMap<String, Expansion>>,
+    /// What comes before the addresses of its resources: `module.net.` in a child
+    /// module, empty in a root module.
+    pub prefix: String,
+    /// Its module calls, and the children built so far.
+    pub calls: Calls,
     cache: RefCell<HashMap<String, Eval>>,
     evaluating: RefCell<HashSet<String>>,
 }
@@ -143,6 +157,15 @@ impl Module {
             Some((TraversalOperator::GetAttr(name), rest)) => (name.as_str(), rest),
             _ => return Err(unknown(format!("`{root}` used as a whole is not evaluated"))),
         };
+        if let Some((_, key, value)) = frame.iterators.iter().rev().find(|(name, ..)| name == root) {
+            return match first {
+                "key" => self.apply(key.clone(), rest, frame),
+                "value" => self.apply(value.clone(), rest, frame),
+                other => Err(invalid(format!(
+                    "`{root}.{other}`: an iterator has `key` and `value`"
+                ))),
+            };
+        }
         match root {
             "var" => match self.variables.get(first) {
                 None => Err(invalid(format!("variable `{first}` is not declared"))),
@@ -173,15 +196,20 @@ impl Module {
                     "`{name}` is a data source, read only at plan time"
                 )))
             }
-            "module" => Err(unknown(format!("outputs of `module.{first}` are not examined"))),
+            "module" => self.module_output(first, rest, frame),
             "path" | "terraform" | "self" => Err(unknown(format!("`{root}.{first}` is not evaluated"))),
             kind => {
                 let expansion = self
                     .resources
                     .get(kind)
                     .and_then(|r| r.get(first))
-                    .ok_or_else(|| invalid(format!("`{kind}.{first}` is not declared in the module")))?;
-                let address = format!("{kind}.{first}");
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "`{}{kind}.{first}` is not declared in the module",
+                            self.prefix
+                        ))
+                    })?;
+                let address = format!("{}{kind}.{first}", self.prefix);
                 match (expansion, rest.split_first()) {
                     (Expansion::One, _) => resource_attribute(&address, rest),
                     (Expansion::Unknown(reason), _) => Err(unknown(reason.clone())),
@@ -207,7 +235,7 @@ impl Module {
         }
     }
 
-    fn index(&self, op: &TraversalOperator, frame: &Frame) -> Eval {
+    pub(super) fn index(&self, op: &TraversalOperator, frame: &Frame) -> Eval {
         match op {
             TraversalOperator::Index(e) => self.eval(e, frame),
             TraversalOperator::LegacyIndex(i) => Ok(Value::from(*i)),
@@ -215,7 +243,7 @@ impl Module {
         }
     }
 
-    fn apply(&self, mut value: Value, ops: &[TraversalOperator], frame: &Frame) -> Eval {
+    pub(super) fn apply(&self, mut value: Value, ops: &[TraversalOperator], frame: &Frame) -> Eval {
         for op in ops {
             value = match op {
                 TraversalOperator::GetAttr(name) => value
@@ -343,79 +371,6 @@ fn resource_attribute(address: &str, ops: &[TraversalOperator]) -> Eval {
             other => Err(unknown(format!("`{address}.{other}` is known only after apply"))),
         },
         _ => Err(unknown(format!("`{address}` as a whole is not evaluated"))),
-    }
-}
-
-fn function(name: &str, args: Vec<Value>) -> Eval {
-    let first = args.first().cloned().unwrap_or(Value::Null);
-    match name {
-        "tostring" | "tonumber" | "tobool" | "tomap" => Ok(first),
-        "lower" => Ok(Value::from(as_string(&first)?.to_lowercase())),
-        "upper" => Ok(Value::from(as_string(&first)?.to_uppercase())),
-        "tolist" | "toset" => match first {
-            Value::Array(mut items) => {
-                if name == "toset" {
-                    let mut seen = Vec::new();
-                    items.retain(|i| {
-                        !seen.contains(i) && {
-                            seen.push(i.clone());
-                            true
-                        }
-                    });
-                }
-                Ok(Value::Array(items))
-            }
-            other => Err(invalid(format!("`{name}` of `{other}`, not a list"))),
-        },
-        "concat" => Ok(Value::Array(
-            args.into_iter()
-                .flat_map(|a| a.as_array().cloned().unwrap_or_default())
-                .collect(),
-        )),
-        "coalesce" => args
-            .into_iter()
-            .find(|a| !a.is_null() && a.as_str() != Some(""))
-            .ok_or_else(|| invalid("`coalesce` of nothing")),
-        "length" => match &first {
-            Value::Array(a) => Ok(Value::from(a.len())),
-            Value::Object(o) => Ok(Value::from(o.len())),
-            Value::String(s) => Ok(Value::from(s.chars().count())),
-            other => Err(invalid(format!("`length` of `{other}`"))),
-        },
-        "lookup" => {
-            let key = as_string(args.get(1).unwrap_or(&Value::Null))?;
-            match (first.get(&key), args.get(2)) {
-                (Some(v), _) => Ok(v.clone()),
-                (None, Some(default)) => Ok(default.clone()),
-                (None, None) => Err(invalid(format!("no key `{key}`"))),
-            }
-        }
-        "element" => {
-            let items = first.as_array().cloned().unwrap_or_default();
-            let i = args.get(1).and_then(Value::as_u64).unwrap_or_default() as usize;
-            (!items.is_empty())
-                .then(|| items[i % items.len()].clone())
-                .ok_or_else(|| invalid("`element` of an empty list"))
-        }
-        "join" => {
-            let sep = as_string(&first)?;
-            let items = args.get(1).and_then(Value::as_array).cloned().unwrap_or_default();
-            Ok(Value::from(
-                items
-                    .iter()
-                    .map(as_string)
-                    .collect::<Result<Vec<_>, _>>()?
-                    .join(&sep),
-            ))
-        }
-        "merge" => {
-            let mut map = Map::new();
-            for arg in args {
-                map.extend(arg.as_object().cloned().unwrap_or_default());
-            }
-            Ok(Value::Object(map))
-        }
-        other => Err(unknown(format!("function `{other}` is not evaluated"))),
     }
 }
 

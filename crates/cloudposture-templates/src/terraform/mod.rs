@@ -1,182 +1,166 @@
-//! Terraform modules: the `.tf` files of one directory, their variables (defaults, then
-//! `terraform.tfvars`, `*.auto.tfvars` and the `--var-file`s), locals and resources,
-//! each `count` or `for_each` instance a resource of its own address.
+//! Terraform modules: the `.tf` and `.tf.json` files of one directory, their variables
+//! (defaults, then `terraform.tfvars`, `*.auto.tfvars` and the `--var-file`s in a root
+//! module, the call's arguments in a child), locals and resources, each `count` or
+//! `for_each` instance a resource of its own address, and the local modules they call.
+//!
+//! Each directory of a scan is a root module unless a module of the scan calls it with a
+//! local `source`: then it is read as that call's child only (no finding twice). A
+//! directory reached only through a cycle of calls is read as a root all the same.
 
 mod eval;
+mod json;
+mod modules;
+mod parse;
 mod plan;
 mod resources;
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::rc::Rc;
 
-use cloudposture_core::Location;
-use hcl::edit::Span;
-use hcl::{Block, BlockLabel, Body};
+use hcl::Body;
 use serde_json::Value;
 
 use crate::FileError;
 use crate::declared::Declared;
-use crate::discover::{Module as Dir, io_error};
-use crate::location::line_of_offset;
+use crate::discover::Module as Dir;
 use eval::{Expansion, Frame, Module};
+use modules::{Calls, Tree, local_dir, normalize};
+use parse::Source;
 pub(crate) use plan::read as read_plan;
 
-/// A `resource` block and where it is.
-struct Resource {
-    kind: String,
-    name: String,
-    block: Block,
-    location: Location,
+/// What the Terraform modules `dirs` of one path declare, one [`Declared`] per root
+/// module, and how many files parsed (child modules included); files that do not parse
+/// and module sources that are missing are added to `errors`.
+pub(crate) fn read_all(
+    dirs: &[Dir],
+    var_files: &[PathBuf],
+    errors: &mut Vec<FileError>,
+) -> (Vec<Declared>, usize) {
+    let tree = Rc::new(Tree::default());
+    let sources: Vec<Rc<Source>> = dirs
+        .iter()
+        .map(|dir| {
+            let mut found = Vec::new();
+            let source = parse::module(&dir.dir, &dir.files, &mut found);
+            tree.insert(source, found)
+        })
+        .collect();
+    let mut units = Vec::new();
+    for index in roots(&tree, &sources) {
+        let dir = &dirs[index];
+        let mut given = HashMap::new();
+        for file in dir.var_files.iter().chain(var_files) {
+            let Some((body, _)) = parse::parse(file, errors) else {
+                continue;
+            };
+            for attr in body.attributes() {
+                if let Ok(value) = Module::default().eval(&attr.expr, &Frame::default()) {
+                    given.insert(attr.key.to_string(), Ok(value));
+                }
+            }
+        }
+        let module = instantiate(&tree, sources[index].clone(), String::new(), given, Vec::new());
+        let mut unit = Declared::new(dir.dir.display().to_string());
+        modules::declare(&module, &mut unit);
+        units.push(unit);
+    }
+    let (found, read) = tree.finish();
+    errors.extend(found);
+    (units, read)
 }
 
-/// What the module `dir` declares; files that do not parse are added to `errors` (the
-/// rest of the module is still read: what refers into them comes out unresolved).
-pub(crate) fn read(dir: &Dir, var_files: &[PathBuf], errors: &mut Vec<FileError>) -> Declared {
-    let mut unit = Declared::new(dir.dir.display().to_string());
-    let mut module = Module::default();
-    let mut resources = Vec::new();
-    let mut defaults = Vec::new();
-    for file in &dir.files {
-        let Some((body, lines)) = parse(file, errors) else {
-            continue;
-        };
-        let display = file.display().to_string();
-        for (block, &line) in body.blocks().zip(&lines) {
-            let labels: Vec<&str> = block.labels.iter().map(label).collect();
-            match (block.identifier.as_str(), labels.as_slice()) {
-                ("variable", [name]) => {
-                    defaults.push((
-                        name.to_string(),
-                        block
-                            .body
-                            .attributes()
-                            .find(|a| a.key.as_str() == "default")
-                            .map(|a| a.expr.clone()),
-                    ));
-                }
-                ("locals", _) => {
-                    for attr in block.body.attributes() {
-                        module.locals.insert(attr.key.to_string(), attr.expr.clone());
-                    }
-                }
-                ("resource", [kind, name]) => resources.push(Resource {
-                    kind: kind.to_string(),
-                    name: name.to_string(),
-                    block: block.clone(),
-                    location: Location {
-                        file: display.clone(),
-                        line,
-                    },
-                }),
-                ("module", [name]) => {
-                    let source = block
-                        .body
-                        .attributes()
-                        .find(|a| a.key.as_str() == "source")
-                        .and_then(|a| module.eval(&a.expr, &Frame::default()).ok())
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    unit.notes.push(format!(
-                        "module.{name} ({display}:{line}): module `{source}` is not examined (modules, local or not, are not read in this release)"
-                    ));
-                }
-                _ => {}
-            }
-        }
-    }
-    let empty = Module::default();
-    for (name, default) in defaults {
-        let value = match default {
-            Some(expr) => empty
-                .eval(&expr, &Frame::default())
-                .map_err(|e| e.reason().to_string()),
-            None => Err("variable without a default".to_string()),
-        };
-        module.variables.insert(name, value);
-    }
-    for file in dir.var_files.iter().chain(var_files) {
-        let Some((body, _)) = parse(file, errors) else {
-            continue;
-        };
-        for attr in body.attributes() {
-            if let Ok(value) = empty.eval(&attr.expr, &Frame::default())
-                && module.variables.contains_key(attr.key.as_str())
+/// The indexes of the root modules among `sources`: those no other module of the scan
+/// calls, then, in order, any that only a cycle of calls reaches.
+fn roots(tree: &Tree, sources: &[Rc<Source>]) -> Vec<usize> {
+    let calls = |source: &Source| -> Vec<PathBuf> {
+        let here = normalize(&source.dir);
+        source
+            .calls
+            .iter()
+            .filter_map(|c| local_dir(&source.dir, &c.source))
+            .filter(|d| *d != here)
+            .collect()
+    };
+    let called: HashSet<PathBuf> = sources.iter().flat_map(|s| calls(s)).collect();
+    let mut roots: Vec<usize> = (0..sources.len())
+        .filter(|i| !called.contains(&normalize(&sources[*i].dir)))
+        .collect();
+    let mut reached = HashSet::new();
+    let reach = |start: &Source, reached: &mut HashSet<PathBuf>| {
+        let mut todo = vec![normalize(&start.dir)];
+        while let Some(dir) = todo.pop() {
+            if reached.insert(dir.clone())
+                && let Some(source) = tree.source(&dir)
             {
-                module.variables.insert(attr.key.to_string(), Ok(value));
+                todo.extend(calls(&source));
             }
         }
+    };
+    for &i in &roots {
+        reach(&sources[i], &mut reached);
+    }
+    for (i, source) in sources.iter().enumerate() {
+        if !reached.contains(&normalize(&source.dir)) {
+            roots.push(i);
+            reach(source, &mut reached);
+        }
+    }
+    roots.sort_unstable();
+    roots
+}
+
+/// The module `source` as an instance addressed `prefix…`, its variables `given` (the
+/// values of a root's variable files, a child's arguments) or else their defaults.
+fn instantiate(
+    tree: &Rc<Tree>,
+    source: Rc<Source>,
+    prefix: String,
+    mut given: HashMap<String, Result<Value, String>>,
+    ancestors: Vec<PathBuf>,
+) -> Module {
+    let mut module = Module::default();
+    module.prefix = prefix;
+    module.calls = Calls::new(tree.clone(), source.clone(), ancestors);
+    let empty = Module::default();
+    for (name, default) in &source.variables {
+        let value = match (given.remove(name), default) {
+            (Some(value), _) => value,
+            (None, Some(expr)) => empty
+                .eval(expr, &Frame::default())
+                .map_err(|e| e.reason().to_string()),
+            (None, None) => Err("variable without a default".to_string()),
+        };
+        module.variables.insert(name.clone(), value);
+    }
+    for (name, expr) in &source.locals {
+        module.locals.insert(name.clone(), expr.clone());
     }
     // Every resource is declared before any `count` is read; a count that refers to a
     // resource is unknown until plan.
-    for r in &resources {
+    for r in &source.resources {
         module.resources.entry(r.kind.clone()).or_default().insert(
             r.name.clone(),
-            Expansion::Unknown(format!("`{}.{}` is counted at plan time", r.kind, r.name)),
+            Expansion::Unknown(format!(
+                "`{}{}.{}` is counted at plan time",
+                module.prefix, r.kind, r.name
+            )),
         );
     }
-    for r in &resources {
-        let expansion = expand(&module, r);
+    for r in &source.resources {
+        let expansion = expand(&module, &r.block.body);
         module
             .resources
             .entry(r.kind.clone())
             .or_default()
             .insert(r.name.clone(), expansion);
     }
-    for r in &resources {
-        let address = format!("{}.{}", r.kind, r.name);
-        let instances: Vec<(String, Frame)> = match module.resources.get(&r.kind).and_then(|m| m.get(&r.name))
-        {
-            Some(Expansion::One) | None => vec![(address, Frame::default())],
-            Some(Expansion::Count(n)) => (0..*n)
-                .map(|i| {
-                    (
-                        format!("{address}[{i}]"),
-                        Frame {
-                            count_index: Some(i),
-                            each: None,
-                        },
-                    )
-                })
-                .collect(),
-            Some(Expansion::Keys(keys)) => keys
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        format!("{address}[\"{k}\"]"),
-                        Frame {
-                            count_index: None,
-                            each: Some((k.clone(), v.clone())),
-                        },
-                    )
-                })
-                .collect(),
-            Some(Expansion::Unknown(reason)) => {
-                let message = format!(
-                    "{address} ({}): how many instances it has cannot be resolved ({reason})",
-                    r.location
-                );
-                resources::unresolved_kind(&r.kind, message, &mut unit);
-                continue;
-            }
-        };
-        for (address, frame) in instances {
-            resources::declare(
-                &r.kind,
-                &address,
-                &r.block.body,
-                &frame,
-                &module,
-                &r.location,
-                &mut unit,
-            );
-        }
-    }
-    unit
+    module
 }
 
-/// The instances `count` or `for_each` make.
-fn expand(module: &Module, r: &Resource) -> Expansion {
-    let attr = |name: &str| r.block.body.attributes().find(|a| a.key.as_str() == name);
+/// The instances `count` or `for_each` of a resource or module block `body` make.
+fn expand(module: &Module, body: &Body) -> Expansion {
+    let attr = |name: &str| body.attributes().find(|a| a.key.as_str() == name);
     let text = |e: &hcl::Expression| hcl::format::to_string(e).unwrap_or_default();
     if let Some(count) = attr("count") {
         return match module.eval(&count.expr, &Frame::default()) {
@@ -203,41 +187,30 @@ fn expand(module: &Module, r: &Resource) -> Expansion {
     Expansion::One
 }
 
-/// The file's body and the line of each of its blocks, or `None` (and an error) when it
-/// cannot be read or parsed.
-fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
-    let text = match fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => {
-            errors.push(io_error(file, &e));
-            return None;
-        }
-    };
-    match hcl::edit::parser::parse_body(&text) {
-        Ok(body) => {
-            // Lines come from the spans of the editable tree; the plain tree is read.
-            let lines: Vec<u32> = body
-                .iter()
-                .filter_map(|s| s.as_block())
-                .map(|b| b.span().map(|r| line_of_offset(&text, r.start)).unwrap_or(1))
-                .collect();
-            Some((body.into(), lines))
-        }
-        Err(e) => {
-            errors.push(FileError {
-                file: file.display().to_string(),
-                line: Some(e.location().line()),
-                column: Some(e.location().column()),
-                message: format!("not valid HCL: {}", e.message()),
-            });
-            None
-        }
-    }
-}
-
-fn label(l: &BlockLabel) -> &str {
-    match l {
-        BlockLabel::Identifier(id) => id.as_str(),
-        BlockLabel::String(s) => s.as_str(),
-    }
+/// The address and frame of each instance of `address` (`[0]`, `["a"]`), or why how
+/// many there are is unknown.
+fn instances(address: &str, expansion: &Expansion) -> Result<Vec<(String, Frame)>, String> {
+    Ok(match expansion {
+        Expansion::One => vec![(address.to_string(), Frame::default())],
+        Expansion::Count(n) => (0..*n)
+            .map(|i| {
+                let frame = Frame {
+                    count_index: Some(i),
+                    ..Frame::default()
+                };
+                (format!("{address}[{i}]"), frame)
+            })
+            .collect(),
+        Expansion::Keys(keys) => keys
+            .iter()
+            .map(|(k, v)| {
+                let frame = Frame {
+                    each: Some((k.clone(), v.clone())),
+                    ..Frame::default()
+                };
+                (format!("{address}[\"{k}\"]"), frame)
+            })
+            .collect(),
+        Expansion::Unknown(reason) => return Err(reason.clone()),
+    })
 }

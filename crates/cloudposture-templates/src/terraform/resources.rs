@@ -1,5 +1,10 @@
 //! The Terraform resource types the rules judge, as models.
 
+mod dynamic;
+mod launch_template;
+
+use std::borrow::Cow;
+
 use cloudposture_aws::{
     DestinationType, FlowLogResourceType, FlowLogs, GroupPair, Instances, NetworkAcls, Permission, PortRange,
     SecurityGroup, SecurityGroups, Subnets, TrafficType, Vpcs,
@@ -16,7 +21,7 @@ use crate::models::{self, FlowLogSpec};
 struct Attrs<'a> {
     module: &'a Module,
     body: &'a Body,
-    frame: &'a Frame,
+    frame: Cow<'a, Frame>,
     /// `aws_flow_log.x (main.tf:12)`.
     place: &'a str,
     /// `ingress[0].`, before the keys, in messages.
@@ -41,7 +46,7 @@ impl<'a> Attrs<'a> {
         let Some(expr) = self.expr(key) else {
             return Ok(None);
         };
-        match self.module.eval(expr, self.frame) {
+        match self.module.eval(expr, &self.frame) {
             Ok(Value::Null) => Ok(None),
             Ok(v) => Ok(Some(v)),
             Err(e) => Err(format!(
@@ -93,25 +98,24 @@ impl<'a> Attrs<'a> {
         }
     }
 
-    /// The nested blocks `name`; a `dynamic "name"` block cannot be read.
+    /// The nested blocks `name`, in order, each `dynamic "name"` block expanded into
+    /// its instances (see [`dynamic`]).
     fn blocks(&self, name: &str) -> Result<Vec<Attrs<'a>>, String> {
-        if self.body.blocks().any(|b| {
-            b.identifier.as_str() == "dynamic" && b.labels.first().is_some_and(|l| l.as_str() == name)
-        }) {
-            return Err(format!(
-                "{}: dynamic `{name}` blocks are not evaluated",
-                self.place
-            ));
+        let mut found = Vec::new();
+        for block in self.body.blocks() {
+            if block.identifier.as_str() == name {
+                found.push((&block.body, self.frame.clone()));
+            } else if dynamic::is_dynamic(block, name) {
+                found.extend(self.dynamic(block, name)?);
+            }
         }
-        Ok(self
-            .body
-            .blocks()
-            .filter(|b| b.identifier.as_str() == name)
+        Ok(found
+            .into_iter()
             .enumerate()
-            .map(|(i, b)| Attrs {
+            .map(|(i, (body, frame))| Attrs {
                 module: self.module,
-                body: &b.body,
-                frame: self.frame,
+                body,
+                frame,
                 place: self.place,
                 path: format!("{}{name}[{i}].", self.path),
             })
@@ -147,7 +151,7 @@ pub(super) fn unresolved_kind(kind: &str, message: String, unit: &mut Declared) 
         "aws_network_acl" | "aws_default_network_acl" | "aws_network_acl_rule" => {
             unit.unresolved::<NetworkAcls>(message)
         }
-        "aws_instance" => unit.unresolved::<Instances>(message),
+        "aws_instance" | "aws_launch_template" => unit.unresolved::<Instances>(message),
         _ => {}
     }
 }
@@ -166,7 +170,7 @@ pub(super) fn declare(
     let a = Attrs {
         module,
         body,
-        frame,
+        frame: Cow::Borrowed(frame),
         place: &place,
         path: String::new(),
     };
@@ -364,24 +368,21 @@ fn declare_one(
             });
         }
         "aws_instance" => {
-            let (tokens, endpoint, hops) = match a.blocks("metadata_options")?.first() {
-                Some(o) => (
-                    o.str("http_tokens")?,
-                    o.str("http_endpoint")?,
-                    o.int("http_put_response_hop_limit")?,
-                ),
-                None => (None, None, None),
-            };
+            let options = a.blocks("metadata_options")?;
+            if options.is_empty() {
+                launch_template::from_template(a, id, unit)?;
+            }
             let instance = models::instance(
                 id,
                 a.str("subnet_id").ok().flatten(),
                 a.str("instance_type").ok().flatten(),
-                models::metadata_options(tokens, endpoint, hops),
+                launch_template::metadata_options(options.first())?,
                 a.tags(),
             );
             unit.instances.push(instance);
             unit.locate::<Instances>(id, location);
         }
+        "aws_launch_template" => launch_template::declare(a, id, unit)?,
         _ => {}
     }
     Ok(())

@@ -53,6 +53,14 @@ pub fn run(args: &FixArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Resu
         )
         .into());
     }
+    if let Some(path) = args.templates.first() {
+        return Err(anyhow!(
+            "fix changes a live account; a template (`{}`) is fixed by editing it: `scan --template` gives, \
+             in each failing finding's remediation, the block to add or change there",
+            path.display()
+        )
+        .into());
+    }
     if args.live.accounts.is_multi() {
         return Err(anyhow!(
             "fix changes one account at a time; --accounts and --accounts-file are for scan and collect: \

@@ -149,5 +149,8 @@ fn a_region_wide_error_names_its_region() {
         wide["finding_info"]["title"],
         "VPC Flow Logs Enabled: all VPCs in sa-east-1"
     );
-    assert_eq!(wide["finding_info"]["uid"], "cloudposture/VPC-001/sa-east-1/*");
+    assert_eq!(
+        wide["finding_info"]["uid"],
+        "cloudposture/VPC-001/123456789012/sa-east-1/*"
+    );
 }

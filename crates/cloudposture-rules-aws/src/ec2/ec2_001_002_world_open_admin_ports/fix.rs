@@ -20,7 +20,8 @@ use crate::ec2::admin_ports::{and_list, ports_phrase};
 ///
 /// `Ok(None)` for anything but a failing security-group finding of the rule: passing,
 /// muted, skipped and error findings (a region that could not be read) are never
-/// touched. A failing finding whose evidence does not say what to revoke is an error.
+/// touched, and a group declared in a template is fixed by changing the template. A
+/// failing finding whose evidence does not say what to revoke is an error.
 ///
 /// ```
 /// use cloudposture_aws::kinds::SecurityGroups;
@@ -51,6 +52,7 @@ pub fn plan_fix(finding: &Finding, family: WorldFamily) -> Result<Option<FixActi
         || finding.status != Status::Fail
         || resource.kind != SecurityGroups::INFO.name
         || resource.id == SCOPE_WIDE_ID
+        || resource.is_declared()
     {
         return Ok(None);
     }

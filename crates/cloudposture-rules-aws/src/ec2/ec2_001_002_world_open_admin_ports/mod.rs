@@ -20,6 +20,7 @@ pub use evidence::{OpenPermission, OpenPortsEvidence};
 pub use fix::plan_fix;
 pub use metadata::{EC2_001, EC2_002};
 pub use remediation::remediation_for;
+use remediation::remediation_in;
 pub use settings::AdminPortSettings;
 
 /// The world range a rule judges: IPv4 (EC2-001) or IPv6 (EC2-002).
@@ -182,7 +183,7 @@ fn judge_group(
         ctx.pass(group, message).with_evidence(evidence)
     } else {
         let message = evidence::fail_message(&evidence, ports);
-        let remediation = remediation_for(group, family, &evidence.open);
+        let remediation = remediation_in(ctx.scope(), group, family, &evidence.open);
         ctx.fail(group, message)
             .with_evidence(evidence)
             .with_remediation(remediation)

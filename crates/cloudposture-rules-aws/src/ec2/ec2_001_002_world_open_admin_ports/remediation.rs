@@ -3,14 +3,15 @@
 //! rules restricted to the administrators' network, built with the toolkit.
 
 use cloudposture_aws::{Permission, SecurityGroup};
-use cloudposture_core::Remediation;
+use cloudposture_core::{Remediation, ScopeId};
 use hcl::Expression;
 
 use super::WorldFamily;
 use super::evidence::{OpenPermission, all_opened_ports};
 use crate::ec2::admin_ports::{IpProtocol, and_list, commented_cli, ports_phrase};
 use crate::remediation::{
-    CfnTemplate, CliCommand, Direction, TerraformConfig, cfn_logical_id, revoke_command, terraform_name,
+    CfnTemplate, CliCommand, Declared, Direction, Origin, TerraformConfig, cfn_logical_id,
+    inline_blocks_conflict, revoke_command, template_change, terraform_name,
 };
 
 const ADMIN_CIDR: &str = "<ADMIN_CIDR>";
@@ -86,12 +87,12 @@ fn description(family: WorldFamily) -> String {
 }
 
 fn cloudformation(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]) -> CfnTemplate {
-    let (property, _, placeholder) = source(family);
+    let (_, _, placeholder) = source(family);
     let deploy = CliCommand::aws("cloudformation", "deploy")
         .arg("--region", &group.region)
         .arg("--stack-name", format!("{}-admin-ingress", group.id))
         .arg("--template-file", "admin-ingress.yaml");
-    let mut template = CfnTemplate::new(format!(
+    let template = CfnTemplate::new(format!(
         "Remote administration to {} from the administrators' network only (cloudposture {})",
         group.id,
         family.metadata().id
@@ -106,9 +107,22 @@ fn cloudformation(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermis
         group.region,
         deploy.to_line()
     ));
+    cfn_ingress(template, group.id.as_str().into(), &group.id, family, open)
+}
+
+/// `template` with one `AWS::EC2::SecurityGroupIngress` of `group` (its id as the
+/// template writes it) per permission of `open`, allowed only from the placeholder.
+fn cfn_ingress(
+    mut template: CfnTemplate,
+    group: serde_json::Value,
+    name: &str,
+    family: WorldFamily,
+    open: &[OpenPermission],
+) -> CfnTemplate {
+    let (property, _, placeholder) = source(family);
     for (n, o) in open.iter().enumerate() {
         let mut properties: Vec<(&str, serde_json::Value)> = vec![
-            ("GroupId", group.id.as_str().into()),
+            ("GroupId", group.clone()),
             ("IpProtocol", protocol_name(&o.protocol).into()),
         ];
         properties.extend(o.from_port.map(|p| ("FromPort", p.into())));
@@ -116,7 +130,7 @@ fn cloudformation(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermis
         properties.push((property, placeholder.into()));
         properties.push(("Description", description(family).into()));
         template = template.resource(
-            cfn_logical_id(&format!("AdminIngress{}", n + 1), &group.id),
+            cfn_logical_id(&format!("AdminIngress{}", n + 1), name),
             "AWS::EC2::SecurityGroupIngress",
             properties,
         );
@@ -125,8 +139,8 @@ fn cloudformation(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermis
 }
 
 fn terraform(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]) -> TerraformConfig {
-    let (_, attribute, placeholder) = source(family);
-    let mut config = TerraformConfig::new().comment(format!(
+    let (_, _, placeholder) = source(family);
+    let config = TerraformConfig::new().comment(format!(
         "Allows the same traffic only from your administrators' network once the {} rules are revoked: \
          replace {placeholder} with that network's CIDR.\nIf Terraform manages {}, change the {} source \
          of its rule instead. Apply with the AWS provider configured for region {}.",
@@ -135,9 +149,22 @@ fn terraform(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]
         family.cidr(),
         group.region
     ));
+    terraform_ingress(config, group.id.as_str().into(), &group.id, family, open)
+}
+
+/// `config` with one `aws_vpc_security_group_ingress_rule` of `group` (its id as the
+/// configuration writes it) per permission of `open`, allowed only from the placeholder.
+fn terraform_ingress(
+    mut config: TerraformConfig,
+    group: Expression,
+    name: &str,
+    family: WorldFamily,
+    open: &[OpenPermission],
+) -> TerraformConfig {
+    let (_, attribute, placeholder) = source(family);
     for (n, o) in open.iter().enumerate() {
         let mut attributes: Vec<(&str, Expression)> = vec![
-            ("security_group_id", group.id.as_str().into()),
+            ("security_group_id", group.clone()),
             ("ip_protocol", protocol_name(&o.protocol).into()),
         ];
         // Terraform refuses ports on a rule of all protocols; AWS lists none for it.
@@ -147,9 +174,75 @@ fn terraform(group: &SecurityGroup, family: WorldFamily, open: &[OpenPermission]
         attributes.push(("description", description(family).into()));
         config = config.resource(
             "aws_vpc_security_group_ingress_rule",
-            &terraform_name(&format!("{}_admin_{}", group.id, n + 1)),
+            &terraform_name(&format!("{name}_admin_{}", n + 1)),
             attributes,
         );
     }
     config
+}
+
+/// The remediation of `group` judged in `scope`: for a group of a template, only the
+/// change to that template, in its language: remove the world-open rules (named) and
+/// add the same ones from `<ADMIN_CIDR>`, as `AWS::EC2::SecurityGroupIngress` with
+/// `GroupId: !GetAtt WebSg.GroupId` or `aws_vpc_security_group_ingress_rule` with
+/// `security_group_id = aws_security_group.web.id`; [`remediation_for`] otherwise.
+pub(super) fn remediation_in(
+    scope: &ScopeId,
+    group: &SecurityGroup,
+    family: WorldFamily,
+    open: &[OpenPermission],
+) -> Remediation {
+    let world = family.cidr();
+    let (_, _, placeholder) = source(family);
+    let rules = and_list(&open.iter().map(OpenPermission::label).collect::<Vec<_>>());
+    let ports = ports_phrase(&all_opened_ports(open));
+    let declared = match Origin::of(scope, &group.id) {
+        Origin::Live => return remediation_for(group, family, open),
+        Origin::OtherTemplate => {
+            return template_change(
+                &group.id,
+                &format!(
+                    "remove the inbound {rules} from {world} and allow {ports} only from your administrators' \
+                     network"
+                ),
+            );
+        }
+        Origin::Template(declared) => declared,
+    };
+    let where_to = declared.where_to_write();
+    let forms = match &declared {
+        Declared::CloudFormation(_) => {
+            "an entry of its SecurityGroupIngress, or the AWS::EC2::SecurityGroupIngress that adds it"
+        }
+        Declared::Terraform(_) => {
+            "an ingress block of the group, or the aws_security_group_rule or \
+             aws_vpc_security_group_ingress_rule that adds it"
+        }
+    };
+    let comment = format!(
+        "In {where_to}, remove the inbound {rules} from {world} of {declared}\n({forms}); keep the rules' \
+         other sources.\nThese allow {ports} only from your administrators' network instead: replace \
+         {placeholder} with its CIDR."
+    );
+    let name = declared.to_string();
+    let snippet = match &declared {
+        Declared::CloudFormation(group) => {
+            let template = CfnTemplate::addition().comment(comment);
+            cfn_ingress(template, group.get_att("GroupId"), &name, family, open)
+                .snippet("CloudFormation: change in the template (YAML)")
+        }
+        Declared::Terraform(group) => {
+            let config = TerraformConfig::new()
+                .comment(format!("{comment}\n{}", inline_blocks_conflict("group", "rules")));
+            terraform_ingress(config, group.attribute("id"), &group.block_name(), family, open)
+                .snippet("Terraform: change in the configuration")
+        }
+    };
+    Remediation {
+        summary: format!(
+            "in {where_to}, remove the inbound {rules} from {world} of {declared} and allow {ports} only from \
+             your administrators' network"
+        ),
+        snippets: vec![snippet],
+    }
 }

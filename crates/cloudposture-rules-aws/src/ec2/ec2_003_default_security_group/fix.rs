@@ -13,8 +13,9 @@ use crate::ec2::fix_target::{failing_target, fix_error};
 /// permission the group had when it was scanned, as the finding's evidence lists them
 /// (a [`RevokePermissionsParams`]). Rules added since stay.
 ///
-/// `Ok(None)` for anything but a failing default group: passing, muted and error
-/// findings are never touched. A failing finding whose evidence cannot be read back is
+/// `Ok(None)` for anything but a failing default group of an account: passing, muted
+/// and error findings are never touched, and a group declared in a template is fixed by
+/// changing the template. A failing finding whose evidence cannot be read back is
 /// an error, since nothing would say what to revoke.
 ///
 /// ```

@@ -16,6 +16,7 @@ pub use evidence::DefaultGroupEvidence;
 pub use fix::plan_fix;
 pub use metadata::EC2_003;
 pub use remediation::remediation_for;
+use remediation::remediation_in;
 
 /// ## What it does
 /// Checks that the default security group of every VPC has no inbound and no outbound
@@ -83,6 +84,6 @@ fn judge(group: &SecurityGroup, ctx: &RuleContext<'_, NoSettings>) -> Finding {
     } else {
         ctx.fail(group, evidence::fail_message(group))
             .with_evidence(evidence)
-            .with_remediation(remediation_for(group))
+            .with_remediation(remediation_in(ctx.scope(), group))
     }
 }

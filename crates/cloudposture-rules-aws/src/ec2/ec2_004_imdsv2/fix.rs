@@ -10,8 +10,9 @@ use crate::ec2::fix_target::failing_target;
 /// The action that fixes one failing EC2-004 finding: ModifyInstanceMetadataOptions
 /// with `HttpTokens=required` on the instance (a [`RequireImdsV2Params`]).
 ///
-/// `Ok(None)` for anything but a failing instance: passing, muted and error findings
-/// (metadata options that could not be read) are never touched.
+/// `Ok(None)` for anything but a failing instance of an account: passing, muted and
+/// error findings (metadata options that could not be read) are never touched, and an
+/// instance declared in a template is fixed by changing the template.
 ///
 /// ```
 /// use cloudposture_aws::Instances;

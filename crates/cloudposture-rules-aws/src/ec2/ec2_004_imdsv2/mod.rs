@@ -16,6 +16,7 @@ pub use evidence::ImdsEvidence;
 pub use fix::plan_fix;
 pub use metadata::EC2_004;
 pub use remediation::remediation_for;
+use remediation::remediation_in;
 
 /// ## What it does
 /// Checks that every instance (pending, running, stopping or stopped) requires IMDSv2
@@ -131,7 +132,7 @@ fn judge(instance: &Instance, ctx: &RuleContext<'_, NoSettings>) -> Finding {
                 "IMDSv1 is allowed: HttpTokens is optional and the metadata endpoint is enabled",
             )
             .with_evidence(evidence)
-            .with_remediation(remediation_for(instance)),
+            .with_remediation(remediation_in(ctx.scope(), instance)),
         Verdict::Unknown(why) => ctx
             .error(
                 instance,

@@ -2,11 +2,14 @@
 //! toolkit from the instance itself.
 
 use cloudposture_aws::Instance;
-use cloudposture_core::Remediation;
+use cloudposture_core::{Remediation, ScopeId};
 use hcl::{Block, Expression};
 use serde_json::json;
 
-use crate::remediation::{CfnTemplate, CliCommand, TerraformConfig, cfn_logical_id, terraform_name};
+use crate::remediation::{
+    CfnTemplate, CliCommand, Declared, Origin, TerraformConfig, cfn_logical_id, template_change,
+    terraform_name,
+};
 
 const WARNING: &str = "Software on the instance that still uses IMDSv1 (old AWS SDKs and CLIs, scripts that \
     call 169.254.169.254 without a token) stops getting metadata and credentials.";
@@ -58,6 +61,73 @@ pub fn remediation_for(instance: &Instance) -> Remediation {
     }
 }
 
+/// The remediation of `instance` judged in `scope`: for an instance declared in a
+/// template, only the change to that template, in its language
+/// (`MetadataOptions: {HttpTokens: required}` on its `AWS::EC2::Instance`, or a
+/// `metadata_options` block in its `aws_instance`); [`remediation_for`] otherwise.
+pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediation {
+    let (summary, snippet) = match Origin::of(scope, &instance.id) {
+        Origin::Live => return remediation_for(instance),
+        Origin::OtherTemplate => {
+            return template_change(
+                &instance.id,
+                "set its metadata options to require IMDSv2 (HttpTokens required)",
+            );
+        }
+        Origin::Template(Declared::CloudFormation(declared)) => {
+            let where_to = declared.where_to_write();
+            let change = CfnTemplate::addition()
+                .comment(format!(
+                    "In {where_to}, set these MetadataOptions in its Properties, keeping its other \
+                     properties;\nthe change needs no interruption. If it has no MetadataOptions of \
+                     its own and takes them from an AWS::EC2::LaunchTemplate,\nset them in the launch \
+                     template's LaunchTemplateData instead: every instance launched from it gets them.\n\
+                     {WARNING}"
+                ))
+                .resource(
+                    &declared.logical_id,
+                    "AWS::EC2::Instance",
+                    [("MetadataOptions", metadata_options())],
+                );
+            (
+                format!(
+                    "in {where_to}, set MetadataOptions HttpTokens to required on its AWS::EC2::Instance; \
+                     IMDSv1 clients on the instance stop working"
+                ),
+                change.snippet("CloudFormation: change in the template (YAML)"),
+            )
+        }
+        Origin::Template(Declared::Terraform(declared)) => {
+            let where_to = declared.where_to_write();
+            let count = match declared.index {
+                Some(_) => " (every instance of the resource gets it)",
+                None => "",
+            };
+            let resource = aws_instance(&declared.resource_type, &declared.name);
+            let change = TerraformConfig::new()
+                .comment(format!(
+                    "In {where_to}, add this metadata_options block to {}{count}, keeping its other \
+                     arguments;\nTerraform changes the instance in place. If it has no metadata_options \
+                     of its own and takes them from an aws_launch_template,\nadd the block to the launch \
+                     template instead: every instance launched from it gets it.\n{WARNING}",
+                    declared.local()
+                ))
+                .block(resource);
+            (
+                format!(
+                    "in {where_to}, add metadata_options with http_tokens = \"required\" to it; IMDSv1 \
+                     clients on the instance stop working"
+                ),
+                change.snippet("Terraform: change in the configuration"),
+            )
+        }
+    };
+    Remediation {
+        summary,
+        snippets: vec![snippet],
+    }
+}
+
 fn metadata_options() -> serde_json::Value {
     json!({ "HttpTokens": "required", "HttpEndpoint": "enabled" })
 }
@@ -96,16 +166,21 @@ fn cloudformation_launch_template(instance: &Instance) -> CfnTemplate {
         )
 }
 
-fn terraform(instance: &Instance) -> TerraformConfig {
+/// `resource "TYPE" "NAME" { metadata_options { … } }`.
+fn aws_instance(resource_type: &str, name: &str) -> Block {
     let options = Block::builder("metadata_options")
         .add_attribute(("http_tokens", Expression::from("required")))
         .add_attribute(("http_endpoint", Expression::from("enabled")))
         .build();
-    let resource = Block::builder("resource")
-        .add_label("aws_instance")
-        .add_label(terraform_name(&instance.id))
+    Block::builder("resource")
+        .add_label(resource_type)
+        .add_label(name)
         .add_block(options)
-        .build();
+        .build()
+}
+
+fn terraform(instance: &Instance) -> TerraformConfig {
+    let resource = aws_instance("aws_instance", &terraform_name(&instance.id));
     TerraformConfig::new()
         .comment(format!(
             "In the configuration that manages {} (region {}), add this metadata_options block to its\n\

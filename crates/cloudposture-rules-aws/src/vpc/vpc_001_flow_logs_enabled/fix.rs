@@ -21,8 +21,9 @@ fn fix_error(message: impl Into<String>) -> FixError {
 /// for S3). The parameters are a [`CreateFlowLogParams`], with a client token derived from
 /// the VPC and the destination so that a repeated run creates nothing twice.
 ///
-/// `Ok(None)` for anything but a failing VPC: passing, muted, skipped (shared) and error
-/// findings (a region that could not be read) are never touched. A missing destination,
+/// `Ok(None)` for anything but a failing VPC of an account: passing, muted, skipped
+/// (shared) and error findings (a region that could not be read) are never touched, and
+/// a VPC declared in a template is fixed by changing the template (its remediation). A missing destination,
 /// or a role that does not go with it, is an error, whatever the finding.
 ///
 /// ```
@@ -53,6 +54,7 @@ pub fn plan_fix(finding: &Finding, settings: &FlowLogSettings) -> Result<Option<
         || finding.status != Status::Fail
         || resource.kind != Vpcs::INFO.name
         || resource.id == SCOPE_WIDE_ID
+        || resource.is_declared()
     {
         return Ok(None);
     }

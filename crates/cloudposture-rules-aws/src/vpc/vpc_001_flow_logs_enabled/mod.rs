@@ -6,6 +6,7 @@ mod fix;
 mod metadata;
 pub(super) mod remediation;
 mod settings;
+mod template_remediation;
 #[cfg(test)]
 mod tests;
 
@@ -26,6 +27,9 @@ pub use remediation::remediation_for;
 pub use settings::{AllowedDestination, Destination, FlowLogSettings, RequiredTraffic, RoleArn};
 
 use evidence::{Judged, SharedVpcEvidence, fail_message, pass_message};
+use template_remediation::template_remediation_for;
+
+use crate::remediation::Origin;
 
 /// ## What it does
 /// Checks that every VPC has at least one flow log attached to the VPC itself that is
@@ -354,8 +358,12 @@ fn judge_vpc(
     if pass {
         ctx.pass(vpc, message).with_evidence(evidence)
     } else {
+        let remediation = match Origin::of(ctx.scope(), &vpc.id) {
+            Origin::Live => remediation.for_vpc(vpc),
+            declared => template_remediation_for(&vpc.id, &declared, settings),
+        };
         ctx.fail(vpc, message)
             .with_evidence(evidence)
-            .with_remediation(remediation.for_vpc(vpc))
+            .with_remediation(remediation)
     }
 }

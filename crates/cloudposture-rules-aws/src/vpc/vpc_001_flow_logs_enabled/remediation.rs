@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use cloudposture_aws::{Vpc, partition_of};
 use cloudposture_core::{Remediation, Snippet};
+use hcl::Expression;
 
 use super::settings::{AllowedDestination, Destination, FlowLogSettings};
 use crate::remediation::{
@@ -16,8 +17,35 @@ const ROLE_PLACEHOLDER: &str = "<DELIVERY_ROLE_ARN>";
 const BUCKET_PLACEHOLDER: &str = "<BUCKET_NAME>";
 const STREAM_PLACEHOLDER: &str = "<DELIVERY_STREAM_NAME>";
 
+/// Where a flow log is created: the region and account its ARNs name.
+#[derive(Clone, Copy)]
+pub(super) struct Place<'a> {
+    pub(super) region: &'a str,
+    pub(super) account: &'a str,
+}
+
+impl<'a> Place<'a> {
+    /// The VPC's own region and owner.
+    pub(super) fn of(vpc: &'a Vpc) -> Self {
+        Place {
+            region: &vpc.region,
+            account: &vpc.owner_id,
+        }
+    }
+
+    /// `arn:PARTITION:logs:REGION:ACCOUNT:log-group:`.
+    pub(super) fn log_group_arn_prefix(self) -> String {
+        format!(
+            "arn:{}:logs:{}:{}:log-group:",
+            partition_of(self.region),
+            self.region,
+            self.account
+        )
+    }
+}
+
 /// A destination with every value filled in (real or placeholder).
-enum Target {
+pub(super) enum Target {
     CloudWatchLogs { log_group: String, role: String },
     S3 { arn: String },
     Firehose { arn: String, role: Option<String> },
@@ -26,12 +54,12 @@ enum Target {
 impl Target {
     /// From the settings: the configured destination, or placeholders of the first
     /// allowed type (CloudWatch Logs unless not allowed).
-    fn of(vpc: &Vpc, settings: &FlowLogSettings) -> Target {
+    pub(super) fn of(place: Place<'_>, settings: &FlowLogSettings) -> Target {
         let role = settings
             .remediation_role_arn
             .as_ref()
             .map(|r| r.as_str().to_string());
-        let partition = partition_of(&vpc.region);
+        let partition = partition_of(place.region);
         match &settings.remediation_destination {
             Some(Destination::CloudWatchLogs(group)) => Target::CloudWatchLogs {
                 log_group: group.clone(),
@@ -52,7 +80,7 @@ impl Target {
                 Some(AllowedDestination::KinesisDataFirehose) => Target::Firehose {
                     arn: format!(
                         "arn:{partition}:firehose:{}:{}:deliverystream/{STREAM_PLACEHOLDER}",
-                        vpc.region, vpc.owner_id
+                        place.region, place.account
                     ),
                     role,
                 },
@@ -70,6 +98,77 @@ impl Target {
             Target::S3 { .. } => AllowedDestination::S3,
             Target::Firehose { .. } => AllowedDestination::KinesisDataFirehose,
         }
+    }
+
+    /// "records ALL traffic to S3 bucket arn:…", for summaries.
+    pub(super) fn records(&self, traffic: &str) -> String {
+        let (what, destination) = match self {
+            Target::CloudWatchLogs { log_group, .. } => ("CloudWatch Logs log group", log_group),
+            Target::S3 { arn } => ("S3 bucket", arn),
+            Target::Firehose { arn, .. } => ("Firehose delivery stream", arn),
+        };
+        format!("records {traffic} traffic to {what} {destination}")
+    }
+
+    /// The `AWS::EC2::FlowLog` properties of a flow log of `resource_id`.
+    pub(super) fn cfn_properties(
+        &self,
+        resource_id: serde_json::Value,
+        traffic: &str,
+    ) -> Vec<(&'static str, serde_json::Value)> {
+        let mut properties: Vec<(&str, serde_json::Value)> = vec![
+            ("ResourceType", "VPC".into()),
+            ("ResourceId", resource_id),
+            ("TrafficType", traffic.into()),
+            ("LogDestinationType", self.destination_type().as_str().into()),
+        ];
+        match self {
+            Target::CloudWatchLogs { log_group, role } => properties.extend([
+                ("LogGroupName", log_group.as_str().into()),
+                ("DeliverLogsPermissionArn", role.as_str().into()),
+            ]),
+            Target::S3 { arn } => properties.push(("LogDestination", arn.as_str().into())),
+            Target::Firehose { arn, role } => {
+                properties.push(("LogDestination", arn.as_str().into()));
+                properties.extend(
+                    role.as_deref()
+                        .map(|role| ("DeliverCrossAccountRole", role.into())),
+                );
+            }
+        }
+        properties
+    }
+
+    /// The `aws_flow_log` attributes of a flow log of `vpc_id` in `place`.
+    pub(super) fn terraform_attributes(
+        &self,
+        vpc_id: Expression,
+        traffic: &str,
+        place: Place<'_>,
+    ) -> Vec<(&'static str, Expression)> {
+        let mut attributes: Vec<(&str, Expression)> = vec![
+            ("vpc_id", vpc_id),
+            ("traffic_type", traffic.into()),
+            ("log_destination_type", self.destination_type().as_str().into()),
+        ];
+        match self {
+            Target::CloudWatchLogs { log_group, role } => attributes.extend([
+                (
+                    "log_destination",
+                    format!("{}{log_group}", place.log_group_arn_prefix()).into(),
+                ),
+                ("iam_role_arn", role.as_str().into()),
+            ]),
+            Target::S3 { arn } => attributes.push(("log_destination", arn.as_str().into())),
+            Target::Firehose { arn, role } => {
+                attributes.push(("log_destination", arn.as_str().into()));
+                attributes.extend(
+                    role.as_deref()
+                        .map(|role| ("deliver_cross_account_role", role.into())),
+                );
+            }
+        }
+        attributes
     }
 }
 
@@ -104,17 +203,14 @@ impl Target {
 /// assert!(cli.content.contains("--log-group-name '<LOG_GROUP_NAME>'"));
 /// ```
 pub fn remediation_for(vpc: &Vpc, settings: &FlowLogSettings) -> Remediation {
-    let target = Target::of(vpc, settings);
+    let target = Target::of(Place::of(vpc), settings);
     let traffic = settings.traffic_type.to_create();
     let traffic = traffic.as_str();
-    let (what, destination) = match &target {
-        Target::CloudWatchLogs { log_group, .. } => ("CloudWatch Logs log group", log_group),
-        Target::S3 { arn } => ("S3 bucket", arn),
-        Target::Firehose { arn, .. } => ("Firehose delivery stream", arn),
-    };
     let summary = format!(
-        "create a flow log on {} in {} that records {traffic} traffic to {what} {destination}",
-        vpc.id, vpc.region
+        "create a flow log on {} in {} that {}",
+        vpc.id,
+        vpc.region,
+        target.records(traffic)
     );
     let mut snippets = vec![
         cli(vpc, traffic, &target).snippet("AWS CLI"),
@@ -274,25 +370,6 @@ fn cli(vpc: &Vpc, traffic: &str, target: &Target) -> CliCommand {
 }
 
 fn cloudformation(vpc: &Vpc, traffic: &str, target: &Target) -> CfnTemplate {
-    let mut properties: Vec<(&str, &str)> = vec![
-        ("ResourceType", "VPC"),
-        ("ResourceId", &vpc.id),
-        ("TrafficType", traffic),
-        ("LogDestinationType", target.destination_type().as_str()),
-    ];
-    match target {
-        Target::CloudWatchLogs { log_group, role } => {
-            properties.extend([
-                ("LogGroupName", log_group.as_str()),
-                ("DeliverLogsPermissionArn", role),
-            ]);
-        }
-        Target::S3 { arn } => properties.push(("LogDestination", arn)),
-        Target::Firehose { arn, role } => {
-            properties.push(("LogDestination", arn));
-            properties.extend(role.as_deref().map(|role| ("DeliverCrossAccountRole", role)));
-        }
-    }
     let deploy = CliCommand::aws("cloudformation", "deploy")
         .arg("--region", &vpc.region)
         .arg("--stack-name", format!("{}-flow-log", vpc.id))
@@ -302,49 +379,21 @@ fn cloudformation(vpc: &Vpc, traffic: &str, target: &Target) -> CfnTemplate {
         .resource(
             cfn_logical_id("FlowLog", &vpc.id),
             "AWS::EC2::FlowLog",
-            properties.into_iter().map(|(k, v)| (k, v.into())),
+            target.cfn_properties(vpc.id.as_str().into(), traffic),
         )
 }
 
 fn terraform(vpc: &Vpc, traffic: &str, target: &Target) -> TerraformConfig {
-    let mut attributes: Vec<(&str, String)> = vec![
-        ("vpc_id", vpc.id.clone()),
-        ("traffic_type", traffic.to_string()),
-        (
-            "log_destination_type",
-            target.destination_type().as_str().to_string(),
-        ),
-    ];
-    match target {
-        Target::CloudWatchLogs { log_group, role } => attributes.extend([
-            (
-                "log_destination",
-                format!("{}{log_group}", log_group_arn_prefix(vpc)),
-            ),
-            ("iam_role_arn", role.clone()),
-        ]),
-        Target::S3 { arn } => attributes.push(("log_destination", arn.clone())),
-        Target::Firehose { arn, role } => {
-            attributes.push(("log_destination", arn.clone()));
-            attributes.extend(role.clone().map(|role| ("deliver_cross_account_role", role)));
-        }
-    }
     TerraformConfig::new()
         .comment(format!(
             "Apply with the AWS provider configured for region {}.",
             vpc.region
         ))
-        .resource("aws_flow_log", &terraform_name(&vpc.id), attributes)
-}
-
-/// `arn:PARTITION:logs:REGION:ACCOUNT:log-group:` of the VPC's region and owner.
-fn log_group_arn_prefix(vpc: &Vpc) -> String {
-    format!(
-        "arn:{}:logs:{}:{}:log-group:",
-        partition_of(&vpc.region),
-        vpc.region,
-        vpc.owner_id
-    )
+        .resource(
+            "aws_flow_log",
+            &terraform_name(&vpc.id),
+            target.terraform_attributes(vpc.id.as_str().into(), traffic, Place::of(vpc)),
+        )
 }
 
 /// The CloudWatch Logs delivery role: a trust policy that lets the flow-logs service
@@ -364,7 +413,7 @@ fn role_policies(vpc: &Vpc, log_group: &str) -> [Snippet; 2] {
             .when("ArnLike", "aws:SourceArn", source_arn)
             .when("StringEquals", "aws:SourceAccount", &vpc.owner_id),
     ]);
-    let prefix = log_group_arn_prefix(vpc);
+    let prefix = Place::of(vpc).log_group_arn_prefix();
     let permissions = PolicyDocument::new(vec![
         Statement::allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"])
             .sid("WriteFlowLogs")

@@ -19,6 +19,7 @@ use crate::ec2::admin_ports::{IpProtocol, Transport, WORLD_IPV4, WORLD_IPV6};
 pub use evidence::{AclEvidence, DecidingEntry, PortVerdict};
 pub use metadata::VPC_002;
 pub use remediation::remediation_for;
+use remediation::remediation_in;
 pub use settings::AclAdminPortSettings;
 
 use evidence::Action;
@@ -117,7 +118,7 @@ fn judge_acl(acl: &NetworkAcl, ctx: &RuleContext<'_, AclAdminPortSettings>) -> F
     };
     if evidence.verdicts.iter().any(|v| v.open) {
         let message = evidence::fail_message(&evidence, ports);
-        let remediation = remediation_for(acl, &evidence.verdicts, ports);
+        let remediation = remediation_in(ctx.scope(), acl, &evidence.verdicts, ports);
         ctx.fail(acl, message)
             .with_evidence(evidence)
             .with_remediation(remediation)

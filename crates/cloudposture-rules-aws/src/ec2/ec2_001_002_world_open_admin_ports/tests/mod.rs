@@ -8,6 +8,7 @@ mod fix;
 mod judging;
 mod remediation;
 mod settings;
+mod template;
 
 use cloudposture_aws::{
     CollectError, ErrorClass, GroupPair, IpRange, Permission, SecurityGroup, SecurityGroups,

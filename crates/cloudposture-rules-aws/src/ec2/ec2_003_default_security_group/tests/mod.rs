@@ -5,6 +5,7 @@
 mod fix;
 mod judging;
 mod remediation;
+mod template;
 
 use cloudposture_aws::{GroupPair, IpRange, Permission, SecurityGroup, SecurityGroups};
 use cloudposture_core::Finding;

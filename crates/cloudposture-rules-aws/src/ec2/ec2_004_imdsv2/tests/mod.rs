@@ -5,6 +5,7 @@
 mod fix;
 mod judging;
 mod remediation;
+mod template;
 
 use cloudposture_aws::{Instance, Instances, MetadataOptions};
 use cloudposture_core::Finding;

@@ -8,6 +8,7 @@ mod judging;
 mod regions;
 mod remediation;
 mod settings;
+mod template;
 
 use cloudposture_aws::{
     CollectError, DestinationType, ErrorClass, FlowLog, FlowLogResourceType, FlowLogs, NetworkInterface,

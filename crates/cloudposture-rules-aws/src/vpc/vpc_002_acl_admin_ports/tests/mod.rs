@@ -6,6 +6,7 @@
 
 mod judging;
 mod remediation;
+mod template;
 
 use cloudposture_aws::{AclEntry, NetworkAcl, NetworkAcls, PortRange};
 use cloudposture_core::{Finding, Inventory, RiskLevel, Scope, ScopeId, erase};
