@@ -2,7 +2,8 @@
 //! known only after apply resolved through the plan's configuration (in the root, through
 //! a module's output and a module's input), ids as resource addresses, findings at the
 //! plan file. `main.json` is pretty-printed (each resource at its `"address"` line);
-//! `unresolved.json` is on one line, as Terraform writes it.
+//! `unresolved.json` is on one line, as Terraform writes it; `launch_templates.json` has
+//! one resource a line.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
@@ -142,6 +143,33 @@ fn groups_acls_and_instances_of_a_plan_are_judged_with_their_implicit_defaults()
         "taken over by aws_default_security_group.main"
     );
     assert!(report.findings.iter().all(|f| f.status != Status::Error));
+}
+
+#[test]
+fn an_instance_of_a_plan_takes_the_metadata_options_of_its_launch_template() {
+    let (loaded, report) = scan("launch_templates.json", &["EC2-004"]);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    assert_verdicts(
+        &report,
+        &[
+            // `launch_template { id = aws_launch_template.web.id }`, known after apply,
+            // resolved through the configuration; `web` leaves tokens optional.
+            (
+                "EC2-004",
+                "aws_instance.app",
+                Status::Fail,
+                "plan/launch_templates.json:4",
+            ),
+            // `launch_template { name = "safe" }`, whose tokens are required.
+            (
+                "EC2-004",
+                "aws_instance.ok",
+                Status::Pass,
+                "plan/launch_templates.json:5",
+            ),
+        ],
+    );
+    assert_eq!(report.findings.len(), 2, "launch templates are not instances");
 }
 
 #[test]
