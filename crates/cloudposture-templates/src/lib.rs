@@ -6,7 +6,9 @@
 //! CloudFormation templates (YAML with the short intrinsic tags, or JSON) and Terraform
 //! modules (each directory of `.tf` and `.tf.json` files, with `terraform.tfvars`,
 //! `*.auto.tfvars` and the [`LoadOptions::var_files`]; a directory another module of the
-//! path calls with a local `source` is read as that module's child, not as a root).
+//! path calls with a local `source` is read as that module's child, not as a root), and
+//! Terraform plans (`terraform show -json plan.out`, any `.json` file of that content;
+//! values known only after apply resolved through the plan's configuration).
 //! Resource ids are the CloudFormation logical ids and the Terraform addresses
 //! (`aws_vpc.main`, `aws_vpc.multi[1]`, `aws_vpc.by_key["a"]`,
 //! `module.network.aws_vpc.this`), and the scope records where each is declared, so that
@@ -18,7 +20,8 @@
 //! `{"cloudposture": {"ignore": [{"rule": "VPC-001", "reason": "why"}]}}`. The scope
 //! carries them and the engine mutes as for a config exception; one without a reason,
 //! or naming a rule not in [`LoadOptions::rule_ids`], is a [`FileError`] and is not
-//! applied.
+//! applied. A Terraform plan has neither comments nor `Metadata`, so it carries no
+//! suppressions: its findings are muted by config exceptions only.
 //!
 //! What a template leaves unknown (a variable without a default, a data source, an
 //! import, a function this release does not evaluate) is never guessed: the kind whose
@@ -104,8 +107,9 @@ pub struct Loaded {
     /// What was found but not examined (modules, references outside the templates), for
     /// people: one line each.
     pub notes: Vec<String>,
-    /// Templates read and parsed: CloudFormation files and Terraform `.tf` and `.tf.json`
-    /// files, those of the local child modules included (0: nothing could be read).
+    /// Templates read and parsed: CloudFormation files, Terraform `.tf` and `.tf.json`
+    /// files (those of the local child modules included) and Terraform plans (0: nothing
+    /// could be read).
     pub files_read: usize,
 }
 
@@ -113,8 +117,9 @@ pub struct Loaded {
 ///
 /// A path that is a directory is searched recursively (`.terraform/` and hidden folders
 /// are skipped); a file is read alone (a `.tf` file as a module of its own, with the
-/// variable files of its directory, and the local modules it calls). Files that are neither CloudFormation templates nor
-/// Terraform are ignored, and so are resource types that no rule judges.
+/// variable files of its directory, and the local modules it calls). Files that are
+/// neither CloudFormation templates nor Terraform (modules or plans) are ignored, and so
+/// are resource types that no rule judges.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut inventory = Inventory::new(None);
     let mut errors = Vec::new();
@@ -148,7 +153,7 @@ fn load_path(
         }
     };
     for file in &found.cloudformation {
-        match cloudformation::read(file) {
+        match read_json_or_yaml(file) {
             Ok(Some(mut unit)) => {
                 *files_read += 1;
                 notes.extend(unit.notes.iter().cloned());
@@ -167,4 +172,14 @@ fn load_path(
         builder.add(unit);
     }
     builder.finish(ScopeId::templates(path.display().to_string()))
+}
+
+/// A CloudFormation template or, for a `.json` file, a Terraform plan (`None`: neither).
+fn read_json_or_yaml(file: &Path) -> Result<Option<declared::Declared>, FileError> {
+    if file.extension().is_some_and(|e| e == "json")
+        && let Some(plan) = terraform::read_plan(file)?
+    {
+        return Ok(Some(plan));
+    }
+    cloudformation::read(file)
 }

@@ -11,6 +11,7 @@ mod eval;
 mod json;
 mod modules;
 mod parse;
+mod plan;
 mod resources;
 
 use std::collections::{HashMap, HashSet};
@@ -26,6 +27,7 @@ use crate::discover::Module as Dir;
 use eval::{Expansion, Frame, Module};
 use modules::{Calls, Tree, local_dir, normalize};
 use parse::Source;
+pub(crate) use plan::read as read_plan;
 
 /// What the Terraform modules `dirs` of one path declare, one [`Declared`] per root
 /// module, and how many files parsed (child modules included); files that do not parse

@@ -1,7 +1,7 @@
 //! What the template tests share: fixtures loaded with `load`, run through the registry
 //! and `Plan::evaluate` as the CLI does, and the findings looked up by rule and id.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cloudposture_core::{Config, Finding, Plan, Report, ScanSource, Selection, Status, jiff};
 use cloudposture_templates::{LoadOptions, Loaded, load};
@@ -28,7 +28,8 @@ pub fn scan_selected(
     (loaded, report)
 }
 
-/// The one finding of `rule` for `id` (the test fails when there is none or more).
+/// The one finding of `rule` for `id` (the test fails when there is none or more, listing
+/// every finding with its status).
 pub fn finding<'r>(report: &'r Report, rule: &str, id: &str) -> &'r Finding {
     let found: Vec<&Finding> = report
         .findings
@@ -42,7 +43,7 @@ pub fn finding<'r>(report: &'r Report, rule: &str, id: &str) -> &'r Finding {
         report
             .findings
             .iter()
-            .map(|f| (f.rule.id, f.resource.id.as_str()))
+            .map(|f| (f.rule.id, f.resource.id.as_str(), f.status))
             .collect::<Vec<_>>()
     );
     found[0]
@@ -55,12 +56,16 @@ pub fn status(report: &Report, rule: &str, id: &str) -> Status {
 
 /// `file:line` of a finding, the file relative to the fixtures.
 pub fn at(f: &Finding) -> String {
+    place(f, &fixture(""))
+}
+
+/// `file:line` of a template finding, the file relative to `root`.
+pub fn place(f: &Finding, root: &Path) -> String {
     let location = f
         .resource
         .location
         .as_ref()
         .expect("a template finding has a location");
-    let root = fixture("");
     let file = location
         .file
         .strip_prefix(root.to_str().unwrap())
