@@ -234,9 +234,10 @@ pub struct ScanArgs {
                                 "accounts", "accounts_file", "exclude_accounts", "role_name", "external_id",
                                 "role_session_name", "shard"])]
     pub snapshot: Option<PathBuf>,
-    /// Evaluate CloudFormation (YAML, JSON) and Terraform (`.tf`) templates instead of an
-    /// account: a file or a directory (searched recursively, skipping `.terraform/` and
-    /// hidden folders); repeatable. Findings name the template's logical id or Terraform
+    /// Evaluate CloudFormation (YAML, JSON), Terraform (`.tf`, `.tf.json`, local modules
+    /// followed) and Terraform plans (`terraform show -json`) instead of an account: a file
+    /// or a directory (searched recursively, skipping `.terraform/` and hidden folders);
+    /// repeatable. Findings name the template's logical id or Terraform
     /// address and the file and line it is declared at. No AWS calls.
     #[arg(long = "template", value_name = "PATH", conflicts_with_all = ["snapshot", "profile",
           "regions", "endpoint_url", "concurrency", "max_attempts"])]
@@ -249,6 +250,13 @@ pub struct ScanArgs {
     pub live: LiveArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How `scan` and `merge` deliver the report.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     pub format: ScanFormat,

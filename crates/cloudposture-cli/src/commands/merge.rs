@@ -19,11 +19,11 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Re
     let config = config_file::load(global.config.as_deref())?;
     let registry = super::registry()?;
     config.plan(&registry, &SelectionArgs::default().to_selection())?;
-    if args.format == ScanFormat::Sarif {
+    if args.report.format == ScanFormat::Sarif {
         cloudposture_core::render::sarif_applies(ScanSource::Live).map_err(anyhow::Error::msg)?;
     }
-    let baseline = read_baseline(args.baseline.as_deref())?;
-    let output = Output::open(args.output.as_deref())?;
+    let baseline = read_baseline(args.report.baseline.as_deref())?;
+    let output = Output::open(args.report.output.as_deref())?;
     let mut parts = Vec::with_capacity(args.reports.len());
     for path in &args.reports {
         let name = path.display().to_string();
@@ -39,9 +39,9 @@ pub fn run(args: &MergeArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Re
     let label = format!("{count} shard reports merged");
     let selection = SelectionArgs::default();
     let how = Delivery {
-        format: args.format,
-        fail_on: args.fail_on,
-        show_passing: args.show_passing,
+        format: args.report.format,
+        fail_on: args.report.fail_on,
+        show_passing: args.report.show_passing,
         selection: &selection,
         unreadable: None,
     };

@@ -19,8 +19,8 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     let config = config_file::load(global.config.as_deref())?;
     let registry = super::registry()?;
     let plan = config.plan(&registry, &args.selection.to_selection())?;
-    let baseline = read_baseline(args.baseline.as_deref())?;
-    let output = Output::open(args.output.as_deref())?;
+    let baseline = read_baseline(args.report.baseline.as_deref())?;
+    let output = Output::open(args.report.output.as_deref())?;
     tracing::info!(
         rules = ?plan.rules().iter().map(|p| p.rule.metadata().id).collect::<Vec<_>>(),
         kinds = ?plan.required_kinds(),
@@ -28,7 +28,7 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
         "planned"
     );
 
-    if args.format == ScanFormat::Sarif {
+    if args.report.format == ScanFormat::Sarif {
         // Before anything is read: GitHub takes no result without a file location.
         let source = match (&args.snapshot, args.templates.is_empty()) {
             (_, false) => ScanSource::Template,
@@ -89,9 +89,9 @@ pub fn run(args: &ScanArgs, global: &GlobalArgs, term: &mut Terminal<'_>) -> Res
     );
 
     let how = Delivery {
-        format: args.format,
-        fail_on: args.fail_on,
-        show_passing: args.show_passing,
+        format: args.report.format,
+        fail_on: args.report.fail_on,
+        show_passing: args.report.show_passing,
         selection: &args.selection,
         unreadable: (unreadable_templates > 0)
             .then(|| format!("{unreadable_templates} template error(s): see the `error:` lines above")),
@@ -104,7 +104,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::cli::{ColorChoice, FailOn, LiveArgs, SelectionArgs};
+    use crate::cli::{ColorChoice, FailOn, LiveArgs, ReportArgs, SelectionArgs};
     use crate::terminal::testing::Captured;
 
     fn args(format: ScanFormat) -> ScanArgs {
@@ -123,11 +123,13 @@ mod tests {
                 accounts: crate::cli::AccountArgs::default(),
             },
             selection: SelectionArgs::default(),
-            format,
-            output: None,
-            fail_on: FailOn::Risk(cloudposture_core::RiskLevel::Low),
-            show_passing: false,
-            baseline: None,
+            report: ReportArgs {
+                format,
+                output: None,
+                fail_on: FailOn::Risk(cloudposture_core::RiskLevel::Low),
+                show_passing: false,
+                baseline: None,
+            },
         }
     }
 
