@@ -77,15 +77,7 @@ pub fn to_json(inventory: &Inventory) -> String {
 /// so saving needs no second copy of the inventory in memory.
 pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
     use std::io::Write as _;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let tmp = temp_path(path);
     let write = || -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&tmp)?);
         inventory
@@ -104,6 +96,19 @@ pub fn save(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
         })
 }
 
+/// The temporary file beside `path` that becomes it when complete.
+fn temp_path(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join(format!(".{file_name}.tmp-{}", std::process::id()))
+}
+
 /// A snapshot file written part by part (account by account, as a scan of an organization
 /// reads them): each part's scopes go to the file at once and are let go. Written to a
 /// temporary file beside the destination and renamed over it by [`SnapshotFile::commit`];
@@ -117,15 +122,7 @@ pub struct SnapshotFile {
 impl SnapshotFile {
     /// Creates the temporary file beside `path`.
     pub fn create(path: &Path) -> Result<SnapshotFile, SnapshotError> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+        let tmp = temp_path(path);
         let file = std::fs::File::create(&tmp).map_err(|source| SnapshotError::Io {
             path: path.to_path_buf(),
             source,

@@ -285,6 +285,45 @@ fn saving_into_a_missing_directory_is_an_io_error() {
 }
 
 #[test]
+fn a_snapshot_written_part_by_part_loads_as_one_and_a_failed_one_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.json");
+    let whole = sample();
+    let mut file = snapshot::SnapshotFile::create(&path).unwrap();
+    for (n, scope) in whole.scopes.iter().enumerate() {
+        let mut part = whole.clone();
+        part.scopes = vec![scope.clone()];
+        part.regions_not_scanned.clear();
+        if n > 0 {
+            // What was read outside the scopes comes once, with the first part.
+            part.global_api_calls = 0;
+        }
+        file.write(part).unwrap();
+    }
+    let kept = file.commit().unwrap();
+    assert!(kept.scopes.is_empty());
+    let mut loaded = snapshot::load(&path).unwrap();
+    loaded.regions_not_scanned = whole.regions_not_scanned.clone();
+    assert_eq!(loaded, whole);
+
+    // Dropped before its commit (collection failed): no file, no temporary file.
+    let dropped = dir.path().join("dropped.json");
+    let mut file = snapshot::SnapshotFile::create(&dropped).unwrap();
+    file.write(sample()).unwrap();
+    drop(file);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["org.json"]);
+    // Into a directory that does not exist: an error naming the file.
+    let error = snapshot::SnapshotFile::create(&dir.path().join("no-such-dir/x.json"))
+        .err()
+        .unwrap();
+    assert!(error.to_string().contains("x.json"), "{error}");
+}
+
+#[test]
 fn a_failed_save_leaves_no_file_behind() {
     let dir = tempfile::tempdir().unwrap();
     // The name is taken by a directory that is not empty: the final rename fails after
