@@ -196,10 +196,13 @@ impl ScopeBuilder {
         self.units.push(unit);
     }
 
-    /// The scope: every template's resources, and a failed kind wherever one could not be
-    /// resolved. Ids that two templates of the path share are prefixed with the template
-    /// (`network.yaml:VPC`), in both, so that no finding is ambiguous.
-    pub fn finish(mut self, id: ScopeId) -> Scope {
+    /// The scopes of the path `id`: one of every template whose values all resolved, and
+    /// one of each template that leaves something unknown, with a failed kind wherever one
+    /// could not be resolved — a template can only refer to what it declares (or, in
+    /// Terraform, its modules declare), so what it leaves unknown cannot make another
+    /// template's resources unknown. Ids that two templates of the path share are prefixed
+    /// with the template (`network.yaml:VPC`), in both, so that no finding is ambiguous.
+    pub fn finish(mut self, id: ScopeId) -> Vec<Scope> {
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for unit in &self.units {
             for id in unit.ids() {
@@ -211,42 +214,57 @@ impl ScopeBuilder {
                 unit.qualify();
             }
         }
-        let mut scope = Scope::new(id);
-        let mut all = Declared::default();
-        for unit in self.units {
-            all.vpcs.extend(unit.vpcs);
-            all.flow_logs.extend(unit.flow_logs);
-            all.subnets.extend(unit.subnets);
-            all.groups.extend(unit.groups);
-            all.acls.extend(unit.acls);
-            all.instances.extend(unit.instances);
-            all.locations.extend(unit.locations);
-            all.unresolved.extend(unit.unresolved);
-            all.suppressions.extend(unit.suppressions);
+        let (clean, unknown): (Vec<Declared>, Vec<Declared>) =
+            self.units.into_iter().partition(|u| u.unresolved.is_empty());
+        let mut scopes = Vec::new();
+        if !clean.is_empty() || unknown.is_empty() {
+            scopes.push(scope_of(clean, id));
         }
-        for ((kind, id), location) in &all.locations {
-            scope.set_location(kind, id, location.clone());
+        for unit in unknown {
+            let own = ScopeId::templates(unit.label.clone());
+            scopes.push(scope_of(vec![unit], own));
         }
-        for ignore in all.suppressions {
-            let at = Location {
-                file: ignore.file,
-                line: ignore.target,
-            };
-            let reason: Arc<str> = Arc::from(ignore.reason);
-            for rule in ignore.rules {
-                scope.suppress(at.clone(), rule, Arc::clone(&reason));
-            }
-        }
-        put::<Vpcs>(&mut scope, all.vpcs, &all.unresolved);
-        put::<FlowLogs>(&mut scope, all.flow_logs, &all.unresolved);
-        put::<Subnets>(&mut scope, all.subnets, &all.unresolved);
-        put::<SecurityGroups>(&mut scope, all.groups, &all.unresolved);
-        put::<NetworkAcls>(&mut scope, all.acls, &all.unresolved);
-        put::<Instances>(&mut scope, all.instances, &all.unresolved);
-        // Templates declare no network interfaces: there are none to look up.
-        scope.insert::<NetworkInterfaces>(Vec::new());
-        scope
+        scopes
     }
+}
+
+/// One scope of `units`' resources, locations and suppressions.
+fn scope_of(units: Vec<Declared>, id: ScopeId) -> Scope {
+    let mut scope = Scope::new(id);
+    let mut all = Declared::default();
+    for unit in units {
+        all.vpcs.extend(unit.vpcs);
+        all.flow_logs.extend(unit.flow_logs);
+        all.subnets.extend(unit.subnets);
+        all.groups.extend(unit.groups);
+        all.acls.extend(unit.acls);
+        all.instances.extend(unit.instances);
+        all.locations.extend(unit.locations);
+        all.unresolved.extend(unit.unresolved);
+        all.suppressions.extend(unit.suppressions);
+    }
+    for ((kind, id), location) in &all.locations {
+        scope.set_location(kind, id, location.clone());
+    }
+    for ignore in all.suppressions {
+        let at = Location {
+            file: ignore.file,
+            line: ignore.target,
+        };
+        let reason: Arc<str> = Arc::from(ignore.reason);
+        for rule in ignore.rules {
+            scope.suppress(at.clone(), rule, Arc::clone(&reason));
+        }
+    }
+    put::<Vpcs>(&mut scope, all.vpcs, &all.unresolved);
+    put::<FlowLogs>(&mut scope, all.flow_logs, &all.unresolved);
+    put::<Subnets>(&mut scope, all.subnets, &all.unresolved);
+    put::<SecurityGroups>(&mut scope, all.groups, &all.unresolved);
+    put::<NetworkAcls>(&mut scope, all.acls, &all.unresolved);
+    put::<Instances>(&mut scope, all.instances, &all.unresolved);
+    // Templates declare no network interfaces: there are none to look up.
+    scope.insert::<NetworkInterfaces>(Vec::new());
+    scope
 }
 
 /// Lists `items` as `K`, or fails `K` with every reason it could not be resolved.

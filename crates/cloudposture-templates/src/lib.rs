@@ -100,7 +100,10 @@ impl std::error::Error for FileError {}
 /// What [`load`] read.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// One scope per path given, in order, with the resources declared there.
+    /// One scope per path given, in order, with the resources declared there; each
+    /// template (CloudFormation file, Terraform root module with its local modules, plan)
+    /// that leaves a value unknown is a scope of its own, after its path's, so that only
+    /// its own resources are `error`.
     pub inventory: Inventory,
     /// Files that could not be read or parsed (loading went on with the others).
     pub errors: Vec<FileError>,
@@ -113,7 +116,8 @@ pub struct Loaded {
     pub files_read: usize,
 }
 
-/// Reads `paths` into an inventory of one scope per path.
+/// Reads `paths` into an inventory of one scope per path (and one per template that
+/// leaves a value unknown).
 ///
 /// A path that is a directory is searched recursively (`.terraform/` and hidden folders
 /// are skipped); a file is read alone (a `.tf` file as a module of its own, with the
@@ -126,8 +130,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut notes = Vec::new();
     let mut files_read = 0;
     for path in paths {
-        let scope = load_path(path, options, &mut errors, &mut notes, &mut files_read);
-        inventory.scopes.push(scope);
+        let scopes = load_path(path, options, &mut errors, &mut notes, &mut files_read);
+        inventory.scopes.extend(scopes);
     }
     Loaded {
         inventory,
@@ -143,7 +147,7 @@ fn load_path(
     errors: &mut Vec<FileError>,
     notes: &mut Vec<String>,
     files_read: &mut usize,
-) -> Scope {
+) -> Vec<Scope> {
     let mut builder = ScopeBuilder::default();
     let found = match discover::discover(path) {
         Ok(found) => found,

@@ -220,10 +220,11 @@ fn cloudformation_json_and_parameters_without_defaults() {
 }
 
 #[test]
-fn a_directory_of_templates_is_one_scope_and_bad_files_are_errors_with_their_place() {
+fn what_one_template_leaves_unknown_is_its_own_and_bad_files_are_errors_with_their_place() {
     let paths = [fixture("cloudformation"), fixture("broken")];
     let (loaded, report) = scan_with(&paths, &LoadOptions::default(), serde_json::json!({}));
-    assert_eq!(loaded.inventory.scopes.len(), 2);
+    // A scope per path, and imported.yaml (a parameter without default) on its own.
+    assert_eq!(loaded.inventory.scopes.len(), 3);
     let errors: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 2, "notes.yaml is no template: {errors:?}");
     assert!(
@@ -243,11 +244,12 @@ fn a_directory_of_templates_is_one_scope_and_bad_files_are_errors_with_their_pla
         loaded.files_read, 3,
         "the three CloudFormation files; neither broken file"
     );
-    // The three CloudFormation files of the directory are one scope: the flow log of
-    // imported.yaml that cannot be resolved could be any VPC's, so none passes VPC-001.
-    for id in ["JsonVpc", "LoggedVpc", "BareVpc"] {
-        assert_eq!(status(&report, "VPC-001", id), Status::Error, "{id}");
-    }
+    // The flow log of imported.yaml that cannot be resolved could be any VPC of that
+    // template, but no other template's: a template refers only to what it declares.
+    assert_eq!(status(&report, "VPC-001", "ImportedVpc"), Status::Error);
+    assert_eq!(status(&report, "VPC-001", "JsonVpc"), Status::Pass);
+    assert_eq!(status(&report, "VPC-001", "LoggedVpc"), Status::Pass);
+    assert_eq!(status(&report, "VPC-001", "BareVpc"), Status::Fail);
     assert_eq!(status(&report, "EC2-001", "SshOpen"), Status::Fail);
     let written = serde_json::to_value(&report).unwrap();
     let first = &written["findings"][0]["resource"]["location"];
