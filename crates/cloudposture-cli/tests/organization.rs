@@ -462,6 +462,36 @@ fn shards_one_to_three_merged_equal_one_scan_of_the_organization() {
         eprintln!("{text}");
     }
 
+    // A shard collected to a snapshot and scanned later is the same shard report.
+    let snapshot = dir.path().join("shard-2.snapshot.json");
+    let collected = cloudposture(&org.moto)
+        .args(["collect", "--rules", "VPC-001", "--regions", REGION])
+        .args([
+            "--endpoint-url",
+            &proxy,
+            "--accounts",
+            "org",
+            "--shard",
+            "2/3",
+            "--output",
+        ])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert!([0, 3].contains(&collected.status.code().unwrap()));
+    let offline = cloudposture(&org.moto)
+        .args(["scan", "--rules", "VPC-001", "--format", "json", "--snapshot"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    let offline = json_of(&offline);
+    let live: Value = serde_json::from_str(&std::fs::read_to_string(&reports[1]).unwrap()).unwrap();
+    assert_eq!(
+        offline["scan"]["shard"],
+        serde_json::json!({"index": 2, "count": 3})
+    );
+    assert_eq!(offline["findings"], live["findings"]);
+
     // A shard left out, or given twice, is bad input.
     let missing = merge(&[], &reports[..2]);
     assert_eq!(missing.status.code(), Some(2));
