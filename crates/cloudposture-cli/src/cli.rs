@@ -240,7 +240,8 @@ pub struct ScanArgs {
     /// repeatable. Findings name the template's logical id or Terraform
     /// address and the file and line it is declared at. No AWS calls.
     #[arg(long = "template", value_name = "PATH", conflicts_with_all = ["snapshot", "profile",
-          "regions", "endpoint_url", "concurrency", "max_attempts"])]
+          "regions", "endpoint_url", "concurrency", "max_attempts", "accounts", "accounts_file",
+          "exclude_accounts", "role_name", "external_id", "role_session_name", "shard"])]
     pub templates: Vec<PathBuf>,
     /// Terraform variable values for --template (`NAME = value` lines, as terraform.tfvars;
     /// later files win); repeatable.

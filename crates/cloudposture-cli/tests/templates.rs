@@ -105,6 +105,13 @@ fn template_flags_go_with_templates_only() {
     let (both, stderr) = scan(&["--template", "terraform/main", "--snapshot", "x.json"]);
     assert_eq!(both.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let (accounts, stderr) = scan(&["--template", "terraform/main", "--accounts", "org"]);
+    assert_eq!(
+        accounts.status.code(),
+        Some(2),
+        "templates have no accounts: {stderr}"
+    );
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
     let (alone, stderr) = scan(&["--var-file", "terraform/override/prod.tfvars"]);
     assert_eq!(alone.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--template"), "{stderr}");
