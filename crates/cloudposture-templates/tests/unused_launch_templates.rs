@@ -7,16 +7,8 @@
 
 mod common;
 
-use cloudposture_core::{Finding, SnippetKind, Status};
-use common::{at, finding, scan_rules as scan, status};
-
-/// The one snippet of `f`'s remediation, which must be of `kind`.
-fn only_snippet(f: &Finding, kind: SnippetKind) -> String {
-    let r = f.remediation().expect("a failing finding has a remediation");
-    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [kind], "{r:#?}");
-    r.snippets[0].content.clone()
-}
+use cloudposture_core::{SnippetKind, Status};
+use common::{at, finding, only_snippet, scan_rules as scan, status};
 
 /// The ids EC2-004 judged.
 fn judged(report: &cloudposture_core::Report) -> Vec<&str> {
