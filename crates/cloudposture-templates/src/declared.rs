@@ -50,6 +50,11 @@ pub(crate) struct LaunchTemplate {
     pub name: Option<String>,
     /// AWS's defaults for what it leaves out.
     pub options: MetadataOptions,
+    /// Its `instance_type` / `InstanceType`, when the template says it.
+    pub instance_type: Option<String>,
+    /// Where it is declared: an unused one is judged there (see
+    /// [`crate::launch_templates`]).
+    pub location: Location,
 }
 
 /// How an instance names its launch template.
@@ -189,10 +194,10 @@ pub(crate) struct ScopeBuilder {
 }
 
 impl ScopeBuilder {
-    /// Adds what one template declares, its implicit defaults and lone rules applied.
+    /// Adds what one template declares, its implicit defaults and lone rules applied
+    /// (its launch templates are already: see [`crate::launch_templates::inherit`]).
     pub fn add(&mut self, mut unit: Declared) {
         crate::defaults::complete(&mut unit);
-        crate::launch_templates::inherit(&mut unit);
         self.units.push(unit);
     }
 

@@ -160,8 +160,7 @@ fn load_path(
         match read_json_or_yaml(file) {
             Ok(Some(mut unit)) => {
                 *files_read += 1;
-                notes.extend(unit.notes.iter().cloned());
-                suppression::settle(&mut unit, &options.rule_ids, errors, notes);
+                settle(&mut unit, options, errors, notes);
                 builder.add(unit);
             }
             Ok(None) => {}
@@ -171,11 +170,24 @@ fn load_path(
     let (units, read) = terraform::read_all(&found.terraform, &options.var_files, errors);
     *files_read += read;
     for mut unit in units {
-        notes.extend(unit.notes.iter().cloned());
-        suppression::settle(&mut unit, &options.rule_ids, errors, notes);
+        settle(&mut unit, options, errors, notes);
         builder.add(unit);
     }
     builder.finish(ScopeId::templates(path.display().to_string()))
+}
+
+/// Takes `unit`'s notes, gives its instances their launch templates' options (declaring
+/// the launch templates no instance uses as instances, before the suppressions above
+/// them are checked), and checks its suppressions.
+fn settle(
+    unit: &mut declared::Declared,
+    options: &LoadOptions,
+    errors: &mut Vec<FileError>,
+    notes: &mut Vec<String>,
+) {
+    notes.extend(unit.notes.iter().cloned());
+    launch_templates::inherit(unit);
+    suppression::settle(unit, &options.rule_ids, errors, notes);
 }
 
 /// A CloudFormation template or, for a `.json` file, a Terraform plan (`None`: neither).

@@ -187,6 +187,7 @@ pub(crate) fn instance(
         image_id: None,
         metadata_options: Some(options),
         tags,
+        is_launch_template: false,
     }
 }
 

@@ -69,7 +69,8 @@ fn a_terraform_instance_takes_its_launch_templates_metadata_options_unless_it_ha
         status(&report, "EC2-004", "aws_instance.by_literal_name"),
         Status::Pass
     );
-    // A launch template is no instance: it is not judged on its own.
+    // Both launch templates have instances launched from them: they are judged through
+    // those instances only (see unused_launch_templates.rs for the others).
     assert!(
         report
             .findings

@@ -9,9 +9,9 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use cloudposture_core::{Finding, Report, Selection, SnippetKind, Status};
+use cloudposture_core::{Report, Selection, SnippetKind, Status};
 use cloudposture_templates::LoadOptions;
-use common::{at, finding, fixture, scan_rules, scan_selected, status};
+use common::{at, finding, fixture, only_snippet, scan_rules, scan_selected, status};
 
 /// `path` judged by VPC-001 and EC2-003, read without errors.
 fn scan(path: &Path) -> Report {
@@ -24,14 +24,6 @@ fn scan(path: &Path) -> Report {
     );
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     report
-}
-
-/// The one snippet of the finding, which must be of `kind`.
-fn only_snippet(f: &Finding, kind: SnippetKind) -> String {
-    let r = f.remediation().expect("a failing finding has a remediation");
-    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [kind], "no CLI command for a template: {r:#?}");
-    r.snippets[0].content.clone()
 }
 
 /// A copy of the fixture directory `name` (and its subdirectories).

@@ -53,6 +53,11 @@ pub struct Instance {
     /// Tags.
     #[serde(default)]
     pub tags: Tags,
+    /// A launch template declared in a template that no declared instance is launched
+    /// from (an Auto Scaling group's, an EKS node group's…), judged as the instances it
+    /// will launch: its id is the launch template's. Never true for a listed instance.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_launch_template: bool,
 }
 
 /// The instance metadata service (IMDS) options of an instance.
@@ -151,6 +156,7 @@ mod sdk {
                 state: m.state.map(|s| s.as_str().to_string()),
             }),
             tags: tags(i.tags),
+            is_launch_template: false,
         }
     }
 
@@ -219,6 +225,7 @@ mod tests {
             image_id: None,
             metadata_options: None,
             tags: Tags::new(),
+            is_launch_template: false,
         };
         assert_eq!(
             instance.to_ref().arn(),

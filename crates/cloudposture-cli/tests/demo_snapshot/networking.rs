@@ -168,6 +168,7 @@ fn instance(
             state: Some("applied".into()),
         }),
         tags: tags(&[("Name", name)]),
+        is_launch_template: false,
     }
 }
 

@@ -359,7 +359,7 @@ fn declare_one(
             unit.instances.push(instance);
             unit.locate::<Instances>(id, location);
         }
-        "AWS::EC2::LaunchTemplate" => launch_template::declare(p, id, unit)?,
+        "AWS::EC2::LaunchTemplate" => launch_template::declare(p, id, location, unit)?,
         _ => {}
     }
     Ok(())

@@ -382,7 +382,7 @@ fn declare_one(
             unit.instances.push(instance);
             unit.locate::<Instances>(id, location);
         }
-        "aws_launch_template" => launch_template::declare(a, id, unit)?,
+        "aws_launch_template" => launch_template::declare(a, id, location, unit)?,
         _ => {}
     }
     Ok(())

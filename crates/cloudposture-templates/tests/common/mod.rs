@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cloudposture_core::{Config, Finding, Plan, Report, ScanSource, Selection, Status, jiff};
+use cloudposture_core::{Config, Finding, Plan, Report, ScanSource, Selection, SnippetKind, Status, jiff};
 use cloudposture_templates::{LoadOptions, Loaded, load};
 
 /// The fixture `name` (a file or a directory under `tests/fixtures`).
@@ -81,4 +81,14 @@ pub fn scan_rules(path: &str, rules: &[&str]) -> (Loaded, Report) {
         serde_json::json!({}),
         &Selection::rules(rules.iter().copied()),
     )
+}
+
+/// The one snippet of a template finding's remediation, which must be of `kind` (a
+/// template finding gets no CLI command).
+#[allow(dead_code, reason = "only the test files about remediation use it")]
+pub fn only_snippet(f: &Finding, kind: SnippetKind) -> String {
+    let r = f.remediation().expect("a failing finding has a remediation");
+    let kinds: Vec<SnippetKind> = r.snippets.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [kind], "no CLI command for a template: {r:#?}");
+    r.snippets[0].content.clone()
 }

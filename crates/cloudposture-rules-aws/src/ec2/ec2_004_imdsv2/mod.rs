@@ -115,28 +115,39 @@ fn verdict(instance: &Instance) -> Verdict {
 /// The finding for one instance.
 fn judge(instance: &Instance, ctx: &RuleContext<'_, NoSettings>) -> Finding {
     let evidence = ImdsEvidence::of(instance);
+    // A launch template is judged as the instances it will launch: say so.
+    let on = if instance.is_launch_template {
+        "on the instances this launch template launches, "
+    } else {
+        ""
+    };
     match verdict(instance) {
         Verdict::EndpointDisabled => ctx
             .pass(
                 instance,
-                "the instance metadata endpoint is disabled (HttpEndpoint is disabled), so neither IMDSv1 \
-                 nor IMDSv2 answers",
+                format!(
+                    "{on}the instance metadata endpoint is disabled (HttpEndpoint is disabled), so neither \
+                     IMDSv1 nor IMDSv2 answers"
+                ),
             )
             .with_evidence(evidence),
         Verdict::TokensRequired => ctx
-            .pass(instance, "IMDSv2 is required (HttpTokens is required)")
+            .pass(
+                instance,
+                format!("{on}IMDSv2 is required (HttpTokens is required)"),
+            )
             .with_evidence(evidence),
         Verdict::V1Allowed => ctx
             .fail(
                 instance,
-                "IMDSv1 is allowed: HttpTokens is optional and the metadata endpoint is enabled",
+                format!("{on}IMDSv1 is allowed: HttpTokens is optional and the metadata endpoint is enabled"),
             )
             .with_evidence(evidence)
             .with_remediation(remediation_in(ctx.scope(), instance)),
         Verdict::Unknown(why) => ctx
             .error(
                 instance,
-                format!("{why}; whether IMDSv1 is allowed cannot be judged"),
+                format!("{on}{why}; whether IMDSv1 is allowed cannot be judged"),
             )
             .with_evidence(evidence),
     }

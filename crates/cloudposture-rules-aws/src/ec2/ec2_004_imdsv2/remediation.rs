@@ -2,13 +2,13 @@
 //! toolkit from the instance itself.
 
 use cloudposture_aws::Instance;
-use cloudposture_core::{Remediation, ScopeId};
+use cloudposture_core::{Remediation, ScopeId, Snippet};
 use hcl::{Block, Expression};
 use serde_json::json;
 
 use crate::remediation::{
-    CfnTemplate, CliCommand, Declared, Origin, TerraformConfig, cfn_logical_id, template_change,
-    terraform_name,
+    CfnResource, CfnTemplate, CliCommand, Declared, Origin, TerraformConfig, TfAddress, cfn_logical_id,
+    template_change, terraform_name,
 };
 
 const WARNING: &str = "Software on the instance that still uses IMDSv1 (old AWS SDKs and CLIs, scripts that \
@@ -34,6 +34,7 @@ const WARNING: &str = "Software on the instance that still uses IMDSv1 (old AWS 
 ///     image_id: None,
 ///     metadata_options: None,
 ///     tags: Default::default(),
+///     is_launch_template: false,
 /// };
 /// let cli = &remediation_for(&instance).snippets[0].content;
 /// assert!(cli.contains("--instance-id i-0abc"));
@@ -64,7 +65,9 @@ pub fn remediation_for(instance: &Instance) -> Remediation {
 /// The remediation of `instance` judged in `scope`: for an instance declared in a
 /// template, only the change to that template, in its language
 /// (`MetadataOptions: {HttpTokens: required}` on its `AWS::EC2::Instance`, or a
-/// `metadata_options` block in its `aws_instance`); [`remediation_for`] otherwise.
+/// `metadata_options` block in its `aws_instance`; for a launch template judged as the
+/// instances it launches, the same in its `LaunchTemplateData` or `aws_launch_template`);
+/// [`remediation_for`] otherwise.
 pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediation {
     let (summary, snippet) = match Origin::of(scope, &instance.id) {
         Origin::Live => return remediation_for(instance),
@@ -73,6 +76,12 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
                 &instance.id,
                 "set its metadata options to require IMDSv2 (HttpTokens required)",
             );
+        }
+        Origin::Template(Declared::CloudFormation(declared)) if instance.is_launch_template => {
+            cloudformation_in_launch_template(&declared)
+        }
+        Origin::Template(Declared::Terraform(declared)) if instance.is_launch_template => {
+            terraform_in_launch_template(&declared)
         }
         Origin::Template(Declared::CloudFormation(declared)) => {
             let where_to = declared.where_to_write();
@@ -103,7 +112,7 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
                 Some(_) => " (every instance of the resource gets it)",
                 None => "",
             };
-            let resource = aws_instance(&declared.resource_type, &declared.name);
+            let resource = with_metadata_options(&declared.resource_type, &declared.name);
             let change = TerraformConfig::new()
                 .comment(format!(
                     "In {where_to}, add this metadata_options block to {}{count}, keeping its other \
@@ -126,6 +135,53 @@ pub(super) fn remediation_in(scope: &ScopeId, instance: &Instance) -> Remediatio
         summary,
         snippets: vec![snippet],
     }
+}
+
+const LAUNCHED_AFTERWARDS: &str = "Instances launched from it afterwards require IMDSv2 (an Auto Scaling group's \
+    new instances, once it uses the new version); those already running keep their options.";
+
+/// `MetadataOptions` in the `LaunchTemplateData` of the launch template `declared`.
+fn cloudformation_in_launch_template(declared: &CfnResource) -> (String, Snippet) {
+    let where_to = declared.where_to_write();
+    let change = CfnTemplate::addition()
+        .comment(format!(
+            "In {where_to}, set these MetadataOptions in its LaunchTemplateData, keeping its other \
+             properties.\n{LAUNCHED_AFTERWARDS}\n{WARNING}"
+        ))
+        .resource(
+            &declared.logical_id,
+            "AWS::EC2::LaunchTemplate",
+            [(
+                "LaunchTemplateData",
+                json!({ "MetadataOptions": metadata_options() }),
+            )],
+        );
+    (
+        format!(
+            "in {where_to}, set MetadataOptions HttpTokens to required in the LaunchTemplateData of its \
+             AWS::EC2::LaunchTemplate; IMDSv1 clients on the instances it launches stop working"
+        ),
+        change.snippet("CloudFormation: change in the template (YAML)"),
+    )
+}
+
+/// A `metadata_options` block in the `aws_launch_template` `declared`.
+fn terraform_in_launch_template(declared: &TfAddress) -> (String, Snippet) {
+    let where_to = declared.where_to_write();
+    let change = TerraformConfig::new()
+        .comment(format!(
+            "In {where_to}, add this metadata_options block to the launch template {}, keeping its other \
+             arguments.\n{LAUNCHED_AFTERWARDS}\n{WARNING}",
+            declared.local()
+        ))
+        .block(with_metadata_options(&declared.resource_type, &declared.name));
+    (
+        format!(
+            "in {where_to}, add metadata_options with http_tokens = \"required\" to the launch template; \
+             IMDSv1 clients on the instances it launches stop working"
+        ),
+        change.snippet("Terraform: change in the configuration"),
+    )
 }
 
 fn metadata_options() -> serde_json::Value {
@@ -167,7 +223,7 @@ fn cloudformation_launch_template(instance: &Instance) -> CfnTemplate {
 }
 
 /// `resource "TYPE" "NAME" { metadata_options { … } }`.
-fn aws_instance(resource_type: &str, name: &str) -> Block {
+fn with_metadata_options(resource_type: &str, name: &str) -> Block {
     let options = Block::builder("metadata_options")
         .add_attribute(("http_tokens", Expression::from("required")))
         .add_attribute(("http_endpoint", Expression::from("enabled")))
@@ -180,7 +236,7 @@ fn aws_instance(resource_type: &str, name: &str) -> Block {
 }
 
 fn terraform(instance: &Instance) -> TerraformConfig {
-    let resource = aws_instance("aws_instance", &terraform_name(&instance.id));
+    let resource = with_metadata_options("aws_instance", &terraform_name(&instance.id));
     TerraformConfig::new()
         .comment(format!(
             "In the configuration that manages {} (region {}), add this metadata_options block to its\n\

@@ -2,6 +2,7 @@
 //! [`crate::launch_templates`]).
 
 use cloudposture_aws::MetadataOptions;
+use cloudposture_core::Location;
 
 use super::Props;
 use crate::declared::{Declared, FromTemplate, LaunchTemplate, TemplateRef};
@@ -20,16 +21,28 @@ pub(super) fn metadata_options(options: Option<&Props<'_>>) -> Result<MetadataOp
     Ok(models::metadata_options(tokens, endpoint, hops))
 }
 
-/// Records the launch template `id` (its `LaunchTemplateData.MetadataOptions`).
-pub(super) fn declare(p: &Props<'_>, id: &str, unit: &mut Declared) -> Result<(), String> {
-    let options = match p.object("LaunchTemplateData")? {
-        Some(data) => metadata_options(data.object("MetadataOptions")?.as_ref())?,
-        None => metadata_options(None)?,
+/// Records the launch template `id` (its `LaunchTemplateData.MetadataOptions`), declared
+/// at `location`.
+pub(super) fn declare(
+    p: &Props<'_>,
+    id: &str,
+    location: &Location,
+    unit: &mut Declared,
+) -> Result<(), String> {
+    let data = p.object("LaunchTemplateData")?;
+    let (options, instance_type) = match &data {
+        Some(data) => (
+            metadata_options(data.object("MetadataOptions")?.as_ref())?,
+            data.str("InstanceType").ok().flatten(),
+        ),
+        None => (metadata_options(None)?, None),
     };
     unit.launch_templates.push(LaunchTemplate {
         id: id.to_string(),
         name: p.str("LaunchTemplateName").ok().flatten(),
         options,
+        instance_type,
+        location: location.clone(),
     });
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! [`crate::launch_templates`]).
 
 use cloudposture_aws::MetadataOptions;
+use cloudposture_core::Location;
 use hcl::expr::{Expression, Traversal, TraversalOperator};
 use hcl::template::Element;
 use hcl::{Identifier, Template};
@@ -23,13 +24,20 @@ pub(super) fn metadata_options(block: Option<&Attrs<'_>>) -> Result<MetadataOpti
     Ok(models::metadata_options(tokens, endpoint, hops))
 }
 
-/// Records the launch template `id`.
-pub(super) fn declare(a: &Attrs<'_>, id: &str, unit: &mut Declared) -> Result<(), String> {
+/// Records the launch template `id`, declared at `location`.
+pub(super) fn declare(
+    a: &Attrs<'_>,
+    id: &str,
+    location: &Location,
+    unit: &mut Declared,
+) -> Result<(), String> {
     let options = metadata_options(a.blocks("metadata_options")?.first())?;
     unit.launch_templates.push(LaunchTemplate {
         id: id.to_string(),
         name: a.str("name").ok().flatten(),
         options,
+        instance_type: a.str("instance_type").ok().flatten(),
+        location: location.clone(),
     });
     Ok(())
 }

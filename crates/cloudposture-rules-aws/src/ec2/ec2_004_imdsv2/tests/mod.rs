@@ -31,6 +31,7 @@ fn instance(id: &str, tokens: Option<&str>, endpoint: Option<&str>) -> Instance 
             state: Some("applied".to_string()),
         }),
         tags: Default::default(),
+        is_launch_template: false,
     }
 }
 

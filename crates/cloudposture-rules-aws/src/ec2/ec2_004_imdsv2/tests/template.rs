@@ -84,3 +84,82 @@ fn a_template_instance_gets_no_live_fix() {
     assert!(f.resource.is_declared());
     assert_eq!(super::super::plan_fix(&f), Ok(None));
 }
+
+/// The finding of the launch template `id`, declared in a template with IMDSv1 allowed.
+fn launch_template(id: &str) -> Finding {
+    let scope = declared_with::<Instances>(vec![Instance {
+        region: String::new(),
+        owner_id: String::new(),
+        is_launch_template: true,
+        ..v1_allowed(id)
+    }]);
+    let mut findings = run(InstancesRequireImdsV2, vec![scope]);
+    assert_eq!(findings.len(), 1);
+    findings.remove(0)
+}
+
+#[test]
+fn a_cloudformation_launch_template_gets_metadata_options_in_its_launch_template_data() {
+    let f = launch_template("WebTemplate");
+    assert_eq!(
+        f.message,
+        "on the instances this launch template launches, IMDSv1 is allowed: HttpTokens is optional and the \
+         metadata endpoint is enabled"
+    );
+    let yaml = only_snippet(&f, SnippetKind::Cloudformation);
+    let doc: serde_json::Value = serde_norway::from_str(yaml).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({"Resources": {"WebTemplate": {
+            "Type": "AWS::EC2::LaunchTemplate",
+            "Properties": {"LaunchTemplateData": {
+                "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"}
+            }}
+        }}})
+    );
+    assert!(
+        f.remediation()
+            .unwrap()
+            .summary
+            .contains("in the LaunchTemplateData of its AWS::EC2::LaunchTemplate"),
+        "{}",
+        f.remediation().unwrap().summary
+    );
+}
+
+#[test]
+fn a_terraform_launch_template_gets_a_metadata_options_block_in_its_resource() {
+    let f = launch_template("aws_launch_template.web");
+    let hcl = only_snippet(&f, SnippetKind::Terraform);
+    let body: serde_json::Value = hcl::from_str(hcl).unwrap();
+    assert_eq!(
+        body["resource"],
+        serde_json::json!({"aws_launch_template": {"web": {"metadata_options": {
+            "http_tokens": "required", "http_endpoint": "enabled"
+        }}}}),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains("to the launch template aws_launch_template.web"),
+        "{hcl}"
+    );
+    assert!(!hcl.contains("aws_instance"), "{hcl}");
+    assert_eq!(
+        f.remediation().unwrap().summary,
+        "in the configuration that declares aws_launch_template.web, add metadata_options with http_tokens = \
+         \"required\" to the launch template; IMDSv1 clients on the instances it launches stop working"
+    );
+}
+
+#[test]
+fn a_passing_launch_template_says_it_is_one() {
+    let scope = declared_with::<Instances>(vec![Instance {
+        is_launch_template: true,
+        ..instance("aws_launch_template.hardened", Some("required"), Some("enabled"))
+    }]);
+    let findings = run(InstancesRequireImdsV2, vec![scope]);
+    assert_eq!(
+        findings[0].message,
+        "on the instances this launch template launches, IMDSv2 is required (HttpTokens is required)"
+    );
+}
