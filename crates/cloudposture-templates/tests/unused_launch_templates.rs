@@ -32,6 +32,11 @@ fn a_terraform_launch_template_of_an_auto_scaling_group_is_judged_at_its_declara
         legacy.message
     );
     assert!(legacy.message.contains("launch template"), "{}", legacy.message);
+    assert_eq!(
+        legacy.evidence.to_value()["launch_template"],
+        true,
+        "the evidence says so too"
+    );
     let hcl = only_snippet(legacy, SnippetKind::Terraform);
     let body: serde_json::Value = hcl::from_str(&hcl).unwrap();
     assert_eq!(

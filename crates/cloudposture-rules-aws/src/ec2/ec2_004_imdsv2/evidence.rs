@@ -23,6 +23,11 @@ pub struct ImdsEvidence {
     /// The options' `State`: `pending` while a change is applied, then `applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_state: Option<String>,
+    /// A launch template declared in a template that no declared instance is launched from:
+    /// judged for the instances it will launch (`instance_state` is then `running`, what
+    /// they will be). Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub launch_template: bool,
 }
 
 impl ImdsEvidence {
@@ -34,6 +39,7 @@ impl ImdsEvidence {
             http_endpoint: options.and_then(|o| o.http_endpoint.clone()),
             hop_limit: options.and_then(|o| o.http_put_response_hop_limit),
             options_state: options.and_then(|o| o.state.clone()),
+            launch_template: instance.is_launch_template,
         }
     }
 }

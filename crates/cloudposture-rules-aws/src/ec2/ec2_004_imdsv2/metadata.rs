@@ -28,7 +28,10 @@ pub static EC2_004: RuleMetadata = RuleMetadata {
         enabled region, requires IMDSv2 (its metadata option HttpTokens is `required`) or has its instance \
         metadata endpoint disabled. An instance whose HttpTokens is `optional` allows IMDSv1 and fails. An \
         instance whose metadata options were not reported is an error, never a pass. The hop limit is noted \
-        in the evidence.",
+        in the evidence. In CloudFormation and Terraform templates (`scan --template`), an instance takes \
+        the metadata options of the launch template it names unless it sets its own, and a launch template \
+        that no declared instance is launched from (one of an auto scaling group) is judged for the \
+        instances it will launch.",
     rationale: "The instance metadata service hands out the credentials of the instance's IAM role. IMDSv1 \
         answers any plain HTTP GET, so a server-side request forgery, an open reverse proxy or a \
         misconfigured firewall on the instance is enough to steal them. IMDSv2 requires a session token \

@@ -21,6 +21,7 @@ fn tokens_optional_allows_imdsv1_and_fails() {
             http_endpoint: Some("enabled".to_string()),
             hop_limit: Some(1),
             options_state: Some("applied".to_string()),
+            launch_template: false,
         }
     );
     assert!(f.remediation.is_some());
