@@ -5,7 +5,7 @@
 //! A resource's id is its address (`module.net.aws_vpc.this` in a child module); a
 //! module's output is its expression evaluated in the child (see [`super::modules`]);
 //! what is known only at plan or apply time (a data source, another attribute of a
-//! resource, a remote module's output) is [`EvalError::Unknown`], with why.
+//! resource, the output of a remote module not downloaded) is [`EvalError::Unknown`], with why.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

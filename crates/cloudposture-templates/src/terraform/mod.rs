@@ -1,7 +1,9 @@
 //! Terraform modules: the `.tf` and `.tf.json` files of one directory, their variables
 //! (defaults, then `terraform.tfvars`, `*.auto.tfvars` and the `--var-file`s in a root
 //! module, the call's arguments in a child), locals and resources, each `count` or
-//! `for_each` instance a resource of its own address, and the local modules they call.
+//! `for_each` instance a resource of its own address, and the modules they call: local
+//! ones, and registry and remote ones where `terraform init` downloaded them (listed in
+//! the root module's `.terraform/modules/modules.json`).
 //!
 //! Each directory of a scan is a root module unless a module of the scan calls it with a
 //! local `source`: then it is read as that call's child only (no finding twice). A
@@ -9,6 +11,7 @@
 
 mod eval;
 mod json;
+mod manifest;
 mod modules;
 mod parse;
 mod plan;
@@ -25,6 +28,7 @@ use crate::FileError;
 use crate::declared::Declared;
 use crate::discover::Module as Dir;
 use eval::{Expansion, Frame, Module};
+use manifest::{Lineage, Manifest};
 use modules::{Calls, Tree, local_dir, normalize};
 use parse::Source;
 pub(crate) use plan::read as read_plan;
@@ -60,7 +64,8 @@ pub(crate) fn read_all(
                 }
             }
         }
-        let module = instantiate(&tree, sources[index].clone(), String::new(), given, Vec::new());
+        let lineage = Lineage::root(Manifest::read(&dir.dir, errors));
+        let module = instantiate(&tree, sources[index].clone(), String::new(), given, lineage);
         let mut unit = Declared::new(dir.dir.display().to_string());
         modules::declare(&module, &mut unit);
         units.push(unit);
@@ -117,11 +122,11 @@ fn instantiate(
     source: Rc<Source>,
     prefix: String,
     mut given: HashMap<String, Result<Value, String>>,
-    ancestors: Vec<PathBuf>,
+    lineage: Lineage,
 ) -> Module {
     let mut module = Module::default();
     module.prefix = prefix;
-    module.calls = Calls::new(tree.clone(), source.clone(), ancestors);
+    module.calls = Calls::new(tree.clone(), source.clone(), lineage);
     let empty = Module::default();
     for (name, default) in &source.variables {
         let value = match (given.remove(name), default) {

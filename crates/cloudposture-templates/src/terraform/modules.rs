@@ -3,7 +3,8 @@
 //! `for_each`) is a module of its own whose variables are the call's arguments, whose
 //! resources are addressed `module.net.aws_vpc.this` (`module.net[0].…`,
 //! `module.a.module.b.…`) and whose outputs the caller reads (`module.net.vpc_id`).
-//! Registry and remote modules are not read: they are noted, and what refers to their
+//! A registry or remote call is read the same way from where `terraform init`
+//! downloaded it ([`Manifest`]); one not downloaded is noted, and what refers to its
 //! outputs is unknown.
 
 use std::cell::RefCell;
@@ -15,6 +16,7 @@ use hcl::expr::TraversalOperator;
 use serde_json::Value;
 
 use super::eval::{EvalError, Frame, Module, as_string, invalid, unknown};
+use super::manifest::{self, Lineage, Manifest};
 use super::parse::{self, Call, Source};
 use super::resources;
 use crate::FileError;
@@ -83,20 +85,18 @@ impl Tree {
 pub(crate) struct Calls {
     tree: Option<Rc<Tree>>,
     source: Rc<Source>,
-    /// The directories of the modules that lead here, the root first: a module that
-    /// calls one of them is a cycle.
-    ancestors: Vec<PathBuf>,
+    lineage: Lineage,
     built: RefCell<HashMap<String, Rc<Children>>>,
     building: RefCell<HashSet<String>>,
 }
 
 impl Calls {
-    /// The calls of `source`, reached through `ancestors`.
-    pub fn new(tree: Rc<Tree>, source: Rc<Source>, ancestors: Vec<PathBuf>) -> Self {
+    /// The calls of `source`, reached through `lineage`.
+    pub fn new(tree: Rc<Tree>, source: Rc<Source>, lineage: Lineage) -> Self {
         Calls {
             tree: Some(tree),
             source,
-            ancestors,
+            lineage,
             ..Calls::default()
         }
     }
@@ -117,7 +117,7 @@ enum Children {
         keyed: bool,
         modules: Vec<(String, Module)>,
     },
-    /// A registry or remote module: why it is not read.
+    /// A registry or remote module not downloaded: `module … is not examined (why)`.
     Remote(String),
     /// A local module that could not be instantiated: why, and what it declares when
     /// that could be read.
@@ -156,9 +156,8 @@ impl Module {
                     .ok_or_else(|| invalid(format!("`{address}` has no instance `{key}`")))?;
                 (child, rest)
             }
-            (Children::Remote(reason) | Children::Unknown { reason, .. }, _) => {
-                return Err(unknown(reason.clone()));
-            }
+            (Children::Remote(reason), _) => return Err(unknown(format!("`{address}`: {reason}"))),
+            (Children::Unknown { reason, .. }, _) => return Err(unknown(reason.clone())),
             (Children::Many { .. }, _) => {
                 return Err(invalid(format!(
                     "`{address}` has count or for_each: an instance is referred to by its index"
@@ -213,14 +212,14 @@ impl Module {
     fn build(&self, call: &Call) -> Children {
         let address = format!("{}module.{}", self.prefix, call.name);
         let Some(tree) = self.calls.tree.clone() else {
-            return Children::Remote(format!("`{address}` is not read"));
+            return Children::Remote(format!("module `{}` is not read", call.source));
         };
         let here = &self.calls.source.dir;
-        let Some(dir) = local_dir(here, &call.source) else {
-            return Children::Remote(format!(
-                "`{address}` is module `{}`, which is not examined (registry and remote modules are not read)",
-                call.source
-            ));
+        let lineage = &self.calls.lineage;
+        let key = manifest::key(&lineage.key, &call.name);
+        let dir = match lineage.manifest.dir(here, &key, &call.source) {
+            Ok(dir) => dir,
+            Err(why) => return Children::Remote(format!("module `{}` is not examined ({why})", call.source)),
         };
         let error = |message: String| FileError {
             file: call.location.file.clone(),
@@ -228,7 +227,7 @@ impl Module {
             column: None,
             message,
         };
-        if normalize(here) == dir || self.calls.ancestors.iter().any(|a| normalize(a) == dir) {
+        if normalize(here) == dir || lineage.ancestors.iter().any(|a| normalize(a) == dir) {
             let reason = format!(
                 "module `{}` calls `{}`, a module on the way to it: a cycle",
                 call.name, call.source
@@ -257,8 +256,9 @@ impl Module {
                 };
             }
         };
-        let mut ancestors = self.calls.ancestors.clone();
-        ancestors.push(here.clone());
+        let mut below = lineage.clone();
+        below.ancestors.push(here.clone());
+        below.key = key;
         let mut modules = Vec::new();
         for (instance, frame) in instances {
             let inputs = call
@@ -284,7 +284,7 @@ impl Module {
                 _ => String::new(),
             };
             let prefix = format!("{instance}.");
-            let child = super::instantiate(&tree, source.clone(), prefix, inputs, ancestors.clone());
+            let child = super::instantiate(&tree, source.clone(), prefix, inputs, below.clone());
             modules.push((key, child));
         }
         match expansion {
@@ -336,14 +336,15 @@ pub(super) fn declare(module: &Module, unit: &mut Declared) {
         match &*children {
             Children::One(child) => declare(child, unit),
             Children::Many { modules, .. } => modules.iter().for_each(|(_, child)| declare(child, unit)),
-            Children::Remote(_) => unit.notes.push(format!(
-                "{address} ({}): module `{}` is not examined (registry and remote modules are not read)",
-                call.location, call.source
-            )),
+            Children::Remote(reason) => unit
+                .notes
+                .push(format!("{address} ({}): {reason}", call.location)),
             Children::Unknown { reason, source } => {
                 let mut kinds = BTreeSet::new();
                 if let (Some(source), Some(tree)) = (source, &module.calls.tree) {
-                    kinds_declared(tree, source, &mut HashSet::new(), &mut kinds);
+                    let manifest = &module.calls.lineage.manifest;
+                    let key = manifest::key(&module.calls.lineage.key, &call.name);
+                    kinds_declared(tree, (manifest, &key), source, &mut HashSet::new(), &mut kinds);
                 }
                 for kind in kinds {
                     let message = format!("{reason}, so what `{address}` declares is unknown");
@@ -354,15 +355,27 @@ pub(super) fn declare(module: &Module, unit: &mut Declared) {
     }
 }
 
-/// The resource types `source` and the local modules it calls declare.
-fn kinds_declared(tree: &Tree, source: &Source, seen: &mut HashSet<PathBuf>, kinds: &mut BTreeSet<String>) {
+/// The resource types `source` (the module keyed `key` in `manifest`) and the modules
+/// it calls declare, those downloaded included.
+fn kinds_declared(
+    tree: &Tree,
+    (manifest, key): (&Manifest, &str),
+    source: &Source,
+    seen: &mut HashSet<PathBuf>,
+    kinds: &mut BTreeSet<String>,
+) {
     if !seen.insert(normalize(&source.dir)) {
         return;
     }
     kinds.extend(source.resources.iter().map(|r| r.kind.clone()));
     for call in &source.calls {
-        if let Some(child) = local_dir(&source.dir, &call.source).and_then(|d| tree.source(&d)) {
-            kinds_declared(tree, &child, seen, kinds);
+        let key = manifest::key(key, &call.name);
+        if let Some(child) = manifest
+            .dir(&source.dir, &key, &call.source)
+            .ok()
+            .and_then(|d| tree.source(&d))
+        {
+            kinds_declared(tree, (manifest, &key), &child, seen, kinds);
         }
     }
 }

@@ -96,7 +96,7 @@ fn looks_like_plan(text: &str) -> bool {
 }
 
 /// The message of a JSON error without its ` at line L column C` (said apart).
-fn strip_position(message: &str) -> String {
+pub(super) fn strip_position(message: &str) -> String {
     message
         .find(" at line ")
         .map_or(message, |at| &message[..at])
