@@ -15,7 +15,8 @@ pub(crate) struct Module {
     pub dir: PathBuf,
     /// Its `.tf` and `.tf.json` files (or the one file given).
     pub files: Vec<PathBuf>,
-    /// `terraform.tfvars` then `*.auto.tfvars` (by name) of the directory.
+    /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
+    /// `*.auto.tfvars.json` (by name) of the directory.
     pub var_files: Vec<PathBuf>,
 }
 
@@ -93,11 +94,15 @@ pub(crate) fn is_tf(path: &Path) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
+/// Terraform's order: `terraform.tfvars`, `terraform.tfvars.json`, then the
+/// `*.auto.tfvars` and `*.auto.tfvars.json` files by name (later values win).
 fn var_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let main = dir.join("terraform.tfvars");
-    if main.is_file() {
-        files.push(main);
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let main = dir.join(name);
+        if main.is_file() {
+            files.push(main);
+        }
     }
     let mut auto: Vec<PathBuf> = fs::read_dir(dir)
         .map(|entries| {
@@ -106,7 +111,7 @@ fn var_files(dir: &Path) -> Vec<PathBuf> {
                 .filter(|p| {
                     p.file_name()
                         .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.ends_with(".auto.tfvars"))
+                        .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
                 })
                 .collect()
         })

@@ -80,6 +80,33 @@ fn terraform_variables_come_from_tfvars_then_var_files() {
 }
 
 #[test]
+fn tfvars_json_files_are_read_in_terraforms_order() {
+    let dir = tempfile::TempDir::new().unwrap();
+    for name in ["main.tf", "variables.tf", "terraform.tfvars"] {
+        std::fs::copy(fixture("terraform/main").join(name), dir.path().join(name)).unwrap();
+    }
+    let config = serde_json::json!({"rules": {"VPC-001": {"traffic_type": "ALL"}}});
+    let scan_dir = || {
+        scan_with(
+            &[dir.path().to_path_buf()],
+            &LoadOptions::default(),
+            config.clone(),
+        )
+        .1
+    };
+    // terraform.tfvars.json comes after terraform.tfvars: its REJECT wins over ALL.
+    std::fs::write(
+        dir.path().join("terraform.tfvars.json"),
+        r#"{"traffic": "REJECT"}"#,
+    )
+    .unwrap();
+    assert_eq!(status(&scan_dir(), "VPC-001", "aws_vpc.main"), Status::Fail);
+    // *.auto.tfvars.json come after both.
+    std::fs::write(dir.path().join("zz.auto.tfvars.json"), r#"{"traffic": "ALL"}"#).unwrap();
+    assert_eq!(status(&scan_dir(), "VPC-001", "aws_vpc.main"), Status::Pass);
+}
+
+#[test]
 fn terraform_groups_acls_and_instances_are_judged_where_declared() {
     let (loaded, report) = scan("terraform/main");
     // ingress 22 from var.admin_cidr = "0.0.0.0/0" (terraform.tfvars).

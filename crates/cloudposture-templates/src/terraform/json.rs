@@ -36,33 +36,7 @@ const BLOCKS: [(&str, usize); 8] = [
 /// The body of the JSON file `text` and the line of each of its blocks, or `None` (and
 /// an error naming the file, line and column) when it is not Terraform JSON.
 pub(super) fn parse(file: &Path, text: &str, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
-    let error = |line, column, message: String| FileError {
-        file: file.display().to_string(),
-        line,
-        column,
-        message,
-    };
-    let top = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(top)) => top,
-        Ok(_) => {
-            errors.push(error(
-                Some(1),
-                Some(1),
-                "not Terraform JSON: the file is not a JSON object".to_string(),
-            ));
-            return None;
-        }
-        Err(e) => {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default();
-            errors.push(error(
-                Some(e.line()),
-                Some(e.column()),
-                format!("not valid JSON: {message}"),
-            ));
-            return None;
-        }
-    };
+    let top = object(file, text, "not Terraform JSON", errors)?;
     let mut blocks = Vec::new();
     let mut lines = Vec::new();
     for (identifier, labels) in BLOCKS {
@@ -83,6 +57,41 @@ pub(super) fn parse(file: &Path, text: &str, errors: &mut Vec<FileError>) -> Opt
         }
     }
     Some((Body::builder().add_blocks(blocks).build(), lines))
+}
+
+/// The variable values of a `.tfvars.json` file (`{"name": value}`, read literally, as
+/// Terraform reads them), or `None` (and an error naming the file, line and column).
+pub(super) fn parse_vars(file: &Path, text: &str, errors: &mut Vec<FileError>) -> Option<Body> {
+    let top = object(file, text, "not a variable file", errors)?;
+    let attributes = top
+        .iter()
+        .filter(|(k, _)| !is_comment(k))
+        .map(|(key, value)| Attribute::new(key.as_str(), expression(value, true)));
+    Some(Body::builder().add_attributes(attributes).build())
+}
+
+/// The JSON object of `text`, or `None` and an error naming the file, line and column
+/// (`what` says what the file is not, when it is JSON but not an object).
+fn object(file: &Path, text: &str, what: &str, errors: &mut Vec<FileError>) -> Option<Map<String, Value>> {
+    let error = |line, column, message: String| FileError {
+        file: file.display().to_string(),
+        line: Some(line),
+        column: Some(column),
+        message,
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(top)) => Some(top),
+        Ok(_) => {
+            errors.push(error(1, 1, format!("{what}: the file is not a JSON object")));
+            None
+        }
+        Err(e) => {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default();
+            errors.push(error(e.line(), e.column(), format!("not valid JSON: {message}")));
+            None
+        }
+    }
 }
 
 /// The objects `depth` keys below `value` (an object, or a list of objects at any

@@ -154,6 +154,9 @@ fn is_json(file: &Path) -> bool {
 
 /// [`parse`] of the text of `file`.
 fn parse_text(file: &Path, text: &str, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
+    if file.to_string_lossy().ends_with(".tfvars.json") {
+        return json::parse_vars(file, text, errors).map(|body| (body, Vec::new()));
+    }
     if is_json(file) {
         return json::parse(file, text, errors);
     }
