@@ -104,6 +104,15 @@ fn tfvars_json_files_are_read_in_terraforms_order() {
     // *.auto.tfvars.json come after both.
     std::fs::write(dir.path().join("zz.auto.tfvars.json"), r#"{"traffic": "ALL"}"#).unwrap();
     assert_eq!(status(&scan_dir(), "VPC-001", "aws_vpc.main"), Status::Pass);
+    // A --var-file whose name ends in .json is JSON too, read last.
+    let prod = dir.path().join("prod.json");
+    std::fs::write(&prod, r#"{"traffic": "REJECT"}"#).unwrap();
+    let options = LoadOptions {
+        var_files: vec![prod],
+        ..LoadOptions::default()
+    };
+    let (_, report) = scan_with(&[dir.path().to_path_buf()], &options, config.clone());
+    assert_eq!(status(&report, "VPC-001", "aws_vpc.main"), Status::Fail);
 }
 
 #[test]

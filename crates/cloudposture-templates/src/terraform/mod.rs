@@ -55,7 +55,7 @@ pub(crate) fn read_all(
         let dir = &dirs[index];
         let mut given = HashMap::new();
         for file in dir.var_files.iter().chain(var_files) {
-            let Some((body, _)) = parse::parse(file, errors) else {
+            let Some(body) = parse::parse_var_file(file, errors) else {
                 continue;
             };
             for attr in body.attributes() {

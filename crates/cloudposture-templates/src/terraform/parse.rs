@@ -140,6 +140,15 @@ pub(crate) fn parse(file: &Path, errors: &mut Vec<FileError>) -> Option<(Body, V
     parse_text(file, &read(file, errors)?, errors)
 }
 
+/// The variable values of the variable file `file` (`terraform.tfvars`, `--var-file`…):
+/// JSON when its name ends in `.json`, as Terraform reads them, else HCL.
+pub(crate) fn parse_var_file(file: &Path, errors: &mut Vec<FileError>) -> Option<Body> {
+    if is_json(file) {
+        return json::parse_vars(file, &read(file, errors)?, errors);
+    }
+    parse(file, errors).map(|(body, _)| body)
+}
+
 /// The text of `file`, or `None` (and an error) when it cannot be read.
 fn read(file: &Path, errors: &mut Vec<FileError>) -> Option<String> {
     fs::read_to_string(file)
@@ -154,9 +163,6 @@ fn is_json(file: &Path) -> bool {
 
 /// [`parse`] of the text of `file`.
 fn parse_text(file: &Path, text: &str, errors: &mut Vec<FileError>) -> Option<(Body, Vec<u32>)> {
-    if file.to_string_lossy().ends_with(".tfvars.json") {
-        return json::parse_vars(file, text, errors).map(|body| (body, Vec::new()));
-    }
     if is_json(file) {
         return json::parse(file, text, errors);
     }
