@@ -112,6 +112,28 @@ fn accounts_of(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The report's entry for account `id`.
+fn account<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["scan"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("no account {id} in the report"))
+}
+
+/// `(id, status)` of the organization's accounts, sorted, with prod's status `prod`.
+fn expected_accounts(org: &Org, prod: &str) -> Vec<(String, String)> {
+    let mut expected = vec![
+        (ACCOUNT_ID.to_string(), "ok".to_string()),
+        (org.dev.clone(), "ok".to_string()),
+        (org.prod.clone(), prod.to_string()),
+        (org.closed.clone(), "not_scanned".to_string()),
+    ];
+    expected.sort();
+    expected
+}
+
 #[test]
 fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_same_verdicts() {
     let org = organization();
@@ -143,29 +165,13 @@ fn the_organization_is_scanned_account_by_account_and_its_snapshot_gives_the_sam
     // moto's management account is the caller's own account (GetCallerIdentity says so).
     assert_eq!(report["scan"]["account"], ACCOUNT_ID);
 
-    let mut expected = vec![
-        (ACCOUNT_ID.to_string(), "ok".to_string()),
-        (org.dev.clone(), "ok".to_string()),
-        (org.prod.clone(), "ok".to_string()),
-        (org.closed.clone(), "not_scanned".to_string()),
-    ];
-    expected.sort();
+    let expected = expected_accounts(&org, "ok");
     assert_eq!(accounts_of(&report), expected);
-    let closed = report["scan"]["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == org.closed.as_str())
-        .unwrap();
+    let closed = account(&report, &org.closed);
     assert_eq!(closed["name"], "closed");
     assert_eq!(closed["error"], "account state is SUSPENDED, not ACTIVE");
     assert_eq!(closed["regions"].as_array().unwrap().len(), 0);
-    let dev = report["scan"]["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == org.dev.as_str())
-        .unwrap();
+    let dev = account(&report, &org.dev);
     assert_eq!(dev["name"], "dev");
     assert_eq!(dev["regions"][0]["name"], REGION);
     assert_eq!(dev["regions"][0]["status"], "ok");
@@ -304,20 +310,9 @@ fn an_account_whose_role_cannot_be_assumed_is_in_error_and_the_others_are_scanne
         "{stderr}"
     );
     let report = json_of(&out);
-    let mut expected = vec![
-        (ACCOUNT_ID.to_string(), "ok".to_string()),
-        (org.dev.clone(), "ok".to_string()),
-        (org.prod.clone(), "error".to_string()),
-        (org.closed.clone(), "not_scanned".to_string()),
-    ];
-    expected.sort();
+    let expected = expected_accounts(&org, "error");
     assert_eq!(accounts_of(&report), expected);
-    let prod = report["scan"]["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == org.prod.as_str())
-        .unwrap();
+    let prod = account(&report, &org.prod);
     let error = prod["error"].as_str().unwrap();
     assert!(
         error.starts_with(&format!(
